@@ -1,0 +1,230 @@
+/*
+ * extract.c -- `assay extract`: runs a rule pack over the inputs and writes
+ * one record per document, in input order; a document that fails yields an
+ * error record in its place and the run goes on.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "doc.h"
+#include "engine.h"
+#include "input.h"
+
+static const char usage_text[] =
+    "usage: assay extract [OPTIONS] [INPUT...]\n"
+    "\n"
+    "Runs a rule pack over the inputs (files, folders, .jsonl, - for stdin;\n"
+    "stdin when none is given) and writes one JSON record per document, in\n"
+    "input order (docs/output.md).\n"
+    "\n"
+    "options:\n"
+    "  --format jsonl          the output format (jsonl)\n"
+    "  --offsets bytes|chars   offsets in bytes (default) or code points\n"
+    "  --layers L1,L2          write only these layers\n"
+    "  --trace                 add to each annotation how its rule matched\n"
+    "  --with-text             add the document text to each record\n"
+    "  --encoding NAME         read inputs in this encoding (iconv)\n"
+    "  -o, --output FILE       write to FILE atomically (default stdout)\n"
+    "  -q, --quiet             no messages but errors\n"
+    "%s"
+    "\n"
+    "exit status: 0 all fine, 1 some documents failed, 2 usage error.\n";
+
+typedef struct extract_opts {
+  cli_pack_opts pack;
+  const char *format, *output, *encoding;
+  int chars, trace, with_text, quiet;
+  const char *layers[64];
+  char *layers_buf;
+  const char **inputs;
+  int ninputs;
+} extract_opts;
+
+static int split_layers(extract_opts *o, const char *list) {
+  free(o->layers_buf);
+  o->layers_buf = strdup(list);
+  if (!o->layers_buf) return -1;
+  int n = 0;
+  for (char *tok = strtok(o->layers_buf, ","); tok && n < 63;
+       tok = strtok(NULL, ","))
+    if (*tok) o->layers[n++] = tok;
+  o->layers[n] = NULL;
+  return n ? 0 : -1;
+}
+
+static int parse_args(extract_opts *o, int argc, char **argv) {
+  int only_inputs = 0;
+  o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
+  if (!o->inputs) return -1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (only_inputs || a[0] != '-' || !strcmp(a, "-")) {
+      o->inputs[o->ninputs++] = a;
+      continue;
+    }
+    int r = cli_pack_option(&o->pack, argc, argv, &i);
+    if (r < 0) return -1;
+    if (r > 0) continue;
+    if (!strcmp(a, "--")) only_inputs = 1;
+    else if (!strcmp(a, "--trace")) o->trace = 1;
+    else if (!strcmp(a, "--with-text")) o->with_text = 1;
+    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
+    else if (!strcmp(a, "--format") || !strcmp(a, "--offsets") ||
+             !strcmp(a, "--layers") || !strcmp(a, "--encoding") ||
+             !strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (!val) {
+        cli_errorf("%s needs a value", a);
+        return -1;
+      }
+      i++;
+      if (!strcmp(a, "--format")) o->format = val;
+      else if (!strcmp(a, "--encoding")) o->encoding = val;
+      else if (!strcmp(a, "--layers")) {
+        if (split_layers(o, val)) {
+          cli_errorf("--layers takes a comma-separated list of layers");
+          return -1;
+        }
+      } else if (!strcmp(a, "--offsets")) {
+        if (strcmp(val, "bytes") && strcmp(val, "chars")) {
+          cli_errorf("--offsets takes bytes or chars, not '%s'", val);
+          return -1;
+        }
+        o->chars = !strcmp(val, "chars");
+      } else
+        o->output = val;
+    } else {
+      cli_errorf("extract: unknown option %s (see assay extract --help)", a);
+      return -1;
+    }
+  }
+  if (o->format && strcmp(o->format, "jsonl") != 0) {
+    cli_errorf("extract: unknown format '%s' (jsonl)", o->format);
+    return -1;
+  }
+  if (o->ninputs == 0) o->inputs[o->ninputs++] = "-";
+  return 0;
+}
+
+/* {"doc", "schema", "pack", then the rest of the document's record}. */
+static json_t *with_pack(json_t *rec, const char *pack) {
+  json_t *out = json_object();
+  if (!out) return NULL;
+  const char *key;
+  json_t *val;
+  json_object_set(out, "doc", json_object_get(rec, "doc"));
+  json_object_set_new(out, "schema", json_integer(1));
+  json_object_set_new(out, "pack", json_string(pack));
+  json_object_foreach(rec, key, val) {
+    if (strcmp(key, "doc") && strcmp(key, "schema"))
+      json_object_set(out, key, val);
+  }
+  return out;
+}
+
+static int write_record(FILE *f, json_t *rec) {
+  char *s = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
+  if (!s) return -1;
+  fputs(s, f);
+  fputc('\n', f);
+  free(s);
+  return 0;
+}
+
+static void write_error(FILE *f, const char *id, const char *pack,
+                        const char *msg) {
+  json_t *rec = json_object();
+  json_object_set_new(rec, "doc", json_string(id));
+  json_object_set_new(rec, "schema", json_integer(1));
+  json_object_set_new(rec, "pack", json_string(pack));
+  json_object_set_new(rec, "error", json_string(msg));
+  write_record(f, rec);
+  json_decref(rec);
+  fprintf(stderr, "assay: %s: %s\n", id, msg);
+}
+
+/* The document's layers less the pack's hidden ones, NULL-terminated. */
+static const char *const *visible_layers(const assay_rules *rules,
+                                         const assay_doc *doc,
+                                         const char **buf, size_t size) {
+  size_t n = 0;
+  for (size_t i = 0; i < doc->nlayers && n + 1 < size; i++)
+    if (!eng_layer_hidden(rules, doc->layers[i].name))
+      buf[n++] = doc->layers[i].name;
+  buf[n] = NULL;
+  return buf;
+}
+
+int cli_extract(int argc, char **argv) {
+  if (argc > 1 && cli_is_help(argv[1])) {
+    printf(usage_text, cli_pack_help);
+    return CLI_OK;
+  }
+  extract_opts o;
+  memset(&o, 0, sizeof o);
+  int status = CLI_USAGE;
+  assay_rules *rules = NULL;
+  assay_scanner *sc = NULL;
+  in_reader *rd = NULL;
+  cli_output out;
+  memset(&out, 0, sizeof out);
+  if (parse_args(&o, argc, argv)) goto done;
+  if (!(rules = cli_compile(&o.pack))) goto done;
+  if (assay_scanner_new(&sc, rules, &o.pack.limits) != ASSAY_OK) {
+    cli_errorf("%s", assay_scanner_errmsg(sc));
+    goto done;
+  }
+  in_options io = {o.encoding, o.pack.limits.max_doc_bytes, NULL};
+  if (in_open(&rd, o.inputs, (size_t)o.ninputs, &io) != ASSAY_OK) {
+    cli_errorf("out of memory");
+    goto done;
+  }
+  if (cli_output_open(&out, o.output)) goto done;
+  unsigned flags = (o.chars ? ASSAY_JSON_CHARS : 0) |
+                   (o.with_text ? ASSAY_JSON_TEXT : 0);
+  const char *pack = assay_rules_pack(rules);
+  int failed = 0;
+  for (;;) {
+    assay_doc *doc = NULL;
+    assay_error err;
+    memset(&err, 0, sizeof err);
+    int st = in_next(rd, &doc, &err);
+    if (st == ASSAY_STOP) break;
+    if (st != ASSAY_OK) {
+      write_error(out.f, err.file[0] ? err.file : "-", pack, err.message);
+      failed++;
+      continue;
+    }
+    st = eng_scan(sc, doc, o.trace, -1);
+    if (st != ASSAY_OK) {
+      write_error(out.f, assay_doc_id(doc), pack, assay_scanner_errmsg(sc));
+      failed++;
+    } else {
+      const char *visible[256];
+      const char *const *layers = o.layers[0] ? o.layers : visible_layers(rules, doc, visible, 256);
+      json_t *rec = doc_record(doc, flags, layers);
+      json_t *full = rec ? with_pack(rec, pack) : NULL;
+      if (!full || write_record(out.f, full)) {
+        write_error(out.f, assay_doc_id(doc), pack, "out of memory");
+        failed++;
+      }
+      json_decref(full);
+      json_decref(rec);
+    }
+    assay_doc_free(doc);
+  }
+  status = failed ? CLI_SOME_FAILED : CLI_OK;
+  if (cli_output_close(&out, 1)) status = CLI_USAGE;
+  out.f = NULL;
+done:
+  if (out.f && out.path) cli_output_close(&out, 0);
+  in_close(rd);
+  assay_scanner_free(sc);
+  assay_rules_free(rules);
+  free(o.inputs);
+  free(o.layers_buf);
+  return status;
+}

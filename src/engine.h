@@ -1,0 +1,115 @@
+/*
+ * engine.h -- the rule engine's internal face: the compiled rule pack
+ * (assay_rules: matchers and static emits, immutable, shared by threads)
+ * and what the compiler and the scanners share.
+ */
+#ifndef ASSAY_ENGINE_H
+#define ASSAY_ENGINE_H
+
+#include <lua.h>
+#include <stddef.h>
+
+#include "assay.h"
+#include "mem.h"
+
+typedef enum eng_match_kind {
+  ENG_MATCH_NONE = 0,   /* a document rule: run(doc) */
+  ENG_MATCH_LEXICON,
+  ENG_MATCH_REGEX,
+  ENG_MATCH_TOKENS,
+  ENG_MATCH_ANNOTATIONS /* each live annotation of a layer */
+} eng_match_kind;
+
+/* One field of a static emit table. */
+typedef enum eng_field_kind {
+  ENG_FIELD_STRING,  /* a literal string */
+  ENG_FIELD_NUMBER,
+  ENG_FIELD_BOOL,
+  ENG_FIELD_CAPTURE, /* "$name": the span of a capture or group */
+  ENG_FIELD_ENTRY,   /* "$kind", "$norm", "$name", "$attr.key": lexicon */
+  ENG_FIELD_TEXT     /* "$text": the matched text */
+} eng_field_kind;
+
+typedef struct eng_field {
+  char *key;
+  int kind;   /* eng_field_kind */
+  char *str;  /* STRING value, CAPTURE/ENTRY name */
+  double num; /* NUMBER, BOOL */
+  int index;  /* CAPTURE: capture/group index, -1 if unknown */
+} eng_field;
+
+typedef struct eng_rule {
+  char *name;
+  char *file;
+  int line;
+  int stage;
+  int match_kind;     /* eng_match_kind */
+  int matcher;        /* index into lexicons/regexes/patterns */
+  char *match_layer;  /* ANNOTATIONS: the layer */
+  char *layer;        /* static emit: the layer; NULL for emit functions */
+  int priority;
+  int has_where, has_emit_fn, has_run;
+  eng_field *fields;  /* static emit fields (not layer/span/priority) */
+  size_t nfields, fields_cap;
+  int span_capture;   /* static emit `span = "$cap"`: index, or -1 */
+  char *span_capture_name;
+} eng_rule;
+
+typedef struct eng_layer {
+  char *name;
+  int policy;
+  int hidden; /* a working layer, not written unless asked for */
+} eng_layer;
+
+struct assay_rules {
+  assay_allocator alloc;
+  unsigned flags;
+  char *pack_name, *pack_version, *pack_label; /* label: "news 0.1" */
+  char *path;                                  /* absolute path of the pack */
+  char *source;                                /* pack text when loaded from a string */
+  assay_tokenizer *tz;
+  assay_lexicon **lexicons;
+  char **lexicon_names;
+  size_t nlexicons;
+  assay_regex **regexes;
+  size_t nregexes;
+  assay_pattern **patterns;
+  size_t npatterns;
+  eng_rule *rules;
+  size_t nrules;
+  char **stages;
+  size_t nstages;
+  eng_layer *layers;
+  size_t nlayers;
+  /* capacities of the arrays above, for the allocator's free */
+  size_t lexicons_cap, names_cap, regexes_cap, patterns_cap, rules_cap,
+      stages_cap, layers_cap;
+};
+
+/* Loads the embedded rule-pack language (lua/assay/rulepack.lua) into L and
+ * runs the pack: pushes the declarations table.  unsafe lifts the sandbox.
+ * On error pushes nothing and returns the Lua status with the message in
+ * *msg (a string on L's stack below nothing: copied into buf). [-0, +1|0] */
+int eng_load_pack(lua_State *L, const char *path, const char *source,
+                  int unsafe, char *buf, size_t size);
+
+/* Opens the libraries a rule-pack state needs and the assay module. */
+void eng_open_state(lua_State *L);
+
+/* 1 when the pack declared the layer hidden. */
+int eng_layer_hidden(const assay_rules *rules, const char *layer);
+
+/* Looks up a rule by name; -1 when absent. */
+int eng_rule_index(const assay_rules *rules, const char *name);
+
+/* Scan with options for the CLI: trace adds a "trace" attribute to each
+ * annotation; stop_after_stage (-1: all) runs stages up to that one. */
+int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
+             int stop_after_stage);
+
+/* For `assay explain`: runs the stages before the rule's, then describes,
+ * into a string the caller frees (assay_free), what the rule matched or why
+ * not. */
+char *eng_explain(assay_scanner *sc, assay_doc *doc, int rule);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * pattern.h -- the token pattern module's internal face: the compiled
+ * program (pattern_compile.c writes it, pattern_vm.c runs it), traces,
+ * explanations and the layers a pattern depends on.
+ */
+#ifndef ASSAY_PATTERN_H
+#define ASSAY_PATTERN_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "assay.h"
+
+/* Limits: a bounded repeat {m,n} may not exceed PAT_MAX_REPEAT and the
+ * program not PAT_MAX_PROG instructions (ASSAY_ELIMIT beyond). */
+#define PAT_MAX_REPEAT 1000
+#define PAT_MAX_PROG 200000
+#define PAT_MAX_PREFILTER 32
+
+/* What one test looks at. */
+enum pat_field {
+  PAT_F_TEXT, PAT_F_LOWER, PAT_F_SHAPE, PAT_F_KIND, PAT_F_FLAG,
+  PAT_F_ATTR /* an annotation attribute (in @layer{...}) */
+};
+enum pat_op { PAT_OP_EQ, PAT_OP_NE, PAT_OP_RE, PAT_OP_NRE };
+
+typedef struct pat_test {
+  uint8_t field; /* enum pat_field */
+  uint8_t op;    /* enum pat_op; for FLAG: EQ set, NE clear */
+  uint16_t flag; /* ASSAY_TF_* for FLAG */
+  int kind;      /* ASSAY_TOKEN_* for KIND */
+  char *key;     /* attribute name for ATTR */
+  char *str;     /* value for EQ/NE */
+  size_t len;
+  pcre2_code *re; /* for RE/NRE */
+} pat_test;
+
+enum pat_atom_type { PAT_A_TOKEN, PAT_A_ANY, PAT_A_LAYER };
+
+/* One atom: a test of one token, or an annotation reference. */
+typedef struct pat_atom {
+  int type;        /* enum pat_atom_type */
+  int layer;       /* index into the pattern's layer names, for LAYER */
+  int ntests;
+  pat_test *tests; /* all must hold */
+  char *label;     /* source text for traces: "'according'", "@actor" */
+  int column;      /* 1-based column in the source */
+} pat_atom;
+
+/* Instructions of the Pike VM. */
+enum pat_opcode {
+  PAT_I_TOKEN, /* x = atom: consumes one token that passes the atom;
+                  y = the capture that holds exactly this step, or -1 */
+  PAT_I_LAYER, /* x = atom; y as for TOKEN, whose ann id is set */
+  PAT_I_SPLIT, /* try x, then y (x has priority) */
+  PAT_I_JMP,   /* go to x */
+  PAT_I_SAVE,  /* x = slot: 2 * capture (+1 for the end) */
+  PAT_I_BOS,   /* <s> */
+  PAT_I_EOS,   /* </s> */
+  PAT_I_MATCH
+};
+
+typedef struct pat_inst {
+  int op;
+  int x, y;
+} pat_inst;
+
+struct assay_pattern {
+  assay_allocator alloc;
+  char *source;
+  pat_inst *prog;
+  int nprog;
+  size_t prog_cap;
+  pat_atom *atoms;
+  int natoms, atoms_cap;
+  char **caps; /* capture names */
+  int ncaps, caps_cap;
+  char **layers; /* layer names the pattern references */
+  int nlayers, layers_cap;
+  /* Prefilter: the atoms one of which must pass at a match's first token;
+   * nfirst < 0 when any token may start a match. */
+  int first[PAT_MAX_PREFILTER];
+  int nfirst;
+  /* PCRE2 allocates through the pattern's allocator (match data too). */
+  pcre2_general_context *gctx;
+  pcre2_compile_context *cctx;
+};
+
+/* Scan flags. */
+enum { PAT_TRACE = 1 };
+
+/* assay_pattern_scan with flags; with PAT_TRACE each match has a trace
+ * such as "'according'@12 'to'@13 @actor:source@14-16" (token indices;
+ * a range is inclusive). */
+int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
+             int (*fn)(void *ud, const assay_pattern_match *m), void *ud,
+             assay_error *err);
+
+/* Writes into buf (NUL-terminated, truncated to size) why the pattern
+ * matches the document or how far the best attempt got.  Returns the
+ * number of matches, or a negative status. */
+int pat_explain(const assay_pattern *pat, const assay_doc *doc, char *buf,
+                size_t size);
+
+/* The layers the pattern references with @layer: count, and name i. */
+int pat_layer_count(const assay_pattern *pat);
+const char *pat_layers(const assay_pattern *pat, int i);
+
+#endif

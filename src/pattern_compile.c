@@ -1,0 +1,896 @@
+/*
+ * pattern_compile.c -- the token pattern language's parser and compiler:
+ * source text -> syntax tree -> Pike VM program (pattern.h), with errors
+ * that name the column; also the pattern's public accessors and free.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "mem.h"
+#include "pattern.h"
+
+/* Syntax tree nodes live in one growing array; children are linked by
+ * index (`kid` first child, `next` sibling). */
+enum { N_ATOM, N_BOS, N_EOS, N_SEQ, N_ALT, N_REPEAT, N_CAPTURE };
+
+typedef struct pnode {
+  int type;
+  int kid, next;
+  int min, max, lazy; /* N_REPEAT; max -1: unbounded */
+  int atom;           /* N_ATOM */
+  int cap;            /* N_CAPTURE */
+} pnode;
+
+typedef struct parser {
+  assay_pattern *pat;
+  const char *src;
+  size_t pos, len;
+  pnode *nodes;
+  size_t nnodes, nodes_cap;
+  int depth;
+  assay_error *err;
+  int status;
+  char msg[256];
+  size_t err_pos;
+} parser;
+
+/* ---- errors ------------------------------------------------------ */
+
+static int p_fail(parser *p, size_t at, int status, const char *fmt, ...) {
+  va_list ap;
+  if (p->status) return p->status; /* keep the first error */
+  va_start(ap, fmt);
+  vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+  va_end(ap);
+  p->status = status;
+  p->err_pos = at;
+  return status;
+}
+
+/* Fills err with the message and the 1-based line and column of err_pos. */
+static void p_report(parser *p) {
+  int line = 1, col = 1;
+  if (!p->err) return;
+  for (size_t i = 0; i < p->err_pos && i < p->len; i++) {
+    if (p->src[i] == '\n') {
+      line++;
+      col = 1;
+    } else if (((unsigned char)p->src[i] & 0xC0) != 0x80) {
+      col++;
+    }
+  }
+  memset(p->err, 0, sizeof *p->err);
+  p->err->status = p->status;
+  p->err->line = line;
+  p->err->column = col;
+  snprintf(p->err->message, sizeof p->err->message,
+           "pattern: %s at column %d", p->msg, col);
+}
+
+/* ---- growing arrays ---------------------------------------------- */
+
+static int p_node(parser *p, int type) {
+  if (mem_grow(&p->pat->alloc, (void **)&p->nodes, &p->nodes_cap,
+               p->nnodes + 1, sizeof(pnode)))
+    return p_fail(p, p->pos, ASSAY_ENOMEM, "out of memory"), -1;
+  pnode *n = &p->nodes[p->nnodes];
+  memset(n, 0, sizeof *n);
+  n->type = type;
+  n->kid = n->next = n->atom = n->cap = -1;
+  return (int)p->nnodes++;
+}
+
+static pat_atom *p_atom(parser *p, int type, size_t at, int *index) {
+  assay_pattern *pat = p->pat;
+  size_t cap = (size_t)pat->atoms_cap;
+  if (mem_grow(&pat->alloc, (void **)&pat->atoms, &cap,
+               (size_t)pat->natoms + 1, sizeof(pat_atom))) {
+    p_fail(p, at, ASSAY_ENOMEM, "out of memory");
+    return NULL;
+  }
+  pat->atoms_cap = (int)cap;
+  pat_atom *a = &pat->atoms[pat->natoms];
+  memset(a, 0, sizeof *a);
+  a->type = type;
+  a->layer = -1;
+  a->column = (int)at + 1;
+  *index = pat->natoms++;
+  return a;
+}
+
+static pat_test *p_test(parser *p, pat_atom *a) {
+  size_t cap = (size_t)a->ntests;
+  pat_test *t = mem_realloc(&p->pat->alloc, a->tests,
+                            cap * sizeof(pat_test),
+                            (cap + 1) * sizeof(pat_test));
+  if (!t) {
+    p_fail(p, p->pos, ASSAY_ENOMEM, "out of memory");
+    return NULL;
+  }
+  a->tests = t;
+  memset(&t[a->ntests], 0, sizeof(pat_test));
+  return &t[a->ntests++];
+}
+
+static char *p_strndup(parser *p, const char *s, size_t n) {
+  char *d = mem_alloc(&p->pat->alloc, n + 1);
+  if (!d) {
+    p_fail(p, p->pos, ASSAY_ENOMEM, "out of memory");
+    return NULL;
+  }
+  memcpy(d, s, n);
+  d[n] = 0;
+  return d;
+}
+
+/* Index of name in a string list, adding it when absent. */
+static int p_intern(parser *p, char ***list, int *n, int *cap,
+                    const char *s, size_t len) {
+  for (int i = 0; i < *n; i++)
+    if (strlen((*list)[i]) == len && memcmp((*list)[i], s, len) == 0)
+      return i;
+  size_t c = (size_t)*cap;
+  if (mem_grow(&p->pat->alloc, (void **)list, &c, (size_t)*n + 1,
+               sizeof(char *)))
+    return p_fail(p, p->pos, ASSAY_ENOMEM, "out of memory"), -1;
+  *cap = (int)c;
+  char *d = p_strndup(p, s, len);
+  if (!d) return -1;
+  (*list)[*n] = d;
+  return (*n)++;
+}
+
+/* ---- lexical helpers --------------------------------------------- */
+
+static void p_skip(parser *p) {
+  while (p->pos < p->len) {
+    char c = p->src[p->pos];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      p->pos++;
+    } else if (c == '-' && p->pos + 1 < p->len && p->src[p->pos + 1] == '-') {
+      while (p->pos < p->len && p->src[p->pos] != '\n') p->pos++;
+    } else {
+      break;
+    }
+  }
+}
+
+static int p_peek(parser *p) {
+  p_skip(p);
+  return p->pos < p->len ? (unsigned char)p->src[p->pos] : -1;
+}
+
+static int is_name_char(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+
+/* Reads a name at pos (no skipping); returns its length (0: none). */
+static size_t p_name(parser *p, int dots) {
+  size_t s = p->pos;
+  while (p->pos < p->len && is_name_char((unsigned char)p->src[p->pos]) &&
+         (dots || p->src[p->pos] != '.'))
+    p->pos++;
+  return p->pos - s;
+}
+
+/* Lower-cases UTF-8 s[0, n) code point by code point (utf8proc). */
+static char *p_lower(parser *p, const char *s, size_t n, size_t *out_len) {
+  char *d = mem_alloc(&p->pat->alloc, n * 4 + 1);
+  size_t o = 0, i = 0;
+  if (!d) {
+    p_fail(p, p->pos, ASSAY_ENOMEM, "out of memory");
+    return NULL;
+  }
+  while (i < n) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &cp);
+    if (k <= 0) { /* invalid byte: keep it */
+      d[o++] = s[i++];
+      continue;
+    }
+    o += (size_t)utf8proc_encode_char(utf8proc_tolower(cp),
+                                      (utf8proc_uint8_t *)d + o);
+    i += (size_t)k;
+  }
+  d[o] = 0;
+  *out_len = o;
+  /* shrink so that the size freed later is strlen + 1 */
+  char *r = mem_realloc(&p->pat->alloc, d, n * 4 + 1, o + 1);
+  if (!r) {
+    mem_free(&p->pat->alloc, d, n * 4 + 1);
+    p_fail(p, p->pos, ASSAY_ENOMEM, "out of memory");
+  }
+  return r;
+}
+
+/* ---- regexes ----------------------------------------------------- */
+
+/* PCRE2's allocator hooks: the block size is kept in a 16-byte header
+ * because mem_free wants it back. */
+static void *pcre_malloc(PCRE2_SIZE n, void *ud) {
+  size_t *b = mem_alloc(ud, n + 16);
+  if (!b) return NULL;
+  b[0] = n;
+  return (char *)b + 16;
+}
+
+static void pcre_free(void *ptr, void *ud) {
+  if (!ptr) return;
+  char *b = (char *)ptr - 16;
+  mem_free(ud, b, *(size_t *)(void *)b + 16);
+}
+
+/* Reads /.../flags at pos (pos on the opening slash) into t. */
+static int p_regex(parser *p, pat_test *t, int negate) {
+  size_t open = p->pos++, s = p->pos;
+  while (p->pos < p->len && p->src[p->pos] != '/') {
+    if (p->src[p->pos] == '\\' && p->pos + 1 < p->len) p->pos++;
+    p->pos++;
+  }
+  if (p->pos >= p->len)
+    return p_fail(p, open, ASSAY_ESYNTAX, "unterminated regex");
+  size_t e = p->pos++;
+  uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+  while (p->pos < p->len && p->src[p->pos] == 'i') {
+    opts |= PCRE2_CASELESS;
+    p->pos++;
+  }
+  int code;
+  PCRE2_SIZE off;
+  if (!p->pat->cctx) {
+    p->pat->gctx = pcre2_general_context_create(pcre_malloc, pcre_free,
+                                                &p->pat->alloc);
+    p->pat->cctx = p->pat->gctx ? pcre2_compile_context_create(p->pat->gctx)
+                                : NULL;
+    if (!p->pat->cctx) return p_fail(p, open, ASSAY_ENOMEM, "out of memory");
+  }
+  t->re = pcre2_compile((PCRE2_SPTR)p->src + s, e - s, opts, &code, &off,
+                        p->pat->cctx);
+  if (!t->re) {
+    char buf[160];
+    pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, sizeof buf);
+    return p_fail(p, s + off, ASSAY_ESYNTAX, "bad regex: %s", buf);
+  }
+  t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
+  return 0;
+}
+
+/* Reads a test value at pos: a quoted string, a /regex/, or a bare word
+ * ending at ',', `close` or whitespace. */
+static int p_value(parser *p, pat_test *t, int negate, char close) {
+  int c = p_peek(p);
+  if (c == '/') return p_regex(p, t, negate);
+  t->op = negate ? PAT_OP_NE : PAT_OP_EQ;
+  size_t s = p->pos, n;
+  if (c == '\'' || c == '"') {
+    s = ++p->pos;
+    while (p->pos < p->len && p->src[p->pos] != c) p->pos++;
+    if (p->pos >= p->len)
+      return p_fail(p, s - 1, ASSAY_ESYNTAX, "unterminated string");
+    n = p->pos++ - s;
+  } else {
+    while (p->pos < p->len && p->src[p->pos] != ',' &&
+           p->src[p->pos] != close && p->src[p->pos] != ' ' &&
+           p->src[p->pos] != '\t' && p->src[p->pos] != '\n')
+      p->pos++;
+    n = p->pos - s;
+    if (n == 0) return p_fail(p, s, ASSAY_ESYNTAX, "missing value");
+  }
+  t->str = p_strndup(p, p->src + s, n);
+  t->len = n;
+  return t->str ? 0 : p->status;
+}
+
+/* ---- atoms ------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  uint16_t flag;
+} pat_flags[] = {
+    {"title", ASSAY_TF_TITLE},           {"upper", ASSAY_TF_UPPER},
+    {"lower_case", ASSAY_TF_LOWER},      {"digit", ASSAY_TF_DIGIT},
+    {"space_before", ASSAY_TF_SPACE_BEFORE},
+    {"line_start", ASSAY_TF_LINE_START}, {"sent_start", ASSAY_TF_SENT_START},
+    {"para_start", ASSAY_TF_PARA_START}, {"abbrev", ASSAY_TF_ABBREV},
+    {"quote", ASSAY_TF_QUOTE},           {"headline", ASSAY_TF_HEADLINE}};
+
+static const char *const pat_kinds[] = {"word", "number", "punct", "symbol",
+                                        "url",  "email",  "invalid"};
+
+static int name_is(const char *s, size_t n, const char *name) {
+  return strlen(name) == n && memcmp(s, name, n) == 0;
+}
+
+/* One test inside [...]: flag, !flag, or attr(=|!=)value. */
+static int p_token_test(parser *p, pat_atom *a) {
+  int negate = 0;
+  if (p_peek(p) == '!') {
+    negate = 1;
+    p->pos++;
+    p_skip(p);
+  }
+  size_t at = p->pos, n = p_name(p, 0);
+  const char *name = p->src + at;
+  if (n == 0) return p_fail(p, at, ASSAY_ESYNTAX, "expected a test");
+  pat_test *t = p_test(p, a);
+  if (!t) return p->status;
+  int c = p_peek(p);
+  if (!negate && c == '!' && p->pos + 1 < p->len &&
+      p->src[p->pos + 1] == '=') {
+    negate = 1;
+    p->pos++;
+    c = '=';
+  }
+  if (c != '=') { /* a flag */
+    for (size_t i = 0; i < sizeof pat_flags / sizeof *pat_flags; i++)
+      if (name_is(name, n, pat_flags[i].name)) {
+        t->field = PAT_F_FLAG;
+        t->flag = pat_flags[i].flag;
+        t->op = negate ? PAT_OP_NE : PAT_OP_EQ;
+        return 0;
+      }
+    return p_fail(p, at, ASSAY_ESYNTAX, "unknown flag '%.*s'", (int)n, name);
+  }
+  p->pos++; /* '=' */
+  if (name_is(name, n, "text")) t->field = PAT_F_TEXT;
+  else if (name_is(name, n, "lower")) t->field = PAT_F_LOWER;
+  else if (name_is(name, n, "shape")) t->field = PAT_F_SHAPE;
+  else if (name_is(name, n, "kind")) t->field = PAT_F_KIND;
+  else
+    return p_fail(p, at, ASSAY_ESYNTAX, "unknown attribute '%.*s'", (int)n,
+                  name);
+  size_t vat = (p_skip(p), p->pos);
+  if (p_value(p, t, negate, ']')) return p->status;
+  if (t->field == PAT_F_KIND) {
+    if (t->re) return p_fail(p, vat, ASSAY_ESYNTAX, "kind takes a name");
+    for (int k = 0; k < 7; k++)
+      if (strcmp(t->str, pat_kinds[k]) == 0) t->kind = k + 1;
+    if (!t->kind)
+      return p_fail(p, vat, ASSAY_ESYNTAX, "unknown kind '%s'", t->str);
+    t->kind--;
+  }
+  return 0;
+}
+
+/* Comma-separated tests up to `close`; pos after the opening bracket. */
+static int p_test_list(parser *p, pat_atom *a, char close, int layer) {
+  if (p_peek(p) == close)
+    return p_fail(p, p->pos, ASSAY_ESYNTAX, "empty test list");
+  for (;;) {
+    if (layer) {
+      int negate = p_peek(p) == '!';
+      if (negate) p->pos++, p_skip(p);
+      size_t at = p->pos, n = p_name(p, 1);
+      if (n == 0) return p_fail(p, at, ASSAY_ESYNTAX, "expected an attribute");
+      pat_test *t = p_test(p, a);
+      if (!t || !(t->key = p_strndup(p, p->src + at, n))) return p->status;
+      t->field = PAT_F_ATTR;
+      int c = p_peek(p);
+      if (!negate && c == '!' && p->pos + 1 < p->len &&
+          p->src[p->pos + 1] == '=')
+        negate = 1, p->pos++, c = '=';
+      if (c == '=') {
+        p->pos++;
+        if (p_value(p, t, negate, close)) return p->status;
+      } else { /* presence test: op on a NULL str */
+        t->op = negate ? PAT_OP_NE : PAT_OP_EQ;
+      }
+    } else if (p_token_test(p, a)) {
+      return p->status;
+    }
+    int c = p_peek(p);
+    if (c == ',') {
+      p->pos++;
+      continue;
+    }
+    if (c == close) {
+      p->pos++;
+      return 0;
+    }
+    if (c < 0)
+      return p_fail(p, p->pos, ASSAY_ESYNTAX, "missing '%c'", close);
+    return p_fail(p, p->pos, ASSAY_ESYNTAX, "expected ',' or '%c'", close);
+  }
+}
+
+static int p_set_label(parser *p, pat_atom *a, size_t s, size_t e) {
+  a->label = p_strndup(p, p->src + s, e - s);
+  return a->label ? 0 : p->status;
+}
+
+/* A quoted literal: one atom per space-separated word, in a sequence. */
+static int p_literal(parser *p) {
+  char q = p->src[p->pos];
+  size_t open = p->pos++, s = p->pos;
+  while (p->pos < p->len && p->src[p->pos] != q) p->pos++;
+  if (p->pos >= p->len)
+    return p_fail(p, open, ASSAY_ESYNTAX, "unterminated string"), -1;
+  size_t e = p->pos++;
+  int seq = p_node(p, N_SEQ), last = -1;
+  if (seq < 0) return -1;
+  for (size_t i = s; i < e;) {
+    while (i < e && (p->src[i] == ' ' || p->src[i] == '\t')) i++;
+    size_t w = i;
+    while (i < e && p->src[i] != ' ' && p->src[i] != '\t') i++;
+    if (i == w) break;
+    int ai, n = p_node(p, N_ATOM);
+    pat_atom *a = n < 0 ? NULL : p_atom(p, PAT_A_TOKEN, w, &ai);
+    pat_test *t = a ? p_test(p, a) : NULL;
+    if (!t) return -1;
+    p->nodes[n].atom = ai;
+    if (q == '"') {
+      t->field = PAT_F_TEXT;
+      t->str = p_strndup(p, p->src + w, i - w);
+      t->len = i - w;
+    } else {
+      t->field = PAT_F_LOWER;
+      t->str = p_lower(p, p->src + w, i - w, &t->len);
+    }
+    if (!t->str) return -1;
+    a->label = mem_alloc(&p->pat->alloc, i - w + 3);
+    if (!a->label) return p_fail(p, w, ASSAY_ENOMEM, "out of memory"), -1;
+    sprintf(a->label, "%c%.*s%c", q, (int)(i - w), p->src + w, q);
+    if (last < 0) p->nodes[seq].kid = n;
+    else p->nodes[last].next = n;
+    last = n;
+  }
+  if (last < 0) return p_fail(p, open, ASSAY_ESYNTAX, "empty string"), -1;
+  return seq;
+}
+
+/* @layer or @layer{attr=value, ...}. */
+static int p_layer(parser *p) {
+  size_t at = p->pos++;
+  size_t s = p->pos, n = p_name(p, 1);
+  if (n == 0) return p_fail(p, at, ASSAY_ESYNTAX, "expected a layer name"), -1;
+  int ai, node = p_node(p, N_ATOM);
+  pat_atom *a = node < 0 ? NULL : p_atom(p, PAT_A_LAYER, at, &ai);
+  if (!a) return -1;
+  a->layer = p_intern(p, &p->pat->layers, &p->pat->nlayers,
+                      &p->pat->layers_cap, p->src + s, n);
+  if (a->layer < 0) return -1;
+  p->nodes[node].atom = ai;
+  /* '{' right after the name opens attribute tests unless it is {m,n}. */
+  if (p->pos < p->len && p->src[p->pos] == '{' && p->pos + 1 < p->len &&
+      !(p->src[p->pos + 1] >= '0' && p->src[p->pos + 1] <= '9')) {
+    p->pos++;
+    if (p_test_list(p, a, '}', 1)) return -1;
+  }
+  return p_set_label(p, a, at, p->pos) ? -1 : node;
+}
+
+static int p_alt(parser *p);
+
+/* One primary: an atom, an anchor, or a group. */
+static int p_primary(parser *p) {
+  int c = p_peek(p), ai, n;
+  size_t at = p->pos;
+  pat_atom *a;
+  switch (c) {
+  case '\'':
+  case '"':
+    return p_literal(p);
+  case '@':
+    return p_layer(p);
+  case '.':
+  case '[':
+  case '/':
+    n = p_node(p, N_ATOM);
+    a = n < 0 ? NULL : p_atom(p, c == '.' ? PAT_A_ANY : PAT_A_TOKEN, at, &ai);
+    if (!a) return -1;
+    p->nodes[n].atom = ai;
+    if (c == '.') {
+      p->pos++;
+    } else if (c == '[') {
+      p->pos++;
+      if (p_test_list(p, a, ']', 0)) return -1;
+    } else {
+      pat_test *t = p_test(p, a);
+      if (!t) return -1;
+      t->field = PAT_F_TEXT;
+      if (p_regex(p, t, 0)) return -1;
+    }
+    return p_set_label(p, a, at, p->pos) ? -1 : n;
+  case '<':
+    if (p->len - p->pos >= 3 && memcmp(p->src + p->pos, "<s>", 3) == 0) {
+      p->pos += 3;
+      return p_node(p, N_BOS);
+    }
+    if (p->len - p->pos >= 4 && memcmp(p->src + p->pos, "</s>", 4) == 0) {
+      p->pos += 4;
+      return p_node(p, N_EOS);
+    }
+    return p_fail(p, at, ASSAY_ESYNTAX, "expected <s> or </s>"), -1;
+  case '(':
+    if (++p->depth > 200)
+      return p_fail(p, at, ASSAY_ELIMIT, "groups nested too deeply"), -1;
+    p->pos++;
+    n = p_alt(p);
+    if (n < 0) return -1;
+    if (p_peek(p) != ')')
+      return p_fail(p, at, ASSAY_ESYNTAX, "unbalanced parenthesis"), -1;
+    p->pos++;
+    p->depth--;
+    return n;
+  default:
+    break;
+  }
+  if (c == '?' || c == '*' || c == '+' || c == '{')
+    return p_fail(p, at, ASSAY_ESYNTAX, "quantifier without atom"), -1;
+  if (c == ':')
+    return p_fail(p, at, ASSAY_ESYNTAX, "capture without atom"), -1;
+  if (c == ')')
+    return p_fail(p, at, ASSAY_ESYNTAX, "unbalanced parenthesis"), -1;
+  return p_fail(p, at, ASSAY_ESYNTAX, "unexpected character '%c'", c), -1;
+}
+
+/* Reads a decimal number at pos; -1 when none. */
+static long p_number(parser *p) {
+  long v = 0;
+  size_t s = p->pos;
+  while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9') {
+    if (v < 1000000) v = v * 10 + (p->src[p->pos] - '0');
+    p->pos++;
+  }
+  return p->pos == s ? -1 : v;
+}
+
+/* {m}, {m,}, {m,n}: pos on '{'. */
+static int p_braces(parser *p, int *min, int *max) {
+  size_t at = p->pos++;
+  p_skip(p);
+  long m = p_number(p), n;
+  if (m < 0) return p_fail(p, p->pos, ASSAY_ESYNTAX, "expected a number");
+  n = m;
+  if (p_peek(p) == ',') {
+    p->pos++;
+    p_skip(p);
+    n = p_number(p); /* -1: unbounded */
+  }
+  if (p_peek(p) != '}')
+    return p_fail(p, p->pos, ASSAY_ESYNTAX, "expected '}'");
+  p->pos++;
+  if ((n >= 0 && n < m))
+    return p_fail(p, at, ASSAY_ESYNTAX, "bad repeat {%ld,%ld}", m, n);
+  if (m > PAT_MAX_REPEAT || n > PAT_MAX_REPEAT)
+    return p_fail(p, at, ASSAY_ESYNTAX, "repeat count above %d",
+                  PAT_MAX_REPEAT);
+  *min = (int)m;
+  *max = (int)n;
+  return 0;
+}
+
+/* Does the subtree at n hold a capture numbered cap?  Nesting one name
+ * inside itself is refused: which start would win is a trap. */
+static int p_has_capture(parser *p, int n, int cap) {
+  for (; n >= 0; n = p->nodes[n].next) {
+    if (p->nodes[n].type == N_CAPTURE && p->nodes[n].cap == cap) return 1;
+    if (p->nodes[n].kid >= 0 && p_has_capture(p, p->nodes[n].kid, cap))
+      return 1;
+  }
+  return 0;
+}
+
+/* A primary followed by quantifiers and captures. */
+static int p_item(parser *p) {
+  int n = p_primary(p), quantified = 0;
+  if (n < 0) return -1;
+  for (;;) {
+    int c = p_peek(p), min, max;
+    size_t at = p->pos;
+    if (c == '?' || c == '*' || c == '+' || c == '{') {
+      if (quantified)
+        return p_fail(p, at, ASSAY_ESYNTAX, "quantifier follows quantifier"),
+               -1;
+      if (c == '{') {
+        if (p_braces(p, &min, &max)) return -1;
+      } else {
+        p->pos++;
+        min = c == '+';
+        max = c == '?' ? 1 : -1;
+      }
+      int r = p_node(p, N_REPEAT);
+      if (r < 0) return -1;
+      p->nodes[r].kid = n;
+      p->nodes[r].min = min;
+      p->nodes[r].max = max;
+      if (p->pos < p->len && p->src[p->pos] == '?') {
+        p->nodes[r].lazy = 1;
+        p->pos++;
+      }
+      n = r;
+      quantified = 1;
+    } else if (c == ':') {
+      p->pos++;
+      size_t s = p->pos, len = p_name(p, 0);
+      if (len == 0 || (p->src[s] >= '0' && p->src[s] <= '9'))
+        return p_fail(p, at, ASSAY_ESYNTAX, "expected a capture name"), -1;
+      int cn = p_node(p, N_CAPTURE);
+      if (cn < 0) return -1;
+      int ci = p_intern(p, &p->pat->caps, &p->pat->ncaps, &p->pat->caps_cap,
+                        p->src + s, len);
+      if (ci < 0) return -1;
+      if (p_has_capture(p, n, ci))
+        return p_fail(p, at, ASSAY_ESYNTAX,
+                      "capture '%s' inside a capture of the same name",
+                      p->pat->caps[ci]), -1;
+      p->nodes[cn].kid = n;
+      p->nodes[cn].cap = ci;
+      n = cn;
+      quantified = 0;
+    } else {
+      return n;
+    }
+  }
+}
+
+static int p_seq(parser *p) {
+  int seq = p_node(p, N_SEQ), last = -1;
+  if (seq < 0) return -1;
+  for (;;) {
+    int c = p_peek(p);
+    if (c < 0 || c == '|' || c == ')') return seq;
+    int n = p_item(p);
+    if (n < 0) return -1;
+    if (last < 0) p->nodes[seq].kid = n;
+    else p->nodes[last].next = n;
+    last = n;
+  }
+}
+
+static int p_alt(parser *p) {
+  int first = p_seq(p);
+  if (first < 0 || p_peek(p) != '|') return first;
+  int alt = p_node(p, N_ALT), last = first;
+  if (alt < 0) return -1;
+  p->nodes[alt].kid = first;
+  while (p_peek(p) == '|') {
+    p->pos++;
+    int n = p_seq(p);
+    if (n < 0) return -1;
+    p->nodes[last].next = n;
+    last = n;
+  }
+  return alt;
+}
+
+/* ---- code generation --------------------------------------------- */
+
+static int c_emit(parser *p, int op, int x, int y) {
+  assay_pattern *pat = p->pat;
+  if (pat->nprog >= PAT_MAX_PROG)
+    return p_fail(p, 0, ASSAY_ELIMIT, "pattern too large (over %d steps)",
+                  PAT_MAX_PROG), -1;
+  size_t cap = pat->prog_cap;
+  if (mem_grow(&pat->alloc, (void **)&pat->prog, &cap, (size_t)pat->nprog + 1,
+               sizeof(pat_inst)))
+    return p_fail(p, 0, ASSAY_ENOMEM, "out of memory"), -1;
+  pat->prog_cap = cap;
+  pat->prog[pat->nprog] = (pat_inst){op, x, y};
+  return pat->nprog++;
+}
+
+static int c_node(parser *p, int n);
+
+/* Emits a split with priority to the fall-through (greedy) or to the
+ * target (lazy); the target is patched later. */
+static int c_split(parser *p, int lazy) {
+  return c_emit(p, PAT_I_SPLIT, lazy ? -1 : 0, lazy ? 0 : -1);
+}
+
+/* Points the open (-1) side of split s at target; the other side at s+1. */
+static void c_patch(parser *p, int s, int target) {
+  pat_inst *in = &p->pat->prog[s];
+  if (in->x == -1) in->x = target, in->y = s + 1;
+  else in->y = target, in->x = s + 1;
+}
+
+static int c_repeat(parser *p, pnode *n) {
+  int kid = n->kid, min = n->min, max = n->max, lazy = n->lazy;
+  for (int i = 0; i < min - (max < 0 && min > 0); i++)
+    if (c_node(p, kid)) return -1;
+  if (max < 0 && min > 0) { /* the last mandatory copy loops: x+ */
+    int top = p->pat->nprog;
+    if (c_node(p, kid)) return -1;
+    int s = c_split(p, !lazy);
+    if (s < 0) return -1;
+    c_patch(p, s, top); /* greedy: loop first */
+    return 0;
+  }
+  if (max < 0) { /* x*: L: split body, out; body; jmp L */
+    int s = c_split(p, lazy);
+    if (s < 0 || c_node(p, kid) || c_emit(p, PAT_I_JMP, s, 0) < 0) return -1;
+    c_patch(p, s, p->pat->nprog);
+    return 0;
+  }
+  int opt = max - min, splits[PAT_MAX_REPEAT];
+  for (int i = 0; i < opt; i++) {
+    if ((splits[i] = c_split(p, lazy)) < 0 || c_node(p, kid)) return -1;
+  }
+  for (int i = 0; i < opt; i++) c_patch(p, splits[i], p->pat->nprog);
+  return 0;
+}
+
+static int c_alt(parser *p, int kid) {
+  int jumps[256], nj = 0, *jp = jumps, status = 0;
+  int count = 0;
+  for (int k = kid; k >= 0; k = p->nodes[k].next) count++;
+  if (count > 256) {
+    jp = mem_alloc(&p->pat->alloc, sizeof(int) * (size_t)count);
+    if (!jp) return p_fail(p, 0, ASSAY_ENOMEM, "out of memory");
+  }
+  for (int k = kid; k >= 0 && !status; k = p->nodes[k].next) {
+    int s = -1;
+    if (p->nodes[k].next >= 0 && (s = c_split(p, 0)) < 0) break;
+    if (c_node(p, k) || (p->nodes[k].next >= 0 &&
+                         (jp[nj++] = c_emit(p, PAT_I_JMP, -1, 0)) < 0))
+      break;
+    if (s >= 0) c_patch(p, s, p->pat->nprog);
+  }
+  status = p->status;
+  for (int i = 0; i < nj && !status; i++) p->pat->prog[jp[i]].x = p->pat->nprog;
+  if (jp != jumps) mem_free(&p->pat->alloc, jp, sizeof(int) * (size_t)count);
+  return status;
+}
+
+static int c_node(parser *p, int idx) {
+  pnode *n = &p->nodes[idx];
+  switch (n->type) {
+  case N_ATOM:
+    if (p->pat->atoms[n->atom].type == PAT_A_LAYER)
+      return c_emit(p, PAT_I_LAYER, n->atom, -1) < 0 ? -1 : 0;
+    return c_emit(p, PAT_I_TOKEN, n->atom, -1) < 0 ? -1 : 0;
+  case N_BOS:
+    return c_emit(p, PAT_I_BOS, 0, 0) < 0 ? -1 : 0;
+  case N_EOS:
+    return c_emit(p, PAT_I_EOS, 0, 0) < 0 ? -1 : 0;
+  case N_SEQ:
+    for (int k = n->kid; k >= 0; k = p->nodes[k].next)
+      if (c_node(p, k)) return -1;
+    return 0;
+  case N_ALT:
+    return c_alt(p, n->kid) ? -1 : 0;
+  case N_REPEAT:
+    return c_repeat(p, n) ? -1 : 0;
+  case N_CAPTURE: {
+    int cap = n->cap;
+    if (c_emit(p, PAT_I_SAVE, 2 * cap, 0) < 0) return -1;
+    int before = p->pat->nprog;
+    if (c_node(p, n->kid)) return -1;
+    /* @layer:name records the annotation of the capture. */
+    if (p->pat->nprog == before + 1 &&
+        (p->pat->prog[before].op == PAT_I_LAYER ||
+         p->pat->prog[before].op == PAT_I_TOKEN))
+      p->pat->prog[before].y = cap;
+    return c_emit(p, PAT_I_SAVE, 2 * cap + 1, 0) < 0 ? -1 : 0;
+  }
+  }
+  return -1;
+}
+
+/* ---- prefilter --------------------------------------------------- */
+
+/* Collects the consuming steps reachable from pc without consuming; sets
+ * nfirst to -1 when one of them is `.` or there are too many. */
+static void c_first(assay_pattern *pat, int pc, unsigned char *seen) {
+  while (pat->nfirst >= 0 && !seen[pc]) {
+    seen[pc] = 1;
+    pat_inst *in = &pat->prog[pc];
+    switch (in->op) {
+    case PAT_I_SPLIT:
+      c_first(pat, in->x, seen);
+      pc = in->y;
+      continue;
+    case PAT_I_JMP:
+      pc = in->x;
+      continue;
+    case PAT_I_SAVE:
+    case PAT_I_BOS:
+    case PAT_I_EOS:
+      pc++;
+      continue;
+    case PAT_I_MATCH: /* an empty match never counts */
+      return;
+    default:
+      if (pat->atoms[in->x].type == PAT_A_ANY ||
+          pat->nfirst >= PAT_MAX_PREFILTER) {
+        pat->nfirst = -1;
+        return;
+      }
+      for (int i = 0; i < pat->nfirst; i++)
+        if (pat->first[i] == in->x) return;
+      pat->first[pat->nfirst++] = in->x;
+      return;
+    }
+  }
+}
+
+/* ---- public ------------------------------------------------------ */
+
+static void pat_free_test(assay_pattern *pat, pat_test *t) {
+  if (t->key) mem_free(&pat->alloc, t->key, strlen(t->key) + 1);
+  if (t->str) mem_free(&pat->alloc, t->str, strlen(t->str) + 1);
+  if (t->re) pcre2_code_free(t->re);
+}
+
+void assay_pattern_free(assay_pattern *pat) {
+  if (!pat) return;
+  for (int i = 0; i < pat->natoms; i++) {
+    pat_atom *a = &pat->atoms[i];
+    for (int k = 0; k < a->ntests; k++) pat_free_test(pat, &a->tests[k]);
+    mem_free(&pat->alloc, a->tests, (size_t)a->ntests * sizeof(pat_test));
+    if (a->label) mem_free(&pat->alloc, a->label, strlen(a->label) + 1);
+  }
+  mem_free(&pat->alloc, pat->atoms, (size_t)pat->atoms_cap * sizeof(pat_atom));
+  for (int i = 0; i < pat->ncaps; i++)
+    mem_free(&pat->alloc, pat->caps[i], strlen(pat->caps[i]) + 1);
+  mem_free(&pat->alloc, pat->caps, (size_t)pat->caps_cap * sizeof(char *));
+  for (int i = 0; i < pat->nlayers; i++)
+    mem_free(&pat->alloc, pat->layers[i], strlen(pat->layers[i]) + 1);
+  mem_free(&pat->alloc, pat->layers,
+           (size_t)pat->layers_cap * sizeof(char *));
+  mem_free(&pat->alloc, pat->prog, pat->prog_cap * sizeof(pat_inst));
+  if (pat->source) mem_free(&pat->alloc, pat->source, strlen(pat->source) + 1);
+  pcre2_compile_context_free(pat->cctx);
+  pcre2_general_context_free(pat->gctx);
+  assay_allocator a = pat->alloc;
+  mem_free(&a, pat, sizeof *pat);
+}
+
+int assay_pattern_new(assay_pattern **out, const char *source,
+                      const assay_allocator *alloc, assay_error *err) {
+  assay_allocator a = mem_resolve(alloc);
+  if (err) memset(err, 0, sizeof *err);
+  if (!out || !source) return ASSAY_EMISUSE;
+  *out = NULL;
+  assay_pattern *pat = mem_calloc(&a, 1, sizeof *pat);
+  if (!pat) return ASSAY_ENOMEM;
+  pat->alloc = a;
+  parser p = {.pat = pat, .src = source, .len = strlen(source), .err = err};
+  pat->source = mem_strdup(&a, source);
+  if (!pat->source) p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
+  int root = p.status ? -1 : p_alt(&p);
+  if (root >= 0 && p_peek(&p) >= 0) /* only ')' can stop the top level */
+    p_fail(&p, p.pos, ASSAY_ESYNTAX, "unbalanced parenthesis");
+  if (!p.status && c_node(&p, root) == 0)
+    c_emit(&p, PAT_I_MATCH, 0, 0);
+  if (!p.status) {
+    unsigned char *seen = mem_calloc(&a, (size_t)pat->nprog, 1);
+    if (!seen) {
+      p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
+    } else {
+      c_first(pat, 0, seen);
+      mem_free(&a, seen, (size_t)pat->nprog);
+    }
+  }
+  mem_free(&a, p.nodes, p.nodes_cap * sizeof(pnode));
+  if (p.status) {
+    p_report(&p);
+    assay_pattern_free(pat);
+    return p.status;
+  }
+  *out = pat;
+  return ASSAY_OK;
+}
+
+int assay_pattern_capture_count(const assay_pattern *pat) {
+  return pat ? pat->ncaps : 0;
+}
+
+const char *assay_pattern_capture_name(const assay_pattern *pat, int i) {
+  return pat && i >= 0 && i < pat->ncaps ? pat->caps[i] : NULL;
+}
+
+int pat_layer_count(const assay_pattern *pat) {
+  return pat ? pat->nlayers : 0;
+}
+
+const char *pat_layers(const assay_pattern *pat, int i) {
+  return pat && i >= 0 && i < pat->nlayers ? pat->layers[i] : NULL;
+}

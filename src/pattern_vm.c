@@ -1,0 +1,633 @@
+/*
+ * pattern_vm.c -- runs compiled token patterns over a document: a Pike VM
+ * (leftmost-longest, priority order for captures, no overlap), the start
+ * prefilter, traces, and the explanations of `assay explain`.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "mem.h"
+#include "pattern.h"
+
+/* One step of a trace: which atom consumed tokens [pos, end).  Nodes are
+ * shared by the threads that descend from one path (a cons list). */
+typedef struct pat_step {
+  int pc;
+  uint32_t pos, end;
+  const struct pat_step *prev;
+} pat_step;
+
+/* A thread: about to run `pc` at token `pos`; its captures live in the
+ * list's pool at index * stride. */
+typedef struct pat_thread {
+  int pc;
+  uint32_t pos, start;
+  const pat_step *trace;
+} pat_thread;
+
+typedef struct pat_list {
+  pat_thread *t;
+  size_t n, cap;
+  int32_t *caps;
+  size_t caps_cap;
+} pat_list;
+
+/* Closure stack entries: a pc to explore, or a slot to restore. */
+typedef struct pat_frame {
+  int pc;
+  int slot; /* >= 0: restore cur[slot] = old */
+  int32_t old;
+} pat_frame;
+
+typedef struct pat_vm {
+  const assay_pattern *pat;
+  const assay_doc *doc;
+  const assay_token *toks;
+  uint32_t ntoks;
+  unsigned flags;
+  int explain;
+  assay_allocator alloc;
+  int status;
+  size_t stride; /* int32 per thread: 2 per capture + ann per capture */
+  pat_list a, b; /* current and next */
+  uint32_t *visited; /* stamp per pc */
+  uint32_t stamp;
+  int32_t *cache_pos; /* per atom: token of the cached result */
+  uint8_t *cache_val;
+  doc_layer **layers;
+  pat_frame *stack;
+  size_t nstack, stack_cap;
+  int32_t *cur; /* the captures of the path being explored */
+  pcre2_match_data *md;
+  arena steps; /* pat_step nodes when tracing */
+  /* The best match so far. */
+  int have;
+  uint32_t best_start, best_end;
+  int32_t *best_caps;
+  const pat_step *best_trace;
+  /* Explain: the furthest failure. */
+  uint32_t fail_pos, fail_start;
+  const pat_step *fail_trace;
+  int fail_atoms[4], nfail;
+  int matches;
+  char *tbuf; /* the trace text */
+  size_t tcap;
+} pat_vm;
+
+/* ---- tests ------------------------------------------------------- */
+
+static int vm_re(pat_vm *vm, pcre2_code *re, const char *s, size_t n) {
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, vm->md, NULL);
+  return rc >= 0;
+}
+
+/* The string a test looks at on token t. */
+static const char *vm_field(pat_vm *vm, const assay_token *t, int field,
+                            size_t *n) {
+  switch (field) {
+  case PAT_F_TEXT:
+    *n = t->end - t->start;
+    return vm->doc->text + t->start;
+  case PAT_F_LOWER:
+    *n = t->lower_len < 255 ? t->lower_len : strlen(t->lower);
+    return t->lower;
+  default:
+    *n = t->shape ? strlen(t->shape) : 0;
+    return t->shape ? t->shape : "";
+  }
+}
+
+static int vm_token_test(pat_vm *vm, const pat_test *ts,
+                         const assay_token *t) {
+  size_t n;
+  const char *s;
+  switch (ts->field) {
+  case PAT_F_FLAG:
+    return ((t->flags & ts->flag) != 0) == (ts->op == PAT_OP_EQ);
+  case PAT_F_KIND:
+    return (t->kind == ts->kind) == (ts->op == PAT_OP_EQ);
+  default:
+    s = vm_field(vm, t, ts->field, &n);
+    if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE)
+      return vm_re(vm, ts->re, s, n) == (ts->op == PAT_OP_RE);
+    return (n == ts->len && memcmp(s, ts->str, n) == 0) ==
+           (ts->op == PAT_OP_EQ);
+  }
+}
+
+/* Does the one-token atom pass at token pos?  Cached per (atom, pos):
+ * positions only grow during a scan, so one slot per atom suffices. */
+static int vm_atom(pat_vm *vm, int ai, uint32_t pos) {
+  const pat_atom *a = &vm->pat->atoms[ai];
+  if (pos >= vm->ntoks) return 0;
+  if (a->type == PAT_A_ANY) return 1;
+  if (vm->cache_pos[ai] == (int32_t)pos) return vm->cache_val[ai];
+  int ok = 1;
+  for (int i = 0; i < a->ntests && ok; i++)
+    ok = vm_token_test(vm, &a->tests[i], &vm->toks[pos]);
+  vm->cache_pos[ai] = (int32_t)pos;
+  vm->cache_val[ai] = (uint8_t)ok;
+  return ok;
+}
+
+/* An attribute value as text for comparisons. */
+static const char *vm_value_text(const assay_value *v, char *buf, size_t size,
+                                 size_t *n) {
+  switch (v->type) {
+  case ASSAY_VALUE_STRING:
+  case ASSAY_VALUE_SPAN:
+    *n = v->str ? v->len : 0;
+    return v->str ? v->str : "";
+  case ASSAY_VALUE_NUMBER:
+    snprintf(buf, size, "%.15g", v->num);
+    break;
+  case ASSAY_VALUE_BOOL:
+    snprintf(buf, size, "%s", v->num != 0 ? "true" : "false");
+    break;
+  case ASSAY_VALUE_REF:
+    snprintf(buf, size, "%u", (unsigned)v->ref);
+    break;
+  default:
+    buf[0] = 0;
+  }
+  *n = strlen(buf);
+  return buf;
+}
+
+static int vm_ann_test(pat_vm *vm, const pat_test *ts,
+                       const assay_annotation *ann) {
+  const assay_value *v = assay_annotation_get(ann, ts->key);
+  int want = ts->op == PAT_OP_EQ || ts->op == PAT_OP_RE;
+  if (!v || v->type == ASSAY_VALUE_NULL) return !want;
+  if (!ts->str && !ts->re) return want; /* presence */
+  char buf[64];
+  size_t n;
+  const char *s = vm_value_text(v, buf, sizeof buf, &n);
+  int hit = ts->re ? vm_re(vm, ts->re, s, n)
+                   : (n == ts->len && memcmp(s, ts->str, n) == 0);
+  return hit == want;
+}
+
+static int vm_ann_ok(pat_vm *vm, const pat_atom *a,
+                     const assay_annotation *ann, uint32_t pos) {
+  if (ann->dead || ann->tlast <= pos) return 0;
+  for (int i = 0; i < a->ntests; i++)
+    if (!vm_ann_test(vm, &a->tests[i], ann)) return 0;
+  return 1;
+}
+
+/* The annotations of the atom's layer that start at pos, from *i. */
+static assay_annotation *const *vm_anns(pat_vm *vm, const pat_atom *a,
+                                        uint32_t pos, size_t *i, size_t *n) {
+  doc_layer *ly = vm->layers[a->layer];
+  if (!ly) return *n = 0, NULL;
+  assay_annotation *const *items = doc_layer_items(ly, n);
+  *i = doc_layer_lower_bound(ly, pos);
+  return items;
+}
+
+/* Prefilter: can a match start at pos? */
+static int vm_can_start(pat_vm *vm, uint32_t pos) {
+  const assay_pattern *pat = vm->pat;
+  if (pat->nfirst < 0) return 1;
+  for (int k = 0; k < pat->nfirst; k++) {
+    const pat_atom *a = &pat->atoms[pat->first[k]];
+    if (a->type != PAT_A_LAYER) {
+      if (vm_atom(vm, pat->first[k], pos)) return 1;
+      continue;
+    }
+    size_t i, n;
+    assay_annotation *const *items = vm_anns(vm, a, pos, &i, &n);
+    for (; i < n && items[i]->tfirst == pos; i++)
+      if (vm_ann_ok(vm, a, items[i], pos)) return 1;
+  }
+  return 0;
+}
+
+static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
+  while (from < vm->ntoks && !vm_can_start(vm, from)) from++;
+  return from;
+}
+
+/* ---- threads ----------------------------------------------------- */
+
+static int vm_push_thread(pat_vm *vm, pat_list *l, int pc, uint32_t pos,
+                          uint32_t start, const pat_step *tr,
+                          const int32_t *caps) {
+  if (mem_grow(&vm->alloc, (void **)&l->t, &l->cap, l->n + 1,
+               sizeof(pat_thread)))
+    return vm->status = ASSAY_ENOMEM;
+  if (vm->stride &&
+      mem_grow(&vm->alloc, (void **)&l->caps, &l->caps_cap,
+               (l->n + 1) * vm->stride, sizeof(int32_t)))
+    return vm->status = ASSAY_ENOMEM;
+  l->t[l->n] = (pat_thread){pc, pos, start, tr};
+  if (vm->stride)
+    memcpy(l->caps + l->n * vm->stride, caps, vm->stride * sizeof(int32_t));
+  l->n++;
+  return 0;
+}
+
+static const pat_step *vm_step(pat_vm *vm, int pc, uint32_t pos, uint32_t end,
+                               const pat_step *prev) {
+  if (!(vm->flags & PAT_TRACE) && !vm->explain) return NULL;
+  pat_step *s = arena_alloc(&vm->steps, sizeof *s);
+  if (!s) {
+    vm->status = ASSAY_ENOMEM;
+    return NULL;
+  }
+  *s = (pat_step){pc, pos, end, prev};
+  return s;
+}
+
+static int vm_frame(pat_vm *vm, int pc, int slot, int32_t old) {
+  if (mem_grow(&vm->alloc, (void **)&vm->stack, &vm->stack_cap,
+               vm->nstack + 1, sizeof(pat_frame)))
+    return vm->status = ASSAY_ENOMEM;
+  vm->stack[vm->nstack++] = (pat_frame){pc, slot, old};
+  return 0;
+}
+
+static void vm_record_match(pat_vm *vm, const pat_thread *th, uint32_t pos) {
+  if (pos == th->start) return; /* empty matches never count */
+  if (vm->have && (th->start > vm->best_start ||
+                   (th->start == vm->best_start && pos <= vm->best_end)))
+    return;
+  vm->have = 1;
+  vm->best_start = th->start;
+  vm->best_end = pos;
+  vm->best_trace = th->trace;
+  if (vm->stride)
+    memcpy(vm->best_caps, vm->cur, vm->stride * sizeof(int32_t));
+}
+
+static void vm_record_fail(pat_vm *vm, const pat_thread *th, int atom,
+                           uint32_t pos) {
+  if (!vm->explain || !th->trace) return;
+  if (pos < vm->fail_pos) return;
+  if (pos > vm->fail_pos || !vm->fail_trace) {
+    vm->fail_pos = pos;
+    vm->fail_start = th->start;
+    vm->fail_trace = th->trace;
+    vm->nfail = 0;
+  }
+  for (int i = 0; i < vm->nfail; i++)
+    if (vm->fail_atoms[i] == atom) return;
+  if (vm->nfail < 4) vm->fail_atoms[vm->nfail++] = atom;
+}
+
+/* Runs a consuming step (or the match) of thread th at pos, adding its
+ * successors to `next`. */
+static void vm_consume(pat_vm *vm, const pat_thread *th, int pc, uint32_t pos,
+                       pat_list *next) {
+  const pat_inst *in = &vm->pat->prog[pc];
+  if (in->op == PAT_I_MATCH) {
+    vm_record_match(vm, th, pos);
+  } else if (in->op == PAT_I_TOKEN) {
+    if (!vm_atom(vm, in->x, pos)) {
+      vm_record_fail(vm, th, in->x, pos);
+      return;
+    }
+    const pat_step *tr = vm_step(vm, pc, pos, pos + 1, th->trace);
+    vm_push_thread(vm, next, pc + 1, pos + 1, th->start, tr, vm->cur);
+  } else { /* PAT_I_LAYER */
+    const pat_atom *a = &vm->pat->atoms[in->x];
+    size_t i, n;
+    int any = 0;
+    assay_annotation *const *items = vm_anns(vm, a, pos, &i, &n);
+    for (; i < n && items[i]->tfirst == pos && !vm->status; i++) {
+      const assay_annotation *ann = items[i];
+      if (!vm_ann_ok(vm, a, ann, pos)) continue;
+      any = 1;
+      int32_t old = 0;
+      if (in->y >= 0) {
+        old = vm->cur[2 * vm->pat->ncaps + in->y];
+        vm->cur[2 * vm->pat->ncaps + in->y] = (int32_t)ann->id;
+      }
+      const pat_step *tr = vm_step(vm, pc, pos, ann->tlast, th->trace);
+      vm_push_thread(vm, next, pc + 1, ann->tlast, th->start, tr, vm->cur);
+      if (in->y >= 0) vm->cur[2 * vm->pat->ncaps + in->y] = old;
+    }
+    if (!any) vm_record_fail(vm, th, in->x, pos);
+  }
+}
+
+static int vm_assert(pat_vm *vm, int op, uint32_t pos) {
+  const assay_token *t = vm->toks;
+  if (op == PAT_I_BOS)
+    return pos == 0 ||
+           (pos < vm->ntoks && (t[pos].flags & ASSAY_TF_SENT_START));
+  return pos == vm->ntoks ||
+         (pos > 0 && t[pos].sentence != t[pos - 1].sentence);
+}
+
+/* Follows th's non-consuming steps at pos in priority order (depth
+ * first), running every consuming step it reaches. */
+static void vm_closure(pat_vm *vm, const pat_thread *th, const int32_t *caps,
+                       pat_list *next) {
+  const assay_pattern *pat = vm->pat;
+  uint32_t pos = th->pos;
+  if (vm->stride) memcpy(vm->cur, caps, vm->stride * sizeof(int32_t));
+  vm->nstack = 0;
+  if (vm_frame(vm, th->pc, -1, 0)) return;
+  while (vm->nstack && !vm->status) {
+    pat_frame f = vm->stack[--vm->nstack];
+    if (f.slot >= 0) {
+      vm->cur[f.slot] = f.old;
+      continue;
+    }
+    for (int pc = f.pc; vm->visited[pc] != vm->stamp;) {
+      const pat_inst *in = &pat->prog[pc];
+      vm->visited[pc] = vm->stamp;
+      if (in->op == PAT_I_JMP) {
+        pc = in->x;
+      } else if (in->op == PAT_I_SPLIT) {
+        if (vm_frame(vm, in->y, -1, 0)) return;
+        pc = in->x;
+      } else if (in->op == PAT_I_SAVE) {
+        if (vm_frame(vm, 0, in->x, vm->cur[in->x])) return;
+        vm->cur[in->x] = (int32_t)pos;
+        if (!(in->x & 1)) { /* a capture restarts: forget its annotation */
+          int slot = 2 * pat->ncaps + in->x / 2;
+          if (vm_frame(vm, 0, slot, vm->cur[slot])) return;
+          vm->cur[slot] = 0;
+        }
+        pc++;
+      } else if (in->op == PAT_I_BOS || in->op == PAT_I_EOS) {
+        if (!vm_assert(vm, in->op, pos)) break;
+        pc++;
+      } else {
+        vm_consume(vm, th, pc, pos, next);
+        break;
+      }
+    }
+  }
+}
+
+/* ---- the scan loop ----------------------------------------------- */
+
+static int vm_init(pat_vm *vm, const assay_pattern *pat, const assay_doc *doc,
+                   unsigned flags) {
+  memset(vm, 0, sizeof *vm);
+  vm->pat = pat;
+  vm->doc = doc;
+  vm->flags = flags;
+  vm->alloc = pat->alloc;
+  vm->toks = doc->toks.tokens;
+  vm->ntoks = (uint32_t)doc->toks.ntokens;
+  vm->stride = 3 * (size_t)pat->ncaps;
+  arena_init(&vm->steps, &vm->alloc);
+  vm->visited = mem_calloc(&vm->alloc, (size_t)pat->nprog, sizeof(uint32_t));
+  vm->cache_pos = mem_alloc(&vm->alloc, (size_t)pat->natoms * 4 + 4);
+  vm->cache_val = mem_alloc(&vm->alloc, (size_t)pat->natoms + 1);
+  vm->layers = mem_calloc(&vm->alloc, (size_t)pat->nlayers + 1,
+                          sizeof(doc_layer *));
+  vm->cur = mem_alloc(&vm->alloc, vm->stride * 4 + 4);
+  vm->best_caps = mem_alloc(&vm->alloc, vm->stride * 4 + 4);
+  vm->md = pcre2_match_data_create(1, pat->gctx);
+  if (!vm->visited || !vm->cache_pos || !vm->cache_val || !vm->layers ||
+      !vm->cur || !vm->best_caps || !vm->md)
+    return vm->status = ASSAY_ENOMEM;
+  for (int i = 0; i < pat->natoms; i++) vm->cache_pos[i] = -1;
+  for (int i = 0; i < pat->nlayers; i++)
+    vm->layers[i] = doc_layer_find(doc, pat->layers[i]);
+  return 0;
+}
+
+static void vm_list_free(pat_vm *vm, pat_list *l) {
+  mem_free(&vm->alloc, l->t, l->cap * sizeof(pat_thread));
+  mem_free(&vm->alloc, l->caps, l->caps_cap * sizeof(int32_t));
+}
+
+static void vm_done(pat_vm *vm) {
+  const assay_pattern *pat = vm->pat;
+  vm_list_free(vm, &vm->a);
+  vm_list_free(vm, &vm->b);
+  mem_free(&vm->alloc, vm->visited, (size_t)pat->nprog * sizeof(uint32_t));
+  mem_free(&vm->alloc, vm->cache_pos, (size_t)pat->natoms * 4 + 4);
+  mem_free(&vm->alloc, vm->cache_val, (size_t)pat->natoms + 1);
+  mem_free(&vm->alloc, vm->layers,
+           ((size_t)pat->nlayers + 1) * sizeof(doc_layer *));
+  mem_free(&vm->alloc, vm->cur, vm->stride * 4 + 4);
+  mem_free(&vm->alloc, vm->best_caps, vm->stride * 4 + 4);
+  mem_free(&vm->alloc, vm->stack, vm->stack_cap * sizeof(pat_frame));
+  mem_free(&vm->alloc, vm->tbuf, vm->tcap);
+  pcre2_match_data_free(vm->md);
+  arena_release(&vm->steps);
+}
+
+/* Appends text to the trace buffer. */
+static void vm_tprintf(pat_vm *vm, size_t *len, const char *fmt,
+                       const char *s, uint32_t a, uint32_t b) {
+  char tmp[64];
+  int n = snprintf(tmp, sizeof tmp, fmt, a, b);
+  size_t sl = s ? strlen(s) : 0;
+  if (mem_grow(&vm->alloc, (void **)&vm->tbuf, &vm->tcap,
+               *len + sl + (size_t)n + 2, 1)) {
+    vm->status = ASSAY_ENOMEM;
+    return;
+  }
+  if (sl) memcpy(vm->tbuf + *len, s, sl);
+  memcpy(vm->tbuf + *len + sl, tmp, (size_t)n + 1);
+  *len += sl + (size_t)n;
+}
+
+/* Writes the steps of a path, oldest first: "'to'@13 @actor:source@14-16".
+ * The path is a list from the newest step, so it is copied and reversed. */
+static const char *vm_trace_text(pat_vm *vm, const pat_step *last) {
+  size_t len = 0, n = 0, cap = 0;
+  const pat_step **v = NULL;
+  for (const pat_step *s = last; s; s = s->prev) {
+    if (mem_grow(&vm->alloc, (void **)&v, &cap, n + 1, sizeof *v)) {
+      vm->status = ASSAY_ENOMEM;
+      break;
+    }
+    v[n++] = s;
+  }
+  if (!mem_grow(&vm->alloc, (void **)&vm->tbuf, &vm->tcap, 1, 1))
+    vm->tbuf[0] = 0;
+  for (size_t i = n; i-- > 0 && !vm->status;) {
+    const pat_inst *in = &vm->pat->prog[v[i]->pc];
+    const pat_atom *a = &vm->pat->atoms[in->x];
+    if (len) vm_tprintf(vm, &len, " ", NULL, 0, 0);
+    vm_tprintf(vm, &len, "", a->label, 0, 0);
+    if (in->y >= 0) {
+      vm_tprintf(vm, &len, ":", NULL, 0, 0);
+      vm_tprintf(vm, &len, "", vm->pat->caps[in->y], 0, 0);
+    }
+    if (v[i]->end == v[i]->pos + 1)
+      vm_tprintf(vm, &len, "@%u", NULL, v[i]->pos, 0);
+    else
+      vm_tprintf(vm, &len, "@%u-%u", NULL, v[i]->pos, v[i]->end - 1);
+  }
+  mem_free(&vm->alloc, v, cap * sizeof *v);
+  return vm->tbuf ? vm->tbuf : "";
+}
+
+static int vm_report(pat_vm *vm,
+                     int (*fn)(void *ud, const assay_pattern_match *m),
+                     void *ud) {
+  const assay_pattern *pat = vm->pat;
+  assay_pattern_match m;
+  m.first = vm->best_start;
+  m.last = vm->best_end;
+  m.ncaptures = pat->ncaps;
+  m.captures = vm->best_caps;
+  m.capture_ann = (const uint32_t *)(const void *)(vm->best_caps +
+                                                   2 * pat->ncaps);
+  m.trace = (vm->flags & PAT_TRACE) ? vm_trace_text(vm, vm->best_trace)
+                                    : NULL;
+  vm->matches++;
+  vm->have = 0;
+  if (vm->status) return vm->status;
+  return fn ? fn(ud, &m) : ASSAY_OK;
+}
+
+/* Adds the thread that starts a match at pos, with every capture unset. */
+static void vm_start_thread(pat_vm *vm, pat_list *l, uint32_t pos) {
+  size_t nc = (size_t)vm->pat->ncaps;
+  for (size_t i = 0; i < 2 * nc; i++) vm->cur[i] = -1;
+  for (size_t i = 2 * nc; i < 3 * nc; i++) vm->cur[i] = 0;
+  vm_push_thread(vm, l, 0, pos, pos, NULL, vm->cur);
+}
+
+/* Moves every thread one step: the threads at the smallest position run
+ * (in priority order), the others keep their place in the list. */
+static void vm_step_all(pat_vm *vm, pat_list *cur, pat_list *next,
+                        uint32_t p) {
+  vm->stamp++;
+  next->n = 0;
+  for (size_t i = 0; i < cur->n && !vm->status; i++) {
+    pat_thread th = cur->t[i];
+    const int32_t *caps = cur->caps + i * vm->stride;
+    if (vm->have && th.start > vm->best_start) continue; /* not leftmost */
+    if (th.pos != p)
+      vm_push_thread(vm, next, th.pc, th.pos, th.start, th.trace, caps);
+    else
+      vm_closure(vm, &th, caps, next);
+  }
+}
+
+static int vm_run(pat_vm *vm,
+                  int (*fn)(void *ud, const assay_pattern_match *m),
+                  void *ud) {
+  pat_list *cur = &vm->a, *next = &vm->b, *tmp;
+  uint32_t ns = vm_next_start(vm, 0); /* next position a match may start */
+  int rc = ASSAY_OK;
+  while (!vm->status) {
+    if (cur->n == 0) {
+      if (vm->have) {
+        uint32_t end = vm->best_end;
+        if ((rc = vm_report(vm, fn, ud)) != ASSAY_OK) break;
+        if (!vm->explain) arena_release(&vm->steps);
+        ns = vm_next_start(vm, end);
+      }
+      if (ns >= vm->ntoks) break;
+    }
+    uint32_t p = UINT32_MAX;
+    for (size_t i = 0; i < cur->n; i++)
+      if (cur->t[i].pos < p) p = cur->t[i].pos;
+    int add = !vm->have && ns < vm->ntoks && ns <= p;
+    if (add) {
+      p = ns;
+      vm_start_thread(vm, cur, p); /* lowest priority: last */
+    }
+    vm_step_all(vm, cur, next, p);
+    if (add) ns = vm_next_start(vm, p + 1);
+    tmp = cur, cur = next, next = tmp;
+  }
+  if (rc == ASSAY_STOP) rc = ASSAY_OK;
+  return vm->status ? vm->status : rc;
+}
+
+int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
+             int (*fn)(void *ud, const assay_pattern_match *m), void *ud,
+             assay_error *err) {
+  pat_vm vm;
+  if (err) memset(err, 0, sizeof *err);
+  if (!pat || !doc) return ASSAY_EMISUSE;
+  int rc = vm_init(&vm, pat, doc, flags);
+  if (!rc) rc = vm_run(&vm, fn, ud);
+  vm_done(&vm);
+  if (rc < 0 && err) {
+    err->status = rc;
+    snprintf(err->message, sizeof err->message, "pattern scan: %s",
+             rc == ASSAY_ENOMEM ? "out of memory" : assay_status_name(rc));
+  }
+  return rc;
+}
+
+int assay_pattern_scan(const assay_pattern *pat, const assay_doc *doc,
+                       int (*fn)(void *ud, const assay_pattern_match *m),
+                       void *ud, assay_error *err) {
+  return pat_scan(pat, doc, 0, fn, ud, err);
+}
+
+/* ---- explain ----------------------------------------------------- */
+
+typedef struct pat_out {
+  char *buf;
+  size_t size, len;
+} pat_out;
+
+static void out_printf(pat_out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void out_printf(pat_out *o, const char *fmt, ...) {
+  va_list ap;
+  if (o->len + 1 >= o->size) return;
+  va_start(ap, fmt);
+  int n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+  va_end(ap);
+  if (n > 0) o->len += (size_t)n;
+  if (o->len >= o->size) o->len = o->size - 1;
+}
+
+static int explain_match(void *ud, const assay_pattern_match *m) {
+  pat_out *o = ud;
+  out_printf(o, "%smatched tokens %u-%u: %s", o->len ? "\n" : "",
+             (unsigned)m->first, (unsigned)m->last - 1,
+             m->trace ? m->trace : "");
+  return ASSAY_OK;
+}
+
+/* The text of token i, quoted, for messages. */
+static void out_token(pat_out *o, const pat_vm *vm, uint32_t i) {
+  if (i >= vm->ntoks) {
+    out_printf(o, "the end of the text");
+    return;
+  }
+  const assay_token *t = &vm->toks[i];
+  int n = (int)(t->end - t->start);
+  out_printf(o, "token %u '%.*s'", (unsigned)i, n > 60 ? 60 : n,
+             vm->doc->text + t->start);
+}
+
+int pat_explain(const assay_pattern *pat, const assay_doc *doc, char *buf,
+                size_t size) {
+  pat_vm vm;
+  pat_out o = {buf, size, 0};
+  if (!pat || !doc || !buf || !size) return ASSAY_EMISUSE;
+  buf[0] = 0;
+  int rc = vm_init(&vm, pat, doc, PAT_TRACE);
+  vm.explain = 1;
+  if (!rc) rc = vm_run(&vm, explain_match, &o);
+  if (!rc && vm.matches == 0) {
+    if (vm.fail_trace) {
+      out_printf(&o, "no match; best attempt: matched %s; at ",
+                 vm_trace_text(&vm, vm.fail_trace));
+      out_token(&o, &vm, vm.fail_pos);
+      out_printf(&o, " expected");
+      for (int i = 0; i < vm.nfail; i++)
+        out_printf(&o, "%s %s", i ? " or" : "",
+                   pat->atoms[vm.fail_atoms[i]].label);
+    } else {
+      out_printf(&o, "no match: no token can start a match");
+    }
+  }
+  rc = rc ? rc : (vm.status ? vm.status : vm.matches);
+  vm_done(&vm);
+  return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * tokenize.h -- the tokenizer's internal face: token lists that a document
+ * owns, and the abbreviation set (built-in list from src/abbreviations.yaml,
+ * compiled in, plus a tokenizer's own additions).
+ */
+#ifndef ASSAY_TOKENIZE_H
+#define ASSAY_TOKENIZE_H
+
+#include <stddef.h>
+
+#include "assay.h"
+#include "mem.h"
+
+/* The tokens, sentences and paragraphs of one text.  Token `lower` and
+ * `shape` strings live in `strings`.  All arrays are allocated with the
+ * list's allocator and freed by tok_list_clear. */
+typedef struct tok_list {
+  assay_allocator alloc;
+  assay_token *tokens;
+  size_t ntokens, tokens_cap;
+  assay_range *sents;
+  size_t nsents, sents_cap;
+  assay_range *paras;
+  size_t nparas, paras_cap;
+  arena strings;
+  size_t invalid; /* invalid UTF-8 sequences met */
+} tok_list;
+
+void tok_list_init(tok_list *tl, const assay_allocator *a);
+void tok_list_clear(tok_list *tl);
+
+/* Tokenizes text[0, len) into tl (cleared first).  tz may be NULL for the
+ * built-in defaults.  Returns ASSAY_OK or ASSAY_ENOMEM; never fails on
+ * input. */
+int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
+            tok_list *tl);
+
+/* 1 when word (bytes, case-sensitive, with its final period) is a known
+ * abbreviation for tz (tz may be NULL: built-in list only). */
+int tok_is_abbreviation(const assay_tokenizer *tz, const char *word,
+                        size_t len);
+
+/* The index of the token containing byte offset pos, or of the first token
+ * after it; ntokens when none.  Binary search. */
+size_t tok_index_at(const assay_token *toks, size_t ntokens, uint32_t pos);
+
+#endif
