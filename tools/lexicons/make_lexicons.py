@@ -129,7 +129,7 @@ PREFER = {"Congolese": "CD", "Dominican": "DO", "American": "US",
 ALT_DROP = {"Island", "Emirates", "Prathet", "Portuguesa", "Mexicanos",
             "Nippon", "Nihon", "Timor", "Togolese", "Thai"}
 # Country names that are also common first names or other places.
-AMBIGUOUS = {"CD": None, "TD": "first name", "JO": "first name",
+AMBIGUOUS = {"TD": "first name", "JO": "first name",
              "GE": "US state", "GN": "word", "JE": "garment", "TR": "word"}
 
 
