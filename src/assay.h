@@ -173,7 +173,7 @@ typedef struct assay_range {
 
 /* A tokenizer holds the abbreviation list and other settings.  After set-up
  * it is immutable and may be shared by threads.  assay_tokenizer_new loads
- * the built-in abbreviation list (the project's data/abbreviations.yaml,
+ * the built-in abbreviation list (src/abbreviations.yaml,
  * compiled in). */
 typedef struct assay_tokenizer assay_tokenizer;
 int assay_tokenizer_new(assay_tokenizer **out, const assay_allocator *alloc,

@@ -85,6 +85,10 @@ typedef struct tok_scan {
 /* Characters                                                           */
 /* ------------------------------------------------------------------ */
 
+static int tok_strcmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Class of the code point at i; its length in *n and value in *cp. */
 static inline int tok_cls(const tok_scan *st, size_t i, int32_t *cp,
                           size_t *n) {
@@ -211,6 +215,15 @@ static size_t tok_word_end(const tok_scan *st, size_t i) {
   int32_t prev_cp = 0, cp;
   size_t n;
   while (j < st->len) {
+    /* The hot path: a run of ASCII letters and digits. */
+    while (j < st->len && st->s[j] < 0x80 &&
+           (tok_ascii[st->s[j]] == TEXT_LOWER ||
+            tok_ascii[st->s[j]] == TEXT_UPPER ||
+            tok_ascii[st->s[j]] == TEXT_DIGIT)) {
+      prev = tok_ascii[st->s[j]];
+      prev_cp = st->s[j++];
+    }
+    if (j >= st->len) break;
     int cls = tok_cls(st, j, &cp, &n);
     if (tok_is_alnum_cls(cls) || cls == TEXT_MARK || cp == '_') {
       if (cls != TEXT_MARK) prev = cls, prev_cp = cp;
@@ -459,6 +472,36 @@ static int tok_forms(tok_scan *st, assay_token *t, size_t a, size_t b) {
     lower = shape + 3 * n + 1;
   }
   for (size_t i = a; i < b;) {
+    /* The hot path: ASCII letters and digits. */
+    unsigned char ch = st->s[i];
+    if (ch < 0x80 && tok_ascii[ch] != TEXT_PUNCT &&
+        tok_ascii[ch] != TEXT_SYMBOL) {
+      int cls = tok_ascii[ch];
+      unsigned char u = 'd';
+      if (cls == TEXT_UPPER) {
+        u = 'X';
+        ch += 32;
+        c.later_upper |= c.first != 0;
+        if (!c.first) c.first = TEXT_UPPER;
+        c.upper = 1;
+      } else if (cls == TEXT_LOWER) {
+        u = 'x';
+        if (!c.first) c.first = TEXT_LOWER;
+        c.lower = 1;
+      } else {
+        digit = 1;
+      }
+      lower[ln++] = (char)ch;
+      if (u == last) {
+        if (++seq < 4) shape[sn++] = (char)u;
+      } else {
+        seq = 0;
+        last = u;
+        shape[sn++] = (char)u;
+      }
+      i++;
+      continue;
+    }
     int32_t cp;
     size_t len;
     int cls = tok_cls(st, i, &cp, &len);
@@ -469,10 +512,9 @@ static int tok_forms(tok_scan *st, assay_token *t, size_t a, size_t b) {
       tok_shape_add(shape, &sn, 0xFFFD, (const unsigned char *)"\xEF\xBF\xBD",
                     3, &last, &seq);
     } else if (cp < 0x80) {
-      unsigned char ch = (unsigned char)cp;
-      lower[ln++] = (char)(cls == TEXT_UPPER ? ch + 32 : ch);
-      unsigned char u = cls == TEXT_UPPER ? 'X' : cls == TEXT_LOWER ? 'x'
-                        : cls == TEXT_DIGIT ? 'd' : ch;
+      /* ASCII punctuation and symbols are their own shape. */
+      unsigned char u = (unsigned char)cp;
+      lower[ln++] = (char)u;
       tok_shape_add(shape, &sn, u, &u, 1, &last, &seq);
     } else {
       ln += text_lower_utf8(cp, (unsigned char *)lower + ln);
@@ -532,6 +574,34 @@ static int tok_emit(tok_scan *st, size_t a, size_t b, int kind,
 /* Cutting the text                                                     */
 /* ------------------------------------------------------------------ */
 
+/* Abbreviations that are also words ("Ark.", "Mass.", "Wed."): they keep
+ * their period only after a comma ("Boston, Mass.") or before a digit or
+ * a lower-case word ("Wed. night", "Mar. 5"); elsewhere the period more
+ * likely ends a sentence ("the Lost Ark."). */
+static const char *const tok_ambiguous[] = {
+    "Ark.", "Col.", "Del.", "Fig.", "Ga.",   "Ill.",  "Ind.",  "La.",
+    "Mar.", "Mass.", "Me.", "Miss.", "Mo.",  "Mont.", "Ore.",  "Pa.",
+    "Sat.", "Sun.", "Va.", "Wash.", "Wed."};
+
+static int tok_abbrev_in_context(const tok_scan *st, size_t a, size_t b) {
+  char w[8];
+  if (b - a >= sizeof w) return 1;
+  memcpy(w, st->s + a, b - a);
+  w[b - a] = '\0';
+  const char *key = w;
+  if (!bsearch(&key, tok_ambiguous, sizeof tok_ambiguous / sizeof *tok_ambiguous,
+               sizeof *tok_ambiguous, tok_strcmp))
+    return 1;
+  const tok_list *tl = st->tl;
+  if (tl->ntokens && st->s[tl->tokens[tl->ntokens - 1].start] == ',' &&
+      tl->tokens[tl->ntokens - 1].end == tl->tokens[tl->ntokens - 1].start + 1)
+    return 1;
+  size_t k = b;
+  while (k < st->len && (st->s[k] == ' ' || st->s[k] == '\t')) k++;
+  int cls = tok_cls_at(st, k);
+  return k > b && (cls == TEXT_DIGIT || cls == TEXT_LOWER);
+}
+
 /* The token that starts at i with a letter or digit: its end, kind and
  * extra flags. */
 static size_t tok_wordlike(tok_scan *st, size_t i, int cls, int *kind,
@@ -546,27 +616,39 @@ static size_t tok_wordlike(tok_scan *st, size_t i, int cls, int *kind,
       (s[i] | 0x20) == 'n' && tok_apos_len(st, i + 1) &&
       tok_clitic(st, i + 1, tok_apos_len(st, i + 1), &end) == 2)
     return end;
-  unsigned char c = s[i] | 0x20;
-  if ((c == 'h' || c == 'f' || c == 'w') && (end = tok_url(st, i))) {
+  unsigned char c = s[i] | 0x20, c1 = i + 1 < st->len ? s[i + 1] | 0x20 : 0;
+  if (((c == 'h' && c1 == 't') || (c == 'f' && c1 == 't') ||
+       (c == 'w' && c1 == 'w')) &&
+      (end = tok_url(st, i))) {
     *kind = ASSAY_TOKEN_URL;
     return end;
   }
-  if (s[i] < 0x80 && (end = tok_email(st, i))) {
-    *kind = ASSAY_TOKEN_EMAIL;
-    return end;
-  }
-  if (tok_is_letter_cls(cls) && (end = tok_letter_dots(st, i))) {
+  if (tok_is_letter_cls(cls) && (s[i] >= 0x80 || c1 == '.') &&
+      (end = tok_letter_dots(st, i))) {
     if (s[end - 1] == '.') *flags |= ASSAY_TF_ABBREV;
     return end;
   }
   end = tok_word_end(st, i);
+  /* An e-mail address only where the word stops at a character that an
+   * address may hold. */
+  unsigned char e = end < st->len ? s[end] : 0;
+  if (s[i] < 0x80 && (e == '@' || e == '.' || e == '_' || e == '%' ||
+                      e == '+' || e == '-')) {
+    size_t mail = tok_email(st, i);
+    if (mail) {
+      *kind = ASSAY_TOKEN_EMAIL;
+      return mail;
+    }
+  }
   if (cls == TEXT_DIGIT) {
     *kind = ASSAY_TOKEN_NUMBER;
   } else if (end < st->len && s[end] == '.' &&
-             tok_is_abbreviation(st->tz, (const char *)s + i, end - i + 1)) {
+             tok_is_abbreviation(st->tz, (const char *)s + i, end - i + 1) &&
+             tok_abbrev_in_context(st, i, end + 1)) {
     *flags |= ASSAY_TF_ABBREV;
     end++;
-  } else if (tok_dotted_url(s, i, end)) {
+  } else if (end - i > 3 && memchr(s + i, '.', end - i) &&
+             tok_dotted_url(s, i, end)) {
     *kind = ASSAY_TOKEN_URL;
   }
   return end;
@@ -676,15 +758,11 @@ static const char *const tok_starters[] = {
     "as", "at", "because", "before", "both", "but", "by",
     "during", "earlier", "for", "he", "her", "his", "however",
     "i", "if", "in", "it", "its", "last", "later",
-    "many", "meanwhile", "most", "no", "not", "now", "officials",
-    "on", "one", "our", "she", "since", "so", "some",
+    "many", "meanwhile", "most", "no", "not", "now", "on",
+    "one", "our", "she", "since", "so", "some",
     "still", "that", "the", "their", "there", "these", "they",
     "this", "those", "to", "we", "what", "when", "while",
     "who", "why", "with", "yet", "you"};
-
-static int tok_strcmp(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 static int tok_in(const char *const *list, size_t n, const char *w) {
   return bsearch(&w, list, n, sizeof *list, tok_strcmp) != NULL;
@@ -749,6 +827,8 @@ static int tok_abbrev_ends(const tok_scan *st, const assay_token *t,
 static int tok_ends_after(const tok_scan *st, size_t p, size_t t) {
   const assay_token *tk = st->tl->tokens;
   const assay_token *next = &tk[t + 1];
+  if (tk[t].kind != ASSAY_TOKEN_PUNCT && !(tk[t].flags & ASSAY_TF_ABBREV))
+    return 0; /* most tokens: a plain word ends nothing */
   if (tok_is_closer(st, next)) return 0; /* the closer ends it */
   size_t k = t;
   while (k > p && tok_is_closer(st, &tk[k])) k--;

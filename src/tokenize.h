@@ -30,8 +30,8 @@ void tok_list_init(tok_list *tl, const assay_allocator *a);
 void tok_list_clear(tok_list *tl);
 
 /* Tokenizes text[0, len) into tl (cleared first).  tz may be NULL for the
- * built-in defaults.  Returns ASSAY_OK or ASSAY_ENOMEM; never fails on
- * input. */
+ * built-in defaults.  Returns ASSAY_OK, ASSAY_ENOMEM, or ASSAY_ELIMIT for
+ * a text of 4 GiB or more (offsets are 32-bit); never fails on content. */
 int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
             tok_list *tl);
 
