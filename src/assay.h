@@ -389,7 +389,8 @@ typedef struct assay_regex_match {
 } assay_regex_match;
 
 /* Calls fn for each non-overlapping match in text[0, len), left to right;
- * fn returns ASSAY_OK to go on or ASSAY_STOP.  toks (may be NULL) gives the
+ * fn returns ASSAY_OK to go on or ASSAY_STOP (then the scan returns
+ * ASSAY_STOP).  toks (may be NULL) gives the
  * token boundaries for ASSAY_RX_TOKENS.  A limit hit returns ASSAY_ELIMIT
  * with the limit named in err. */
 int assay_regex_scan(const assay_regex *rx, const char *text, size_t len,
@@ -418,7 +419,10 @@ int assay_lexicon_load_string(assay_lexicon *lx, const char *yaml, size_t len,
                               const char *name, assay_error *err);
 
 /* Adds an entry with its canonical name, kind and norm (norm may be NULL:
- * the name).  Returns the entry index (>= 0) or a negative status. */
+ * the name).  Returns the entry index (>= 0) or a negative status.  A name
+ * already present returns that entry's index (the kind and norm of its
+ * first occurrence are kept); when two entries share a phrase, the first
+ * added wins. */
 int assay_lexicon_add_entry(assay_lexicon *lx, const char *name,
                             const char *kind, const char *norm);
 /* Sets a string attribute on entry i. */

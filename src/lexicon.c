@@ -56,7 +56,7 @@ struct assay_lexicon {
   size_t nattrs, attrs_cap;
   lex_override *ovr;
   size_t novr, ovr_cap;
-  uint32_t *names; /* build only: name -> entry + 1 */
+  lex_islot *names; /* build only: name -> entry + 1 (in .off), hash */
   size_t names_cap;
   tok_list tl; /* build only: phrase tokens */
   char errmsg[512];
@@ -100,8 +100,8 @@ static size_t lex_slot(uint32_t hash, size_t cap) {
   return (size_t)(((uint64_t)hash * cap) >> 32);
 }
 
-/* Capacity for n items at a load factor of at most 0.7. */
-static size_t lex_cap_for(size_t n) { return n + n / 2 + 8; }
+/* Capacity for n items at a load factor of at most 0.75. */
+static size_t lex_cap_for(size_t n) { return n + n / 3 + 8; }
 
 /* ------------------------------------------------------------------ */
 /* The string pool and the intern table                                 */
@@ -305,14 +305,14 @@ size_t assay_lexicon_entry_count(const assay_lexicon *lx) {
 
 /* The name table (build only) maps a canonical name to its entry, so that
  * the same name given twice means the same entry. */
-static uint32_t *lex_name_slot(assay_lexicon *lx, const char *name,
-                               size_t n) {
-  size_t i = lex_slot(lex_hash(name, n), lx->names_cap);
+static lex_islot *lex_name_slot(assay_lexicon *lx, const char *name,
+                                size_t n, uint32_t h) {
+  size_t i = lex_slot(h, lx->names_cap);
   for (;;) {
-    uint32_t *sl = &lx->names[i];
-    if (!*sl) return sl;
-    const char *s = lx->pool + lx->entries[*sl - 1].name;
-    if (strncmp(s, name, n) == 0 && !s[n]) return sl;
+    lex_islot *sl = &lx->names[i];
+    if (!sl->off) return sl;
+    const char *s = lx->pool + lx->entries[sl->off - 1].name;
+    if (sl->hash == h && strncmp(s, name, n) == 0 && !s[n]) return sl;
     if (++i == lx->names_cap) i = 0;
   }
 }
@@ -320,19 +320,18 @@ static uint32_t *lex_name_slot(assay_lexicon *lx, const char *name,
 static int lex_names_grow(assay_lexicon *lx) {
   if ((lx->nentries + 1) * 2 <= lx->names_cap) return 0;
   size_t cap = lx->names_cap ? lx->names_cap * 2 : 64;
-  uint32_t *old = lx->names;
-  size_t ocap = lx->names_cap;
-  lx->names = mem_calloc(&lx->alloc, cap, sizeof *old);
-  if (!lx->names) {
-    lx->names = old;
-    return -1;
+  lex_islot *tab = mem_calloc(&lx->alloc, cap, sizeof *tab);
+  if (!tab) return -1;
+  for (size_t k = 0; k < lx->names_cap; k++) {
+    if (!lx->names[k].off) continue;
+    size_t i = lex_slot(lx->names[k].hash, cap);
+    while (tab[i].off)
+      if (++i == cap) i = 0;
+    tab[i] = lx->names[k];
   }
+  mem_free(&lx->alloc, lx->names, lx->names_cap * sizeof *tab);
+  lx->names = tab;
   lx->names_cap = cap;
-  for (size_t e = 0; e < lx->nentries; e++) {
-    const char *s = lx->pool + lx->entries[e].name;
-    *lex_name_slot(lx, s, strlen(s)) = (uint32_t)e + 1;
-  }
-  mem_free(&lx->alloc, old, ocap * sizeof *old);
   return 0;
 }
 
@@ -343,8 +342,9 @@ int assay_lexicon_add_entry(assay_lexicon *lx, const char *name,
   size_t n = strlen(name);
   if (!n) return lex_error(lx, ASSAY_ESYNTAX, "empty entry name");
   if (lex_names_grow(lx)) goto nomem;
-  uint32_t *sl = lex_name_slot(lx, name, n);
-  if (*sl) return (int)(*sl - 1); /* the same name: the same entry */
+  uint32_t h = lex_hash(name, n);
+  lex_islot *sl = lex_name_slot(lx, name, n, h);
+  if (sl->off) return (int)(sl->off - 1); /* the same name: the same entry */
   if (lx->nentries >= INT32_MAX - 1 ||
       mem_grow(&lx->alloc, (void **)&lx->entries, &lx->entries_cap,
                lx->nentries + 1, sizeof *lx->entries))
@@ -358,7 +358,8 @@ int assay_lexicon_add_entry(assay_lexicon *lx, const char *name,
     goto nomem;
   int idx = (int)lx->nentries;
   lx->entries[lx->nentries++] = e;
-  *sl = (uint32_t)idx + 1;
+  sl->off = (uint32_t)idx + 1;
+  sl->hash = h;
   int rc = assay_lexicon_add_alias(lx, idx, name, NULL);
   if (rc < 0) return rc;
   return idx;
@@ -484,6 +485,33 @@ static int lex_freeze_attrs(assay_lexicon *lx) {
   return 0;
 }
 
+/* After freezing, only token strings are looked up by string: the intern
+ * table keeps just them (kinds, keys and values stay in the pool). */
+static int lex_keep_tokens(assay_lexicon *lx) {
+  size_t bound = lx->nstrs < lx->nedges ? lx->nstrs : lx->nedges;
+  size_t cap = lex_cap_for(bound), n = 0;
+  lex_islot *tab = mem_calloc(&lx->alloc, cap, sizeof *tab);
+  if (!tab) return -1;
+  for (size_t k = 0; k < lx->edges_cap; k++) {
+    const lex_edge *e = &lx->edges[k];
+    if (!e->child) continue;
+    const char *str = lx->pool + e->tok;
+    uint32_t h = lex_hash(str, strlen(str));
+    size_t i = lex_slot(h, cap);
+    while (tab[i].off && tab[i].off != e->tok)
+      if (++i == cap) i = 0;
+    if (tab[i].off) continue;
+    tab[i].off = e->tok;
+    tab[i].hash = h;
+    n++;
+  }
+  mem_free(&lx->alloc, lx->strs, lx->strs_cap * sizeof *tab);
+  lx->strs = tab;
+  lx->strs_cap = cap;
+  lx->nstrs = n;
+  return 0;
+}
+
 int assay_lexicon_freeze(assay_lexicon *lx) {
   if (!lx) return ASSAY_EMISUSE;
   if (lx->frozen) return ASSAY_OK;
@@ -493,7 +521,8 @@ int assay_lexicon_freeze(assay_lexicon *lx) {
    * costs memory. */
   if (lx->edges_cap > lex_cap_for(lx->nedges))
     (void)lex_edge_rehash(lx, lex_cap_for(lx->nedges));
-  if (lx->strs_cap > lex_cap_for(lx->nstrs))
+  (void)lex_keep_tokens(lx);
+  if (lx->strs_cap > lex_cap_for(lx->nstrs) + lex_cap_for(lx->nstrs) / 4)
     (void)lex_str_rehash(lx, lex_cap_for(lx->nstrs));
   lex_shrink(lx, (void **)&lx->pool, &lx->pool_cap, lx->pool_len, 1);
   lex_shrink(lx, (void **)&lx->entries, &lx->entries_cap, lx->nentries,

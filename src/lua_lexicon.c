@@ -172,7 +172,8 @@ static void llx_push_match(lua_State *L, const assay_lexicon *lx,
   lua_setfield(L, -2, "kind");
   lua_pushstring(L, m->norm);
   lua_setfield(L, -2, "norm");
-  lua_pushinteger(L, m->first);
+  /* Token numbers in Lua are 1-based and inclusive (docs/lua-api.md). */
+  lua_pushinteger(L, (lua_Integer)m->first + 1);
   lua_setfield(L, -2, "first");
   lua_pushinteger(L, m->last);
   lua_setfield(L, -2, "last");
@@ -189,7 +190,7 @@ static void llx_push_match(lua_State *L, const assay_lexicon *lx,
 }
 
 /* lx:match(doc_or_text) -> { {start, stop, text, name, kind, norm, attrs,
- * first, last, entry}, ... }; first/last: 0-based token range [first, last) */
+ * first, last, entry}, ... }; first/last: 1-based inclusive token numbers */
 static int l_match(lua_State *L) {
   llx *u = llx_check(L, 1);
   const assay_token *toks;
