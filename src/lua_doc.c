@@ -543,10 +543,15 @@ static void check_value(lua_State *L, assay_doc *doc, int idx,
   lua_settop(L, top);
 }
 
+/* Keys that are not attributes.  `id` and `text` belong to the document
+ * and are skipped, so an annotation table can be passed back to annotate
+ * (a copy of it on another layer). */
 static int is_reserved_key(const char *k) {
-  return strcmp(k, "layer") == 0 || strcmp(k, "start") == 0 ||
-         strcmp(k, "stop") == 0 || strcmp(k, "rule") == 0 ||
-         strcmp(k, "priority") == 0;
+  static const char *const keys[] = {"layer", "start", "stop", "rule",
+                                     "priority", "id", "text"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+    if (strcmp(k, keys[i]) == 0) return 1;
+  return 0;
 }
 
 /* Sets (or, with ann NULL, only checks) the attributes of table 2. */
@@ -781,7 +786,13 @@ static int reader_next(lua_State *L) {
     memset(&err, 0, sizeof err);
     lassay_doc *slot = new_doc_slot(L);
     int st = in_next(rd->r, &slot->doc, &err);
-    if (st == ASSAY_OK) return 1;
+    if (st == ASSAY_OK) {
+      /* The collector sees only the small userdata, not the text behind
+       * it: tell it about the document, so that a stream of documents the
+       * script drops is freed as it goes, not at the end. */
+      lua_gc(L, LUA_GCSTEP, (int)(slot->doc->len / 512 + 1));
+      return 1;
+    }
     slot->doc = NULL; /* nothing was handed over */
     lua_pop(L, 1);
     if (st == ASSAY_STOP) break;

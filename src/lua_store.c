@@ -65,19 +65,24 @@ static int store_count(lua_State *L) {
 }
 
 static int store_docs_next(lua_State *L) {
-  assay_store *st = check_store(L, lua_upvalueindex(1));
-  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
-  if ((size_t)i >= assay_store_count(st)) return 0;
-  lua_pushinteger(L, i + 1);
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+  if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 1;
+  lua_pushinteger(L, i);
   lua_replace(L, lua_upvalueindex(2));
-  lassay_pushdoc(L, assay_store_at(st, (size_t)i));
   return 1;
 }
 
-/* store:docs() -> iterator over the documents in input order. */
+/* store:docs() -> iterator over the documents in input order.  It walks a
+ * snapshot taken now, so a script may add or remove documents while it
+ * iterates without skipping any. */
 static int store_docs(lua_State *L) {
-  check_store(L, 1);
-  lua_settop(L, 1);
+  assay_store *st = check_store(L, 1);
+  size_t n = assay_store_count(st);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lassay_pushdoc(L, assay_store_at(st, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, store_docs_next, 2);
   return 1;

@@ -42,12 +42,14 @@ static void installed_data_dir(char *out, size_t size) {
   char *slash = strrchr(exe, '/');
   if (!slash) return;
   *slash = '\0';
-  if (ASSAY_INSTALL_DATADIR[0] == '/')
-    snprintf(out, size, "%s/assay", ASSAY_INSTALL_DATADIR);
-  else
-    snprintf(out, size, "%s/../%s/assay", exe, ASSAY_INSTALL_DATADIR);
-  snprintf(probe, sizeof probe, "%s/rules", out);
-  if (!is_dir(probe)) out[0] = '\0';
+  int k = ASSAY_INSTALL_DATADIR[0] == '/'
+              ? snprintf(out, size, "%s/assay", ASSAY_INSTALL_DATADIR)
+              : snprintf(out, size, "%s/../%s/assay", exe, ASSAY_INSTALL_DATADIR);
+  int m = snprintf(probe, sizeof probe, "%s/rules", out);
+  /* A truncated path would name another folder: then use none. */
+  if (k < 0 || (size_t)k >= size || m < 0 || (size_t)m >= sizeof probe ||
+      !is_dir(probe))
+    out[0] = '\0';
 }
 
 static void find_paths(void) {

@@ -110,6 +110,12 @@ local actors = doc:annotations("actor")
 check.eq(#actors, 1, "annotations of a layer")
 check.eq(actors[1].text, "Kim Jong-un", "annotation text")
 check.eq(#doc:annotations("nope"), 0, "no such layer")
+local copy = doc:annotation(a1)
+copy.layer = "copy"
+local a3 = doc:annotate(copy)
+local cp = doc:annotation(a3)
+check.list({ a3, cp.layer, cp.text, cp.kind, cp.rule, cp.start, cp.stop },
+           { 3, "copy", "Kim Jong-un", "person", "r.person", 0, 11 }, "annotate(copy of an annotation)")
 check.eq(doc:annotation(99), nil, "no such annotation")
 
 -- JSON record.
@@ -140,7 +146,7 @@ check.fails(function() doc:annotate{ layer = "x", start = 5, stop = 1 } end,
 check.fails(function() doc:annotate{ start = 1, stop = 2 } end, "layer", "no layer")
 check.fails(function() doc:annotate{ layer = "x", start = 0, stop = 1,
   f = function() end } end, "cannot hold a function", "bad attribute")
-check.eq(#doc:annotations(), 2, "failed annotate calls add nothing")
+check.eq(#doc:annotations(), 3, "failed annotate calls add nothing")
 check.fails(function() doc.id = "other" end, "read%-only", "fields are read-only")
 check.fails(function() doc:set_meta("k", { [true] = 1 }) end, "keys must be strings",
   "bad meta key")

@@ -62,6 +62,21 @@ store = nil
 collectgarbage()
 check.eq(other:get(d.id).meta.outlet, "The Verge", "document outlives a store")
 
+-- Removing while iterating skips nothing: docs() walks a snapshot.
+local seen = 0
+for doc in other:docs() do
+  seen = seen + 1
+  other:remove(doc.id)
+end
+check.list({ seen, #other }, { 1, 0 }, "remove while iterating")
+local s2 = assay.store()
+for doc in assay.read("examples/sony") do s2:add(doc) end
+local removed = 0
+for doc in s2:docs() do
+  if s2:remove(doc.id) then removed = removed + 1 end
+end
+check.list({ removed, #s2 }, { 5, 0 }, "remove all while iterating")
+
 check.fails(function() assay.store("corpus.db") end, "not available", "persistent store")
 check.fails(function() other:add("text") end, "assay.doc expected", "add a string")
 

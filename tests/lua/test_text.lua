@@ -16,10 +16,10 @@ check.eq(toks[10].kind, "symbol", "$ is a symbol")
 check.eq(#sents, 2, "two sentences")
 check.eq(sents[2].text, "Really?", "second sentence")
 
-local toks2 = assay.tokenize("Mail me at a.b@example.com or see https://example.com/x.")
+local toks2 = assay.tokenize("Mail press@example.com or see https://example.com/x.")
 local kinds = {}
 for _, t in ipairs(toks2) do kinds[t.text] = t.kind end
-check.eq(kinds["a.b@example.com"], "email", "email token")
+check.eq(kinds["press@example.com"], "email", "email token")
 check.eq(kinds["https://example.com/x"], "url", "url token")
 
 check.eq(#assay.tokenize(""), 0, "no tokens in empty text")
