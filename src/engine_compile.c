@@ -13,6 +13,7 @@
 #include <lualib.h>
 
 #include "engine.h"
+#include "lexicon.h"
 #include "lua_common.h"
 
 extern const unsigned char eng_rulepack_lua[];
@@ -288,10 +289,13 @@ static void build_lexicons(build *b, int d) {
     const char *file = field_string(L, e, "file");
     int line = field_int(L, e, "line");
     lua_getfield(L, e, "fold");
-    int fold = lua_toboolean(L, -1);
+    /* No `fold` in the pack: the lexicon file's own `fold:` decides. */
+    unsigned fold = lua_isnil(L, -1)       ? LEX_FOLD_AUTO
+                    : lua_toboolean(L, -1) ? ASSAY_LEX_FOLD
+                                           : 0;
     lua_pop(L, 1);
     assay_lexicon *lx = NULL;
-    if (assay_lexicon_new(&lx, fold ? ASSAY_LEX_FOLD : 0, &b->c->alloc)) {
+    if (assay_lexicon_new(&lx, fold, &b->c->alloc)) {
       diag(b->c, 1, file, line, NULL, "lexicon %s: out of memory", name);
       lua_settop(L, t);
       continue;

@@ -571,6 +571,7 @@ static void push_fn(assay_scanner *sc, const eng_rule *rule,
 static int lua_value(assay_scanner *sc, int idx, const char *key,
                      assay_value *v) {
   lua_State *L = sc->L;
+  idx = lua_absindex(L, idx);
   memset(v, 0, sizeof *v);
   switch (lua_type(L, idx)) {
   case LUA_TSTRING:
@@ -892,8 +893,10 @@ static int run_before(assay_scanner *sc, assay_doc *doc, int idx) {
 static void describe_match(assay_scanner *sc, sbuf *b, const eng_rule *rule,
                            const eng_match *m, size_t i) {
   const assay_doc *doc = sc->doc;
+  /* Token numbers here are 0-based and inclusive, as in pattern traces. */
   sb_printf(b, "match %zu: bytes %u-%u, tokens %u-%u: \"%.*s\"\n", i + 1,
-            m->start, m->end, m->first + 1, m->last, (int)(m->end - m->start),
+            m->start, m->end, m->first, m->last ? m->last - 1 : 0,
+            (int)(m->end - m->start),
             doc->text + m->start);
   if (m->trace) sb_printf(b, "  steps: %s\n", m->trace);
   if (m->entry >= 0)
@@ -956,7 +959,7 @@ char *eng_explain(assay_scanner *sc, assay_doc *doc, int idx) {
       if (rule->match_kind == ENG_MATCH_TOKENS) {
         char why[2048];
         pat_explain(r->patterns[rule->matcher], doc, why, sizeof why);
-        sb_printf(&b, "no match: %s\n", why);
+        sb_printf(&b, "%s\n", why);
       } else if (rule->match_kind == ENG_MATCH_LEXICON) {
         sb_printf(&b, "no match: no phrase of lexicon %s occurs in the text\n",
                   r->lexicon_names[rule->matcher]);

@@ -211,7 +211,10 @@ function M.load_pack(path, opts)
         if type(t) ~= "table" then decl_error(files, "lexicon " .. name .. ": expected a table") end
         if lexicon_index[name] then decl_error(files, "lexicon " .. name .. " is declared twice") end
         local file, line = caller_place(files)
-        local lx = { name = name, fold = t.fold and true or false, files = {},
+        -- fold: nil lets the lexicon file's own `fold:` decide.
+        local fold = t.fold
+        if fold ~= nil then fold = fold and true or false end
+        local lx = { name = name, fold = fold, files = {},
                      entries = t.entries, file = file, line = line }
         local list = t.files or (t.file and { t.file }) or {}
         for i, f in ipairs(list) do

@@ -16,6 +16,7 @@ int cli_run(int argc, char **argv);     /* run.c: assay run SCRIPT [INPUT...] */
 int cli_extract(int argc, char **argv); /* extract.c */
 int cli_test(int argc, char **argv);    /* ruletest.c: assay test */
 int cli_explain(int argc, char **argv); /* explain.c */
+int cli_report(int argc, char **argv);  /* report.c: assay report */
 
 /* The folder holding the shipped data: "<prefix>/share/assay" next to the
  * installed program, or the source tree when run from a build tree.  Never

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"extract", cli_extract, "run a rule pack, write one record per document"},
     {"test", cli_test, "run rule tests (YAML) against a rule pack"},
     {"explain", cli_explain, "show why a rule did or did not match a text"},
+    {"report", cli_report, "group the claims of all documents by proposition"},
 };
 
 static void usage(FILE *out) {

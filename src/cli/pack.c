@@ -94,9 +94,9 @@ static void print_diagnostic(void *ud, const assay_diagnostic *d) {
   fprintf(stderr, "%s", d->file && *d->file ? d->file : "");
   if (d->line > 0) fprintf(stderr, ":%d", d->line);
   if (d->file && *d->file) fprintf(stderr, ": ");
-  fprintf(stderr, "%s%s%s%s\n", d->severity ? "error: " : "warning: ",
-          d->rule ? "rule " : "", d->rule ? d->rule : "", d->rule ? ": " : "");
-  fprintf(stderr, "%s\n", d->message);
+  fprintf(stderr, "%s%s%s%s%s\n", d->severity ? "error: " : "warning: ",
+          d->rule ? "rule " : "", d->rule ? d->rule : "", d->rule ? ": " : "",
+          d->message);
 }
 
 assay_rules *cli_compile(const cli_pack_opts *o) {

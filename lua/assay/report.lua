@@ -1,0 +1,310 @@
+-- report.lua -- `assay report`: the cross-document view of a corpus.
+-- Runs a rule pack over the inputs (or reads records that `assay extract`
+-- wrote) and groups the claims of all documents by proposition, with the
+-- documents and sources in each stance, the outlets and the earliest date;
+-- plus a timeline of the dated events and an index of actors.
+--
+-- Run by the `assay report` command (src/cli/report.c) as a host script;
+-- the aggregation (M.new, :add, :result) is shared with `assay merge`.
+
+local assay = require "assay"
+
+local M = {}
+
+local STANCES = { "asserted", "believed", "suspected", "denied", "doubted", "unconfirmed" }
+
+local function text_of(v)
+  if type(v) == "table" then return v.text end
+  return v
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  return keys
+end
+
+local function set_list(set)
+  local list = sorted_keys(set)
+  return list
+end
+
+local function earlier(a, b)
+  if not a then return b end
+  if not b then return a end
+  return a < b and a or b
+end
+
+-- A new aggregate.
+function M.new()
+  return setmetatable({ props = {}, actors = {}, events = {}, docs = {}, ndocs = 0 }, { __index = M })
+end
+
+-- Adds one document record: {doc=, meta=, annotations={...}} with spans as
+-- in the JSON output (start/end) or Lua (start/stop).
+function M:add(rec)
+  if rec.error then return end
+  local id = rec.doc
+  local meta = rec.meta or {}
+  self.ndocs = self.ndocs + 1
+  self.docs[#self.docs + 1] = { id = id, outlet = meta.outlet, published = meta.published, title = meta.title }
+  local published = type(meta.published) == "string" and meta.published:sub(1, 10) or nil
+  for _, a in ipairs(rec.annotations or {}) do
+    if a.layer == "claim" and a.proposition then
+      local p = self.props[a.proposition]
+      if not p then
+        p = { key = a.proposition, stances = {}, outlets = {}, claims = {}, docs = {} }
+        self.props[a.proposition] = p
+      end
+      local st = a.stance or "asserted"
+      local s = p.stances[st] or { docs = {}, sources = {} }
+      p.stances[st] = s
+      s.docs[id] = true
+      local src = text_of(a.source)
+      if src then s.sources[src] = true end
+      local via = text_of(a.via) or meta.outlet
+      if via then p.outlets[via] = true end
+      p.docs[id] = true
+      p.earliest = earlier(p.earliest, published)
+      p.claims[#p.claims + 1] = {
+        doc = id, source = src, via = text_of(a.via), cue = text_of(a.cue),
+        stance = st, content = text_of(a.content), date = published,
+      }
+    elseif a.layer == "actor" then
+      local key = (a.norm or a.text) .. "\0" .. (a.kind or "")
+      local act = self.actors[key]
+      if not act then
+        act = { norm = a.norm or a.text, kind = a.kind, mentions = 0, aliases = {}, docs = {} }
+        self.actors[key] = act
+      end
+      act.mentions = act.mentions + 1
+      act.aliases[a.text] = true
+      act.docs[id] = true
+    elseif a.layer == "date" and type(a.value) == "string" and a.value:match("^%d%d%d%d") then
+      self.events[#self.events + 1] = { value = a.value, text = a.text, doc = id,
+                                        type = a.type, mod = a.mod }
+    end
+  end
+end
+
+-- The report as plain Lua data (lists in a stable order).
+function M:result()
+  local props = {}
+  for _, key in ipairs(sorted_keys(self.props)) do
+    local p = self.props[key]
+    local stances = {}
+    for _, st in ipairs(STANCES) do
+      local s = p.stances[st]
+      if s then
+        stances[#stances + 1] = { stance = st, documents = set_list(s.docs), sources = set_list(s.sources) }
+      end
+    end
+    table.sort(p.claims, function(a, b)
+      if a.doc ~= b.doc then return a.doc < b.doc end
+      return (a.source or "") < (b.source or "")
+    end)
+    props[#props + 1] = { key = key, documents = set_list(p.docs), stances = stances,
+                          outlets = set_list(p.outlets), earliest = p.earliest, claims = p.claims }
+  end
+  -- Most supported propositions first.
+  table.sort(props, function(a, b)
+    if #a.documents ~= #b.documents then return #a.documents > #b.documents end
+    return a.key < b.key
+  end)
+  table.sort(self.events, function(a, b)
+    if a.value ~= b.value then return a.value < b.value end
+    if a.doc ~= b.doc then return a.doc < b.doc end
+    return a.text < b.text
+  end)
+  local actors = {}
+  for _, key in ipairs(sorted_keys(self.actors)) do
+    local a = self.actors[key]
+    actors[#actors + 1] = { norm = a.norm, kind = a.kind, mentions = a.mentions,
+                            aliases = set_list(a.aliases), documents = set_list(a.docs) }
+  end
+  table.sort(actors, function(a, b)
+    if a.mentions ~= b.mentions then return a.mentions > b.mentions end
+    return a.norm < b.norm
+  end)
+  return { schema = 1, documents = self.ndocs, propositions = props,
+           timeline = self.events, actors = actors }
+end
+
+-- ---- output ----------------------------------------------------------
+
+local function json_string(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    local map = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+    return map[c] or string.format("\\u%04x", c:byte())
+  end) .. '"'
+end
+
+-- Deterministic JSON: object keys sorted, arrays in order.
+local function to_json(v, out)
+  local t = type(v)
+  if t == "table" then
+    if #v > 0 or next(v) == nil and getmetatable(v) == "array" then
+      out[#out + 1] = "["
+      for i, x in ipairs(v) do
+        if i > 1 then out[#out + 1] = "," end
+        to_json(x, out)
+      end
+      out[#out + 1] = "]"
+    elseif next(v) == nil then
+      out[#out + 1] = "[]"
+    else
+      out[#out + 1] = "{"
+      for i, k in ipairs(sorted_keys(v)) do
+        if i > 1 then out[#out + 1] = "," end
+        out[#out + 1] = json_string(tostring(k)) .. ":"
+        to_json(v[k], out)
+      end
+      out[#out + 1] = "}"
+    end
+  elseif t == "string" then
+    out[#out + 1] = json_string(v)
+  elseif t == "number" then
+    out[#out + 1] = (math.type(v) == "integer") and tostring(v) or string.format("%.14g", v)
+  elseif t == "boolean" then
+    out[#out + 1] = tostring(v)
+  else
+    out[#out + 1] = "null"
+  end
+end
+
+function M.json(result)
+  local out = {}
+  to_json(result, out)
+  return table.concat(out)
+end
+
+function M.text(result)
+  local lines = {}
+  local function add(fmt, ...) lines[#lines + 1] = string.format(fmt, ...) end
+  add("%d documents", result.documents)
+  add("")
+  add("PROPOSITIONS")
+  for _, p in ipairs(result.propositions) do
+    add("")
+    add("%s", p.key)
+    add("  documents: %d, earliest: %s, outlets: %s", #p.documents, p.earliest or "unknown",
+        table.concat(p.outlets, ", "))
+    for _, s in ipairs(p.stances) do
+      add("  %-11s %d docs: %s", s.stance, #s.documents, table.concat(s.sources, "; "))
+    end
+  end
+  add("")
+  add("TIMELINE")
+  for _, e in ipairs(result.timeline) do
+    add("  %-28s %-30s %s", e.value .. (e.mod and (" " .. e.mod) or ""), e.text, e.doc)
+  end
+  add("")
+  add("ACTORS")
+  for _, a in ipairs(result.actors) do
+    add("  %-30s %-10s %3d mentions, %d docs; %s", a.norm, a.kind or "", a.mentions,
+        #a.documents, table.concat(a.aliases, ", "))
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+-- ---- the command -----------------------------------------------------
+
+local USAGE = [[
+usage: assay report [--rules PACK.lua] [--format text|json] [-o FILE] INPUT...
+
+Runs a rule pack over the inputs and groups the claims of all documents by
+proposition: for each, the documents and sources in each stance, the
+outlets and the earliest date; then a timeline of the dated events and an
+index of actors.
+
+options:
+  --rules PACK.lua   the rule pack (default: the news pack)
+  --format FORMAT    text (default) or json
+  -o, --output FILE  write to FILE (atomically) instead of stdout
+  --unsafe           run the pack without the sandbox
+]]
+
+local function main(args)
+  local rules_path, format, output, unsafe = nil, "text", nil, false
+  local inputs = {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    if a == "-h" or a == "--help" then
+      io.write(USAGE)
+      return 0
+    elseif a == "--rules" or a == "--format" or a == "-o" or a == "--output" then
+      local v = args[i + 1]
+      if not v then
+        io.stderr:write("assay: " .. a .. " needs a value\n")
+        return 2
+      end
+      if a == "--rules" then rules_path = v elseif a == "--format" then format = v else output = v end
+      i = i + 1
+    elseif a == "--unsafe" then
+      unsafe = true
+    elseif a:sub(1, 1) == "-" and a ~= "-" then
+      io.stderr:write("assay: report: unknown option " .. a .. " (see assay report --help)\n")
+      return 2
+    else
+      inputs[#inputs + 1] = a
+    end
+    i = i + 1
+  end
+  if format ~= "text" and format ~= "json" then
+    io.stderr:write("assay: report: unknown format '" .. format .. "' (text, json)\n")
+    return 2
+  end
+  if #inputs == 0 then
+    io.stderr:write(USAGE)
+    return 2
+  end
+  if not rules_path then
+    io.stderr:write("assay: report: no rule pack (--rules)\n")
+    return 2
+  end
+  local ok, rules = pcall(assay.rules, rules_path, { unsafe = unsafe })
+  if not ok then
+    io.stderr:write("assay: " .. tostring(rules) .. "\n")
+    return 2
+  end
+  local agg = M.new()
+  local failed = 0
+  for _, input in ipairs(inputs) do
+    for doc in assay.read(input) do
+      local done, err = rules:scan(doc)
+      if done then
+        agg:add({ doc = doc.id, meta = doc.meta, annotations = doc:annotations() })
+      else
+        io.stderr:write("assay: " .. doc.id .. ": " .. tostring(err) .. "\n")
+        failed = failed + 1
+      end
+    end
+  end
+  local result = agg:result()
+  local text = format == "json" and (M.json(result) .. "\n") or M.text(result)
+  if output and output ~= "-" then
+    local tmp = output .. ".tmp"
+    local f, err = io.open(tmp, "wb")
+    if not f then
+      io.stderr:write("assay: " .. tostring(err) .. "\n")
+      return 2
+    end
+    f:write(text)
+    f:close()
+    local renamed, rerr = os.rename(tmp, output)
+    if not renamed then
+      io.stderr:write("assay: " .. tostring(rerr) .. "\n")
+      return 2
+    end
+  else
+    io.write(text)
+  end
+  failed = failed + (assay.failures and assay.failures() or 0)
+  return failed > 0 and 1 or 0
+end
+
+M.main = main
+
+return M

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# test_extract.sh -- end-to-end tests of `assay extract`, `assay test` and
+# `assay explain` with the test packs of tests/data/packs: records in input
+# order with their values, error records in place, options, exit statuses.
+# Run from the repository root with ASSAY=path/to/assay (ctest sets it).
+set -u
+ASSAY=${ASSAY:-build/assay}
+PACKS=tests/data/packs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+has() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2"; sed 's/^/  | /' "$2" | head -20 >&2; fi; }
+hasnt() { if grep -qF -- "$3" "$2"; then fail "$1: '$3' in $2"; else ok; fi; }
+status() { if [ "$2" = "$3" ]; then ok; else fail "$1: exit status $3, expected $2"; fi; }
+lines() { local n; n=$(wc -l < "$2"); if [ "$n" -eq "$3" ]; then ok; else fail "$1: $n lines, expected $3"; fi; }
+
+mkdir -p "$tmp/in"
+printf 'North Korean officials said that the attack came from Pyongyang.\n' > "$tmp/in/a.txt"
+printf -- '---\noutlet: Example News\npublished: 2014-12-17\n---\nSingapore denied it.\n' > "$tmp/in/b.md"
+printf '{"id": "j1", "text": "Pyongyang said nothing.", "meta": {"outlet": "Wire"}}\nnot json\n{"id": "j3", "text": "Korea."}\n' > "$tmp/in/c.jsonl"
+
+# --- records in input order, with their values ------------------------------
+"$ASSAY" extract --rules $PACKS/basic.lua "$tmp/in" > "$tmp/out.jsonl" 2> "$tmp/err"
+status "extract with one bad JSON line" 1 $?
+lines "one record per input" "$tmp/out.jsonl" 5
+sed -n 1p "$tmp/out.jsonl" > "$tmp/r1"
+has "first record is a.txt" "$tmp/r1" "\"doc\":\"$tmp/in/a.txt\",\"schema\":1,\"pack\":\"basic 2.1\""
+has "anonymous actor with span" "$tmp/r1" '"start":0,"end":22,"text":"North Korean officials","rule":"actor.officials"'
+has "capture span attribute" "$tmp/r1" '"country":{"start":0,"end":12,"text":"North Korean"'
+has "claim content" "$tmp/r1" '"content":{"start":33,"end":64,"text":"the attack came from Pyongyang."}'
+has "source refers to its actor" "$tmp/r1" '"source":{"start":0,"end":22,"text":"North Korean officials","actor":'
+hasnt "hidden layers are not written" "$tmp/r1" '"layer":"word"'
+sed -n 2p "$tmp/out.jsonl" > "$tmp/r2"
+has "front matter is meta" "$tmp/r2" '"meta":{"outlet":"Example News","published":"2014-12-17"}'
+has "place-less span from meta" "$tmp/r2" '"outlet":{"text":"Example News"}'
+has "denied stance" "$tmp/r2" '"stance":"denied"'
+sed -n 3p "$tmp/out.jsonl" > "$tmp/r3"
+has "jsonl id" "$tmp/r3" '"doc":"j1"'
+sed -n 4p "$tmp/out.jsonl" > "$tmp/r4"
+has "bad line is an error record in its place" "$tmp/r4" "\"doc\":\"$tmp/in/c.jsonl:2\",\"schema\":1,\"pack\":\"basic 2.1\",\"error\":"
+has "the bad line is named on stderr" "$tmp/err" "c.jsonl:2"
+sed -n 5p "$tmp/out.jsonl" > "$tmp/r5"
+has "the line after the bad one is read" "$tmp/r5" '"doc":"j3"'
+
+# --- options ----------------------------------------------------------------
+"$ASSAY" extract --rules $PACKS/basic.lua --layers word,claim "$tmp/in/a.txt" > "$tmp/layers.jsonl"
+status "extract --layers" 0 $?
+has "--layers writes a hidden layer asked for" "$tmp/layers.jsonl" '"layer":"word"'
+hasnt "--layers leaves the others out" "$tmp/layers.jsonl" '"layer":"actor"'
+printf 'Pyongyang — Singapore said “yes” loudly.\n' > "$tmp/utf8.txt"
+"$ASSAY" extract --rules $PACKS/basic.lua --offsets chars "$tmp/utf8.txt" > "$tmp/chars.jsonl"
+has "--offsets chars counts code points" "$tmp/chars.jsonl" '"start":12,"end":21,"text":"Singapore"'
+"$ASSAY" extract --rules $PACKS/basic.lua "$tmp/utf8.txt" > "$tmp/bytes.jsonl"
+has "byte offsets by default" "$tmp/bytes.jsonl" '"start":14,"end":23,"text":"Singapore"'
+"$ASSAY" extract --rules $PACKS/basic.lua --trace "$tmp/in/a.txt" > "$tmp/trace.jsonl"
+has "--trace shows pattern steps" "$tmp/trace.jsonl" '"trace":"@actor{kind=country}:where@0'
+has "--trace shows lexicon entries" "$tmp/trace.jsonl" "\"trace\":\"lexicon places: entry 'North Korea'\""
+"$ASSAY" extract --rules $PACKS/basic.lua --with-text "$tmp/in/a.txt" > "$tmp/text.jsonl"
+has "--with-text" "$tmp/text.jsonl" '"text":"North Korean officials said that the attack came from Pyongyang.\n"'
+"$ASSAY" extract --rules $PACKS/basic.lua -o "$tmp/o.jsonl" "$tmp/in/a.txt"
+status "extract -o" 0 $?
+lines "-o writes the file" "$tmp/o.jsonl" 1
+ls "$tmp"/o.jsonl.tmp* > /dev/null 2>&1 && fail "-o leaves no temporary file" || ok
+printf '{"id": "s1", "text": "Singapore said yes."}\n' | "$ASSAY" extract --rules $PACKS/basic.lua > "$tmp/stdin.jsonl"
+status "extract from stdin" 0 $?
+has "JSON Lines on stdin" "$tmp/stdin.jsonl" '"doc":"s1"'
+"$ASSAY" extract --rules $PACKS/basic.lua --lexicon places="$tmp/none.yaml" "$tmp/in/a.txt" > /dev/null 2> "$tmp/lexerr"
+status "--lexicon with a missing file" 2 $?
+has "--lexicon error names the file" "$tmp/lexerr" "none.yaml"
+cat > "$tmp/extra.yaml" <<'YAML'
+entries:
+  - {name: Atlantis, norm: AT, kind: country}
+YAML
+printf 'Atlantis officials said it sank.\n' > "$tmp/atl.txt"
+"$ASSAY" extract --rules $PACKS/basic.lua --lexicon places="$tmp/extra.yaml" "$tmp/atl.txt" > "$tmp/atl.jsonl"
+has "--lexicon adds entries" "$tmp/atl.jsonl" '"text":"Atlantis officials"'
+"$ASSAY" extract --rules $PACKS/basic.lua --lexicon nowhere="$tmp/extra.yaml" "$tmp/atl.txt" > /dev/null 2> "$tmp/nolex"
+status "--lexicon for an unknown lexicon" 2 $?
+has "names the lexicon" "$tmp/nolex" "no lexicon named nowhere"
+"$ASSAY" extract --rules $PACKS/bad_pattern.lua "$tmp/in/a.txt" > /dev/null 2> "$tmp/bad"
+status "a pack that does not compile" 2 $?
+has "compile error with file, line, rule" "$tmp/bad" "bad_pattern.lua:3: error: rule bad.pattern: token pattern, column"
+"$ASSAY" extract --bogus > /dev/null 2>&1
+status "unknown option" 2 $?
+"$ASSAY" extract --help > "$tmp/help"
+status "extract --help" 0 $?
+has "help names --layers" "$tmp/help" "--layers"
+
+# --- limits: one bad document among good ones ---------------------------------
+printf 'we loop here\n' > "$tmp/in2_1.txt"; printf 'this is fine\n' > "$tmp/in2_2.txt"
+"$ASSAY" extract --rules $PACKS/hostile.lua --max-instructions 100000 "$tmp/in2_1.txt" "$tmp/in2_2.txt" > "$tmp/hostile.jsonl" 2>/dev/null
+status "a looping rule fails its document" 1 $?
+sed -n 1p "$tmp/hostile.jsonl" > "$tmp/h1"; sed -n 2p "$tmp/hostile.jsonl" > "$tmp/h2"
+has "error names the limit and the rule" "$tmp/h1" 'instruction limit (100000) exceeded'
+has "error names the rule" "$tmp/h1" 'rule loop.forever'
+has "the next document is processed" "$tmp/h2" '"layer":"ok"'
+"$ASSAY" extract --rules $PACKS/basic.lua --max-doc-bytes 10 "$tmp/in/a.txt" > "$tmp/big.jsonl" 2>/dev/null
+status "a document over the size limit" 1 $?
+has "size limit named" "$tmp/big.jsonl" 'max_doc_bytes'
+
+# --- assay test ---------------------------------------------------------------
+cat > "$tmp/pass.yaml" <<YAML
+rules: $PWD/$PACKS/basic.lua
+meta: {outlet: Test Wire}
+cases:
+  - name: officials
+    text: "North Korean officials said that it was over."
+    expect:
+      - {layer: actor, text: North Korean officials, kind: anonymous, country: North Korean}
+      - {layer: claim, source: North Korean officials, cue: said, stance: [asserted, believed], "content~": was over}
+      - {layer: claim, outlet: Test Wire}
+    reject:
+      - {layer: actor, text: North Korean}
+YAML
+cat > "$tmp/fail.yaml" <<YAML
+rules: $PWD/$PACKS/basic.lua
+cases:
+  - name: wrong norm
+    text: "Singapore said yes."
+    expect:
+      - {layer: actor, text: Singapore, norm: SG}
+  - name: fine
+    text: "Singapore said yes."
+    expect:
+      - {layer: actor, text: Singapore}
+  - name: unexpected
+    text: "Singapore said yes."
+    reject:
+      - {layer: actor, text: Singapore}
+YAML
+"$ASSAY" test "$tmp/pass.yaml" > "$tmp/pass.out"
+status "assay test, all pass" 0 $?
+has "summary line" "$tmp/pass.out" "1 passed, 0 failed"
+"$ASSAY" test "$tmp/fail.yaml" > "$tmp/fail.out"
+status "assay test, some fail" 1 $?
+has "summary of failures" "$tmp/fail.out" "1 passed, 2 failed"
+has "expected shown" "$tmp/fail.out" 'expected: {"layer":"actor","text":"Singapore","norm":"SG"}'
+has "found shown" "$tmp/fail.out" '"text":"Singapore","rule":"actor.place"'
+has "unexpected shown" "$tmp/fail.out" 'unexpected: {"layer":"actor","text":"Singapore"}'
+"$ASSAY" test --rules $PACKS/bad_pattern.lua "$tmp/pass.yaml" > /dev/null 2>&1
+status "assay test with a broken pack" 2 $?
+printf 'cases: [\n' > "$tmp/broken.yaml"
+"$ASSAY" test "$tmp/broken.yaml" > /dev/null 2> "$tmp/broken.err"
+status "assay test with broken YAML" 2 $?
+has "YAML error names the file and line" "$tmp/broken.err" "broken.yaml:2"
+
+# --- assay explain --------------------------------------------------------------
+"$ASSAY" explain --rules $PACKS/basic.lua --rule actor.officials "North Korean investigators left." > "$tmp/ex1"
+status "explain a match" 0 $?
+has "explain shows the match" "$tmp/ex1" 'match 1: bytes 0-26, tokens 0-2: "North Korean investigators"'
+has "explain shows what was emitted" "$tmp/ex1" 'emitted actor annotation'
+"$ASSAY" explain --rules $PACKS/basic.lua --rule actor.officials "North Korean left." > "$tmp/ex2"
+has "explain says why not" "$tmp/ex2" "at token 2 'left' expected [lower=/^(officials|investigators)$/]"
+"$ASSAY" explain --rules $PACKS/basic.lua --rule claim.said "Singapore said." > "$tmp/ex3"
+has "explain shows where rejecting" "$tmp/ex3" "rejected by where"
+"$ASSAY" explain --rules $PACKS/basic.lua --rule no.such "x" > /dev/null 2> "$tmp/ex4"
+status "explain an unknown rule" 2 $?
+has "names the rule" "$tmp/ex4" "no rule named no.such"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
