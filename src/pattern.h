@@ -83,6 +83,10 @@ struct assay_pattern {
    * nfirst < 0 when any token may start a match. */
   int first[PAT_MAX_PREFILTER];
   int nfirst;
+  /* Atoms every match goes through (plain token tests, no regex): a
+   * document where no token passes one of them is skipped at once. */
+  int required[4];
+  int nrequired;
   /* PCRE2 allocates through the pattern's allocator (match data too). */
   pcre2_general_context *gctx;
   pcre2_compile_context *cctx;

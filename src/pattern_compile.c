@@ -68,7 +68,7 @@ static void p_report(parser *p) {
   p->err->line = line;
   p->err->column = col;
   snprintf(p->err->message, sizeof p->err->message,
-           "pattern: %s at column %d", p->msg, col);
+           "%s at column %d", p->msg, col);
 }
 
 /* ---- growing arrays ---------------------------------------------- */
@@ -252,11 +252,15 @@ static int p_regex(parser *p, pat_test *t, int negate) {
   }
   t->re = pcre2_compile((PCRE2_SPTR)p->src + s, e - s, opts, &code, &off,
                         p->pat->cctx);
+  if (!t->re && code == PCRE2_ERROR_HEAP_FAILED)
+    return p_fail(p, open, ASSAY_ENOMEM, "out of memory");
   if (!t->re) {
     char buf[160];
     pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, sizeof buf);
     return p_fail(p, s + off, ASSAY_ESYNTAX, "bad regex: %s", buf);
   }
+  /* A regex runs once per token: JIT pays off; without JIT it still works. */
+  (void)pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE);
   t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
   return 0;
 }
@@ -579,11 +583,15 @@ static int p_has_capture(parser *p, int n, int cap) {
 
 /* A primary followed by quantifiers and captures. */
 static int p_item(parser *p) {
-  int n = p_primary(p), quantified = 0;
+  int n = p_primary(p), quantified = 0, ops = 0;
   if (n < 0) return -1;
   for (;;) {
-    int c = p_peek(p), min, max;
+    int c = p_peek(p), min = 0, max = 0;
     size_t at = p->pos;
+    if ((c == '?' || c == '*' || c == '+' || c == '{' || c == ':') &&
+        ++ops > 64) /* the compiler recurses once per operator */
+      return p_fail(p, at, ASSAY_ELIMIT, "too many operators on one atom"),
+             -1;
     if (c == '?' || c == '*' || c == '+' || c == '{') {
       if (quantified)
         return p_fail(p, at, ASSAY_ESYNTAX, "quantifier follows quantifier"),
@@ -776,39 +784,120 @@ static int c_node(parser *p, int idx) {
 
 /* ---- prefilter --------------------------------------------------- */
 
-/* Collects the consuming steps reachable from pc without consuming; sets
- * nfirst to -1 when one of them is `.` or there are too many. */
-static void c_first(assay_pattern *pat, int pc, unsigned char *seen) {
-  while (pat->nfirst >= 0 && !seen[pc]) {
+/* Do two atoms test the same thing?  (Each literal is its own atom, and
+ * the prefilter should count `'a'` once.) */
+static int c_same_atom(const pat_atom *a, const pat_atom *b) {
+  if (a->type != b->type || a->layer != b->layer || a->ntests != b->ntests)
+    return 0;
+  for (int i = 0; i < a->ntests; i++) {
+    const pat_test *s = &a->tests[i], *t = &b->tests[i];
+    if (s->field != t->field || s->op != t->op || s->flag != t->flag ||
+        s->kind != t->kind || s->re || t->re || !s->str != !t->str ||
+        !s->key != !t->key || (s->str && strcmp(s->str, t->str)) ||
+        (s->key && strcmp(s->key, t->key)))
+      return 0;
+  }
+  return 1;
+}
+
+/* Collects the consuming steps reachable from the start without
+ * consuming; sets nfirst to -1 when one of them is `.` or there are too
+ * many.  An explicit stack: chains of lazy `??` would nest deeply. */
+static int c_first(assay_pattern *pat, const assay_allocator *a) {
+  unsigned char *seen = mem_calloc(a, (size_t)pat->nprog, 1);
+  int *stack = mem_alloc(a, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+  int n = 0;
+  if (!seen || !stack) {
+    mem_free(a, seen, (size_t)pat->nprog);
+    mem_free(a, stack, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+    return ASSAY_ENOMEM;
+  }
+  stack[n++] = 0;
+  while (n > 0 && pat->nfirst >= 0) {
+    int pc = stack[--n];
+    if (seen[pc]) continue;
     seen[pc] = 1;
-    pat_inst *in = &pat->prog[pc];
+    const pat_inst *in = &pat->prog[pc];
     switch (in->op) {
-    case PAT_I_SPLIT:
-      c_first(pat, in->x, seen);
-      pc = in->y;
-      continue;
+    case PAT_I_SPLIT: /* a pc runs once and pushes at most 2 */
+      if (!seen[in->y]) stack[n++] = in->y;
+      if (!seen[in->x]) stack[n++] = in->x;
+      break;
     case PAT_I_JMP:
-      pc = in->x;
-      continue;
+      stack[n++] = in->x;
+      break;
     case PAT_I_SAVE:
     case PAT_I_BOS:
     case PAT_I_EOS:
-      pc++;
-      continue;
+      stack[n++] = pc + 1;
+      break;
     case PAT_I_MATCH: /* an empty match never counts */
-      return;
-    default:
+      break;
+    default: {
+      int dup = 0;
       if (pat->atoms[in->x].type == PAT_A_ANY ||
           pat->nfirst >= PAT_MAX_PREFILTER) {
         pat->nfirst = -1;
-        return;
+        break;
       }
       for (int i = 0; i < pat->nfirst; i++)
-        if (pat->first[i] == in->x) return;
-      pat->first[pat->nfirst++] = in->x;
-      return;
+        dup |= c_same_atom(&pat->atoms[pat->first[i]], &pat->atoms[in->x]);
+      if (!dup) pat->first[pat->nfirst++] = in->x;
+    }
     }
   }
+  mem_free(a, seen, (size_t)pat->nprog);
+  mem_free(a, stack, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+  return ASSAY_OK;
+}
+
+/* Can the program reach MATCH without passing an atom equal to `atom`?
+ * Consuming steps are followed too: this is about every path. */
+static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
+                       int *stack) {
+  int n = 0;
+  memset(seen, 0, (size_t)pat->nprog);
+  stack[n++] = 0;
+  while (n > 0) {
+    int pc = stack[--n];
+    if (seen[pc]) continue;
+    seen[pc] = 1;
+    const pat_inst *in = &pat->prog[pc];
+    switch (in->op) {
+    case PAT_I_MATCH: return 1;
+    case PAT_I_SPLIT:
+      stack[n++] = in->y;
+      stack[n++] = in->x;
+      break;
+    case PAT_I_JMP: stack[n++] = in->x; break;
+    case PAT_I_TOKEN:
+    case PAT_I_LAYER:
+      if (c_same_atom(&pat->atoms[in->x], &pat->atoms[atom])) break;
+      /* fall through */
+    default: stack[n++] = pc + 1;
+    }
+  }
+  return 0;
+}
+
+/* Finds up to 4 required atoms among the plain token tests. */
+static int c_required(assay_pattern *pat, const assay_allocator *a) {
+  unsigned char *seen = mem_alloc(a, (size_t)pat->nprog);
+  int *stack = mem_alloc(a, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+  int status = seen && stack ? ASSAY_OK : ASSAY_ENOMEM;
+  for (int i = 0; i < pat->natoms && i < 64 && !status && pat->nrequired < 4;
+       i++) { /* the first 64 atoms: each check walks the program */
+    const pat_atom *at = &pat->atoms[i];
+    int plain = at->type == PAT_A_TOKEN, dup = 0;
+    for (int k = 0; k < at->ntests; k++) plain &= at->tests[k].re == NULL;
+    for (int k = 0; k < pat->nrequired; k++)
+      dup |= c_same_atom(&pat->atoms[pat->required[k]], at);
+    if (plain && !dup && !c_avoidable(pat, i, seen, stack))
+      pat->required[pat->nrequired++] = i;
+  }
+  mem_free(a, seen, (size_t)pat->nprog);
+  mem_free(a, stack, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+  return status;
 }
 
 /* ---- public ------------------------------------------------------ */
@@ -860,15 +949,9 @@ int assay_pattern_new(assay_pattern **out, const char *source,
     p_fail(&p, p.pos, ASSAY_ESYNTAX, "unbalanced parenthesis");
   if (!p.status && c_node(&p, root) == 0)
     c_emit(&p, PAT_I_MATCH, 0, 0);
-  if (!p.status) {
-    unsigned char *seen = mem_calloc(&a, (size_t)pat->nprog, 1);
-    if (!seen) {
-      p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
-    } else {
-      c_first(pat, 0, seen);
-      mem_free(&a, seen, (size_t)pat->nprog);
-    }
-  }
+  if (!p.status && (c_first(pat, &a) != ASSAY_OK ||
+                    c_required(pat, &a) != ASSAY_OK))
+    p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
   mem_free(&a, p.nodes, p.nodes_cap * sizeof(pnode));
   if (p.status) {
     p_report(&p);

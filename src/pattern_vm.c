@@ -17,6 +17,7 @@
 typedef struct pat_step {
   int pc;
   uint32_t pos, end;
+  uint32_t specific; /* steps on this path that are not `.` */
   const struct pat_step *prev;
 } pat_step;
 
@@ -69,7 +70,7 @@ typedef struct pat_vm {
   int32_t *best_caps;
   const pat_step *best_trace;
   /* Explain: the furthest failure. */
-  uint32_t fail_pos, fail_start;
+  uint32_t fail_pos;
   const pat_step *fail_trace;
   int fail_atoms[4], nfail;
   int matches;
@@ -239,7 +240,9 @@ static const pat_step *vm_step(pat_vm *vm, int pc, uint32_t pos, uint32_t end,
     vm->status = ASSAY_ENOMEM;
     return NULL;
   }
-  *s = (pat_step){pc, pos, end, prev};
+  uint32_t sp = (prev ? prev->specific : 0) +
+                (vm->pat->atoms[vm->pat->prog[pc].x].type != PAT_A_ANY);
+  *s = (pat_step){pc, pos, end, sp, prev};
   return s;
 }
 
@@ -267,10 +270,14 @@ static void vm_record_match(pat_vm *vm, const pat_thread *th, uint32_t pos) {
 static void vm_record_fail(pat_vm *vm, const pat_thread *th, int atom,
                            uint32_t pos) {
   if (!vm->explain || !th->trace) return;
-  if (pos < vm->fail_pos) return;
-  if (pos > vm->fail_pos || !vm->fail_trace) {
+  /* The best attempt matched the most specific steps (not `.`), then got
+   * furthest. */
+  uint32_t sp = th->trace->specific;
+  const pat_step *f = vm->fail_trace;
+  if (f && (sp < f->specific || (sp == f->specific && pos < vm->fail_pos)))
+    return;
+  if (!f || sp > f->specific || pos > vm->fail_pos) {
     vm->fail_pos = pos;
-    vm->fail_start = th->start;
     vm->fail_trace = th->trace;
     vm->nfail = 0;
   }
@@ -451,6 +458,9 @@ static const char *vm_trace_text(pat_vm *vm, const pat_step *last) {
     vm->tbuf[0] = 0;
   for (size_t i = n; i-- > 0 && !vm->status;) {
     const pat_inst *in = &vm->pat->prog[v[i]->pc];
+    size_t j = i; /* a run of one repeated step prints as one range */
+    while (j > 0 && v[j - 1]->pc == v[i]->pc && v[j - 1]->pos == v[j]->end)
+      j--;
     const pat_atom *a = &vm->pat->atoms[in->x];
     if (len) vm_tprintf(vm, &len, " ", NULL, 0, 0);
     vm_tprintf(vm, &len, "", a->label, 0, 0);
@@ -458,10 +468,11 @@ static const char *vm_trace_text(pat_vm *vm, const pat_step *last) {
       vm_tprintf(vm, &len, ":", NULL, 0, 0);
       vm_tprintf(vm, &len, "", vm->pat->caps[in->y], 0, 0);
     }
-    if (v[i]->end == v[i]->pos + 1)
+    if (v[j]->end == v[i]->pos + 1)
       vm_tprintf(vm, &len, "@%u", NULL, v[i]->pos, 0);
     else
-      vm_tprintf(vm, &len, "@%u-%u", NULL, v[i]->pos, v[i]->end - 1);
+      vm_tprintf(vm, &len, "@%u-%u", NULL, v[i]->pos, v[j]->end - 1);
+    i = j;
   }
   mem_free(&vm->alloc, v, cap * sizeof *v);
   return vm->tbuf ? vm->tbuf : "";
@@ -511,10 +522,21 @@ static void vm_step_all(pat_vm *vm, pat_list *cur, pat_list *next,
   }
 }
 
+/* Does every required atom pass somewhere in the document? */
+static int vm_required(pat_vm *vm) {
+  for (int k = 0; k < vm->pat->nrequired; k++) {
+    uint32_t i = 0;
+    while (i < vm->ntoks && !vm_atom(vm, vm->pat->required[k], i)) i++;
+    if (i == vm->ntoks) return 0;
+  }
+  return 1;
+}
+
 static int vm_run(pat_vm *vm,
                   int (*fn)(void *ud, const assay_pattern_match *m),
                   void *ud) {
   pat_list *cur = &vm->a, *next = &vm->b, *tmp;
+  if (!vm->explain && !vm_required(vm)) return ASSAY_OK;
   uint32_t ns = vm_next_start(vm, 0); /* next position a match may start */
   int rc = ASSAY_OK;
   while (!vm->status) {
@@ -522,9 +544,11 @@ static int vm_run(pat_vm *vm,
       if (vm->have) {
         uint32_t end = vm->best_end;
         if ((rc = vm_report(vm, fn, ud)) != ASSAY_OK) break;
-        if (!vm->explain) arena_release(&vm->steps);
         ns = vm_next_start(vm, end);
       }
+      /* No thread is alive: their trace steps can go (explain keeps the
+       * best failure's). */
+      if (!vm->explain && vm->steps.head) arena_release(&vm->steps);
       if (ns >= vm->ntoks) break;
     }
     uint32_t p = UINT32_MAX;
@@ -549,6 +573,14 @@ int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
   pat_vm vm;
   if (err) memset(err, 0, sizeof *err);
   if (!pat || !doc) return ASSAY_EMISUSE;
+  if (!doc->tokenized) {
+    if (err) {
+      err->status = ASSAY_EMISUSE;
+      snprintf(err->message, sizeof err->message,
+               "pattern scan: the document is not tokenized");
+    }
+    return ASSAY_EMISUSE;
+  }
   int rc = vm_init(&vm, pat, doc, flags);
   if (!rc) rc = vm_run(&vm, fn, ud);
   vm_done(&vm);
@@ -611,6 +643,7 @@ int pat_explain(const assay_pattern *pat, const assay_doc *doc, char *buf,
   pat_out o = {buf, size, 0};
   if (!pat || !doc || !buf || !size) return ASSAY_EMISUSE;
   buf[0] = 0;
+  if (!doc->tokenized) return ASSAY_EMISUSE;
   int rc = vm_init(&vm, pat, doc, PAT_TRACE);
   vm.explain = 1;
   if (!rc) rc = vm_run(&vm, explain_match, &o);

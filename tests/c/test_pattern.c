@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lauxlib.h>
+#include <lualib.h>
+
 #include "check.h"
 #include "doc.h"
+#include "lua_common.h"
 #include "pattern.h"
 
 /* ---- helpers ----------------------------------------------------- */
@@ -165,11 +169,38 @@ static void test_compile_ok(void) {
   CHECK_STR(assay_pattern_capture_name(pat, 2), "d");
   CHECK(assay_pattern_capture_name(pat, 3) == NULL);
   CHECK_INT(pat_layer_count(pat), 2);
+  CHECK_INT(pat->nrequired, 2); /* 'x' and 'y' */
   CHECK_STR(pat_layers(pat, 0), "actor");
   CHECK_STR(pat_layers(pat, 1), "date");
   CHECK(pat_layers(pat, 2) == NULL);
   assay_pattern_free(pat);
   CHECK_INT(assay_pattern_new(&pat, NULL, NULL, NULL), ASSAY_EMISUSE);
+  /* Deep nesting and long chains end with an error, not a crash. */
+  char deep[2000];
+  memset(deep, '(', 300);
+  strcpy(deep + 300, "'a'");
+  CHECK_INT(assay_pattern_new(&pat, deep, NULL, NULL), ASSAY_ELIMIT);
+  strcpy(deep, "'a'");
+  for (int i = 0; i < 100; i++)
+    snprintf(deep + strlen(deep), 16, ":c%d?", i);
+  CHECK_INT(assay_pattern_new(&pat, deep, NULL, NULL), ASSAY_ELIMIT);
+  /* A long chain of lazy optionals compiles (the prefilter walks it
+   * without recursion). */
+  char *lazy = malloc(80000);
+  for (int i = 0; i < 10000; i++) memcpy(lazy + 6 * i, "'a'?? ", 6);
+  strcpy(lazy + 60000, "'b'");
+  CHECK_INT(assay_pattern_new(&pat, lazy, NULL, NULL), ASSAY_OK);
+  CHECK_INT(pat->nfirst, 2); /* equal atoms count once: 'a' and 'b' */
+  CHECK_INT(pat->nrequired, 0); /* 'b' is past the 64 atoms checked */
+  assay_pattern_free(pat);
+  free(lazy);
+  /* An untokenized document is a misuse. */
+  assay_doc *raw = NULL;
+  assay_doc_new(&raw, "r", "a b", 3, NULL, NULL);
+  CHECK_INT(assay_pattern_new(&pat, "'a'", NULL, NULL), ASSAY_OK);
+  CHECK_INT(assay_pattern_scan(pat, raw, NULL, NULL, NULL), ASSAY_EMISUSE);
+  assay_pattern_free(pat);
+  assay_doc_free(raw);
   assay_pattern_free(NULL);
 }
 
@@ -184,6 +215,8 @@ static void test_semantics(void) {
       {"'sony'", "Sony and sony and SONY", "0-1 2-3 4-5"},
       {"\"Sony\"", "Sony and sony and SONY", "0-1"},
       {"'according to'", "he said, according to them", "3-5"},
+      {"'ÉLYSÉE'", "the Élysée and élysée", "1-2 3-4"},
+      {"\"Élysée\"", "the Élysée and élysée", "1-2"},
       {"\"New York\"", "in New York and new york", "1-3"},
       /* attribute tests */
       {"[shape=Xxxx]", "The Sony deal", "1-2"},
@@ -297,6 +330,11 @@ static void test_layers(void) {
   outbuf o;
   run("'according' 'to' @actor:source", doc, PAT_TRACE, &o);
   CHECK_STR(o.trace, "'according'@8 'to'@9 @actor:source@10-11");
+  run("[upper]+ . ('said' | 'did')", doc, PAT_TRACE, &o);
+  CHECK_STR(o.s, "0-3");
+  CHECK_STR(o.trace, "[upper]@0 .@1 'said'@2");
+  run("(.+?):content ','", doc, PAT_TRACE, &o);
+  CHECK_STR(o.trace, ".@0-6 ','@7"); /* a repeated step is one range */
   /* Explanations: a match, and the best attempt of a failure. */
   assay_pattern *pat = NULL;
   char buf[512];
@@ -315,6 +353,14 @@ static void test_layers(void) {
   CHECK_INT(pat_explain(pat, doc, buf, sizeof buf), 0);
   CHECK_STR(buf, "no match: no token can start a match");
   assay_pattern_free(pat);
+  /* Annotations removed by overlap resolution are not seen: "the" loses
+   * to "the FBI", which starts at the same token. */
+  CHECK_INT(assay_doc_set_layer_policy(doc, "actor", ASSAY_POLICY_LONGEST),
+            ASSAY_OK);
+  CHECK_INT(assay_doc_resolve_overlaps(doc), ASSAY_OK);
+  CHECK_STR(run("@actor:a 'FBI'", doc, 0, &o), "");
+  CHECK_STR(run("@actor:a", doc, 0, &o),
+            "0-1(a=0-1#1) 3-5(a=3-5#2) 10-12(a=10-12#3)");
   assay_doc_free(doc);
 }
 
@@ -371,11 +417,108 @@ static void test_limits(void) {
   free(text);
 }
 
+/* ---- allocation failures ------------------------------------------ */
+
+/* An allocator that fails the n-th allocation (and counts them). */
+typedef struct failing {
+  long calls, fail_at;
+} failing;
+
+static void *failing_fn(void *ud, void *ptr, size_t osize, size_t nsize) {
+  failing *f = ud;
+  (void)osize;
+  if (nsize == 0) {
+    free(ptr);
+    return NULL;
+  }
+  if (++f->calls == f->fail_at) return NULL;
+  return realloc(ptr, nsize);
+}
+
+static void test_alloc_failures(void) {
+  const char *src = "(.+?):content ','? 'according to' /^th/i "
+                    "@actor{kind=agency}:source [title, shape=Xxx]{1,3}";
+  assay_doc *doc = mkdoc("Prices rose, according to the FBI Abc Def.");
+  assay_doc_annotate(doc, "actor", 26, 33, NULL, 0, NULL);
+  int compiled = 0, scanned = 0;
+  for (long k = 1; k < 400; k++) {
+    failing f = {0, k};
+    assay_allocator a = {failing_fn, &f};
+    assay_pattern *pat = NULL;
+    assay_error err;
+    int rc = assay_pattern_new(&pat, src, &a, &err);
+    if (rc != ASSAY_OK && rc != ASSAY_ENOMEM)
+      fprintf(stderr, "fail at %ld: %d %s\n", k, rc, err.message);
+    CHECK(rc == ASSAY_OK || rc == ASSAY_ENOMEM);
+    if (rc == ASSAY_OK) {
+      compiled++;
+      int count = 0;
+      rc = pat_scan(pat, doc, PAT_TRACE, count_matches, &count, &err);
+      CHECK(rc == ASSAY_OK || rc == ASSAY_ENOMEM);
+      if (rc == ASSAY_OK) scanned++;
+      assay_pattern_free(pat);
+    }
+  }
+  CHECK(compiled > 0);
+  CHECK(scanned > 0);
+  assay_doc_free(doc);
+}
+
+/* ---- the Lua face ------------------------------------------------ */
+
+static const char lua_script[] =
+    "local assay = ...\n"
+    "local text = 'Prices rose, according to the FBI.'\n"
+    "local doc = assay.document(text)\n"
+    "local s = text:find('the FBI', 1, true) - 1\n"
+    "local id = doc:annotate{layer = 'actor', start = s, stop = s + 7,\n"
+    "                        kind = 'agency'}\n"
+    "local p = assay.pattern([[ (.+?):content ','? 'according' 'to'\n"
+    "                           @actor{kind=agency}:source -- who ]])\n"
+    "local caps = p:captures()\n"
+    "assert(#caps == 2 and caps[1] == 'content' and caps[2] == 'source')\n"
+    "assert(p:layers()[1] == 'actor')\n"
+    "local ms = p:match(doc, true)\n"
+    "assert(#ms == 1, 'one match')\n"
+    "local m = ms[1]\n"
+    "assert(m.start == 0 and m.stop == s + 7, 'span')\n"
+    "assert(m.first == 1 and m.last == 7, 'tokens')\n"
+    "assert(m.text == 'Prices rose, according to the FBI')\n"
+    "assert(m.captures.content.text == 'Prices rose')\n"
+    "assert(m.captures.content.first == 1 and m.captures.content.last == 2)\n"
+    "assert(m.captures.source.text == 'the FBI')\n"
+    "assert(m.captures.source.ann == id)\n"
+    "assert(m.captures.content.ann == nil)\n"
+    "assert(m.trace:find(\"'according'@3\", 1, true), m.trace)\n"
+    "assert(text:sub(m.start + 1, m.stop) == m.text)\n"
+    "assert(#assay.pattern(\"'nothing'\"):match(doc) == 0)\n"
+    "local why, n = assay.pattern(\"'according' 'to' 'him'\"):explain(doc)\n"
+    "assert(n == 0 and why:find(\"expected 'him'\", 1, true), why)\n"
+    "local ok, err = pcall(assay.pattern, \"'a' (\")\n"
+    "assert(not ok and err:find('unbalanced parenthesis at column 5'), err)\n"
+    "assert(tostring(p):find('assay.pattern'))\n"
+    "return 'ok'\n";
+
+static void test_lua(void) {
+  lua_State *L = luaL_newstate();
+  luaL_openlibs(L);
+  int rc = luaL_loadstring(L, lua_script);
+  CHECK_INT(rc, LUA_OK);
+  luaopen_assay(L);
+  rc = lua_pcall(L, 1, 1, 0);
+  if (rc != LUA_OK) fprintf(stderr, "lua: %s\n", lua_tostring(L, -1));
+  CHECK_INT(rc, LUA_OK);
+  CHECK_STR(lua_tostring(L, -1), "ok");
+  lua_close(L);
+}
+
 int main(void) {
   test_syntax_errors();
   test_compile_ok();
   test_semantics();
   test_layers();
   test_limits();
+  test_alloc_failures();
+  test_lua();
   return check_summary();
 }
