@@ -72,15 +72,18 @@ function M:add(rec)
         stance = st, content = text_of(a.content), date = published,
       }
     elseif a.layer == "actor" then
-      local key = (a.norm or a.text) .. "\0" .. (a.kind or "")
+      -- One entry per canonical actor, whatever kinds its aliases have
+      -- (Pyongyang is a government, North Korea a country: both KP).
+      local key = a.norm or a.text
       local act = self.actors[key]
       if not act then
-        act = { norm = a.norm or a.text, kind = a.kind, mentions = 0, aliases = {}, docs = {} }
+        act = { norm = key, kinds = {}, mentions = 0, aliases = {}, docs = {} }
         self.actors[key] = act
       end
       act.mentions = act.mentions + 1
       act.aliases[a.text] = true
       act.docs[id] = true
+      if a.kind then act.kinds[a.kind] = (act.kinds[a.kind] or 0) + 1 end
     elseif a.layer == "date" and type(a.value) == "string" and a.value:match("^%d%d%d%d") then
       self.events[#self.events + 1] = { value = a.value, text = a.text, doc = id,
                                         type = a.type, mod = a.mod }
@@ -120,7 +123,12 @@ function M:result()
   local actors = {}
   for _, key in ipairs(sorted_keys(self.actors)) do
     local a = self.actors[key]
-    actors[#actors + 1] = { norm = a.norm, kind = a.kind, mentions = a.mentions,
+    -- The kind is the one most mentions have (ties: alphabetical).
+    local kind, best = nil, -1
+    for _, k in ipairs(sorted_keys(a.kinds)) do
+      if a.kinds[k] > best then kind, best = k, a.kinds[k] end
+    end
+    actors[#actors + 1] = { norm = a.norm, kind = kind, kinds = set_list(a.kinds), mentions = a.mentions,
                             aliases = set_list(a.aliases), documents = set_list(a.docs) }
   end
   table.sort(actors, function(a, b)

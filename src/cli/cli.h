@@ -76,4 +76,50 @@ typedef struct cli_output {
 } cli_output;
 int cli_output_open(cli_output *out, const char *path);
 int cli_output_close(cli_output *out, int ok);
+
+/* ---- worker threads in input order (pipeline.c) ---------------------- */
+
+/* One document's passage through the pipeline. */
+typedef struct cli_job {
+  size_t seq;         /* input order */
+  assay_doc *doc;     /* NULL when reading failed */
+  char id[512];       /* the document id (for errors) */
+  char *error;        /* reading failed: why (malloc'd) */
+  char *out;          /* what to write, malloc'd (NULL: nothing) */
+  int failed;         /* 1 when the document failed */
+} cli_job;
+
+typedef struct cli_pipeline_ops {
+  /* Reads the next job (fills doc or id + error); returns 1 for a job, 0
+   * at the end.  Called from one thread. */
+  int (*read)(void *ud, cli_job *job);
+  /* Makes a worker's state (its own scanner); NULL on failure. */
+  void *(*worker_new)(void *ud);
+  void (*worker_free)(void *ud, void *worker);
+  /* Processes a job in a worker: fills job->out and job->failed. */
+  void (*process)(void *ud, void *worker, cli_job *job);
+  /* Writes a processed job; called in input order from one thread. */
+  void (*write)(void *ud, cli_job *job);
+  void *ud;
+} cli_pipeline_ops;
+
+/* Runs read -> process (on nthreads workers) -> write, writing in input
+ * order whatever the thread count, with at most a few jobs per worker in
+ * flight (memory bounded by the documents in flight).  Returns 0, or -1
+ * when a worker could not be made. */
+int cli_pipeline_run(const cli_pipeline_ops *ops, int nthreads);
+
+/* The number of online cores (at least 1). */
+int cli_cores(void);
+
+/* ---- progress on a terminal (progress.c) ----------------------------- */
+
+typedef struct cli_progress cli_progress;
+/* A progress line on stderr when it is a terminal and quiet is 0; NULL
+ * otherwise (every call accepts NULL).  total_bytes may be 0 (unknown). */
+cli_progress *cli_progress_new(int quiet, unsigned long long total_bytes);
+void cli_progress_add(cli_progress *p, size_t bytes);
+void cli_progress_done(cli_progress *p);
+/* The bytes of the regular files under the inputs (for the time left). */
+unsigned long long cli_input_bytes(const char *const *paths, int n);
 #endif
