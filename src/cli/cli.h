@@ -86,6 +86,7 @@ typedef struct cli_job {
   char id[512];       /* the document id (for errors) */
   char *error;        /* reading failed: why (malloc'd) */
   char *out;          /* what to write, malloc'd (NULL: nothing) */
+  size_t bytes;       /* the document's size, for progress */
   int failed;         /* 1 when the document failed */
 } cli_job;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "doc.h"
@@ -28,7 +29,9 @@ static const char usage_text[] =
     "  --with-text             add the document text to each record\n"
     "  --encoding NAME         read inputs in this encoding (iconv)\n"
     "  -o, --output FILE       write to FILE atomically (default stdout)\n"
-    "  -q, --quiet             no messages but errors\n"
+    "  -j, --jobs N            worker threads (default: the number of cores);\n"
+    "                          the output is in input order whatever N\n"
+    "  -q, --quiet             no progress line\n"
     "%s"
     "\n"
     "exit status: 0 all fine, 1 some documents failed, 2 usage error.\n";
@@ -36,7 +39,7 @@ static const char usage_text[] =
 typedef struct extract_opts {
   cli_pack_opts pack;
   const char *format, *output, *encoding;
-  int chars, trace, with_text, quiet;
+  int chars, trace, with_text, quiet, jobs;
   const char *layers[64];
   char *layers_buf;
   const char **inputs;
@@ -75,13 +78,23 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
     else if (!strcmp(a, "--format") || !strcmp(a, "--offsets") ||
              !strcmp(a, "--layers") || !strcmp(a, "--encoding") ||
-             !strcmp(a, "-o") || !strcmp(a, "--output")) {
+             !strcmp(a, "-o") || !strcmp(a, "--output") ||
+             !strcmp(a, "-j") || !strcmp(a, "--jobs")) {
       if (!val) {
         cli_errorf("%s needs a value", a);
         return -1;
       }
       i++;
       if (!strcmp(a, "--format")) o->format = val;
+      else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+        char *end;
+        long n = strtol(val, &end, 10);
+        if (*end || n < 1 || n > 256) {
+          cli_errorf("%s takes a number of threads from 1 to 256, not '%s'", a, val);
+          return -1;
+        }
+        o->jobs = (int)n;
+      }
       else if (!strcmp(a, "--encoding")) o->encoding = val;
       else if (!strcmp(a, "--layers")) {
         if (split_layers(o, val)) {
@@ -125,27 +138,6 @@ static json_t *with_pack(json_t *rec, const char *pack) {
   return out;
 }
 
-static int write_record(FILE *f, json_t *rec) {
-  char *s = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
-  if (!s) return -1;
-  fputs(s, f);
-  fputc('\n', f);
-  free(s);
-  return 0;
-}
-
-static void write_error(FILE *f, const char *id, const char *pack,
-                        const char *msg) {
-  json_t *rec = json_object();
-  json_object_set_new(rec, "doc", json_string(id));
-  json_object_set_new(rec, "schema", json_integer(1));
-  json_object_set_new(rec, "pack", json_string(pack));
-  json_object_set_new(rec, "error", json_string(msg));
-  write_record(f, rec);
-  json_decref(rec);
-  fprintf(stderr, "assay: %s: %s\n", id, msg);
-}
-
 /* The document's layers less the pack's hidden ones, NULL-terminated. */
 static const char *const *visible_layers(const assay_rules *rules,
                                          const assay_doc *doc,
@@ -158,6 +150,114 @@ static const char *const *visible_layers(const assay_rules *rules,
   return buf;
 }
 
+/* The JSON text of an error record (malloc'd). */
+static char *error_record(const char *id, const char *pack, const char *msg) {
+  json_t *rec = json_object();
+  json_object_set_new(rec, "doc", json_string(id));
+  json_object_set_new(rec, "schema", json_integer(1));
+  json_object_set_new(rec, "pack", json_string(pack));
+  json_object_set_new(rec, "error", json_string(msg));
+  char *s = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
+  json_decref(rec);
+  return s;
+}
+
+/* The state every stage of the extract pipeline shares. */
+typedef struct extract_run {
+  const extract_opts *o;
+  const assay_rules *rules;
+  in_reader *rd;
+  FILE *out;
+  unsigned flags;
+  int failed;
+  cli_progress *progress;
+} extract_run;
+
+static int ex_read(void *ud, cli_job *job) {
+  extract_run *x = ud;
+  assay_error err;
+  memset(&err, 0, sizeof err);
+  int st = in_next(x->rd, &job->doc, &err);
+  if (st == ASSAY_STOP) return 0;
+  if (st != ASSAY_OK) {
+    job->doc = NULL;
+    snprintf(job->id, sizeof job->id, "%s", err.file[0] ? err.file : "-");
+    job->error = strdup(err.message[0] ? err.message : assay_status_name(st));
+    return 1;
+  }
+  snprintf(job->id, sizeof job->id, "%s", assay_doc_id(job->doc));
+  assay_doc_text(job->doc, &job->bytes);
+  return 1;
+}
+
+static void *ex_worker_new(void *ud) {
+  extract_run *x = ud;
+  assay_scanner *sc = NULL;
+  if (assay_scanner_new(&sc, x->rules, &x->o->pack.limits) != ASSAY_OK) {
+    cli_errorf("%s", assay_scanner_errmsg(sc));
+    assay_scanner_free(sc);
+    return NULL;
+  }
+  return sc;
+}
+
+static void ex_worker_free(void *ud, void *w) {
+  (void)ud;
+  assay_scanner_free(w);
+}
+
+static void ex_process(void *ud, void *w, cli_job *job) {
+  extract_run *x = ud;
+  const char *pack = assay_rules_pack(x->rules);
+  if (!job->doc) {
+    job->out = error_record(job->id, pack, job->error);
+    job->failed = 1;
+    return;
+  }
+  assay_scanner *sc = w;
+  if (eng_scan(sc, job->doc, x->o->trace, -1) != ASSAY_OK) {
+    job->error = strdup(assay_scanner_errmsg(sc));
+    job->out = error_record(job->id, pack, job->error ? job->error : "error");
+    job->failed = 1;
+  } else {
+    const char *visible[256];
+    const char *const *layers =
+        x->o->layers[0] ? x->o->layers
+                        : visible_layers(x->rules, job->doc, visible, 256);
+    json_t *rec = doc_record(job->doc, x->flags, layers);
+    json_t *full = rec ? with_pack(rec, pack) : NULL;
+    job->out = full ? json_dumps(full, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
+    if (!job->out) {
+      job->error = strdup("out of memory");
+      job->out = error_record(job->id, pack, "out of memory");
+      job->failed = 1;
+    }
+    json_decref(full);
+    json_decref(rec);
+  }
+  assay_doc_free(job->doc);
+  job->doc = NULL;
+}
+
+static void ex_write(void *ud, cli_job *job) {
+  extract_run *x = ud;
+  if (job->out) {
+    fputs(job->out, x->out);
+    fputc('\n', x->out);
+  }
+  if (job->failed) {
+    x->failed++;
+    fprintf(stderr, "%sassay: %s: %s\n", x->progress ? "\n" : "", job->id,
+            job->error ? job->error : "failed");
+  }
+  cli_progress_add(x->progress, job->bytes);
+  free(job->out);
+  free(job->error);
+  assay_doc_free(job->doc);
+  job->out = job->error = NULL;
+  job->doc = NULL;
+}
+
 int cli_extract(int argc, char **argv) {
   if (argc > 1 && cli_is_help(argv[1])) {
     printf(usage_text, cli_pack_help);
@@ -167,62 +267,42 @@ int cli_extract(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   int status = CLI_USAGE;
   assay_rules *rules = NULL;
-  assay_scanner *sc = NULL;
   in_reader *rd = NULL;
   cli_output out;
   memset(&out, 0, sizeof out);
   if (parse_args(&o, argc, argv)) goto done;
   if (!(rules = cli_compile(&o.pack))) goto done;
-  if (assay_scanner_new(&sc, rules, &o.pack.limits) != ASSAY_OK) {
-    cli_errorf("%s", assay_scanner_errmsg(sc));
-    goto done;
-  }
   in_options io = {o.encoding, o.pack.limits.max_doc_bytes, NULL};
   if (in_open(&rd, o.inputs, (size_t)o.ninputs, &io) != ASSAY_OK) {
     cli_errorf("out of memory");
     goto done;
   }
   if (cli_output_open(&out, o.output)) goto done;
-  unsigned flags = (o.chars ? ASSAY_JSON_CHARS : 0) |
-                   (o.with_text ? ASSAY_JSON_TEXT : 0);
-  const char *pack = assay_rules_pack(rules);
-  int failed = 0;
-  for (;;) {
-    assay_doc *doc = NULL;
-    assay_error err;
-    memset(&err, 0, sizeof err);
-    int st = in_next(rd, &doc, &err);
-    if (st == ASSAY_STOP) break;
-    if (st != ASSAY_OK) {
-      write_error(out.f, err.file[0] ? err.file : "-", pack, err.message);
-      failed++;
-      continue;
-    }
-    st = eng_scan(sc, doc, o.trace, -1);
-    if (st != ASSAY_OK) {
-      write_error(out.f, assay_doc_id(doc), pack, assay_scanner_errmsg(sc));
-      failed++;
-    } else {
-      const char *visible[256];
-      const char *const *layers = o.layers[0] ? o.layers : visible_layers(rules, doc, visible, 256);
-      json_t *rec = doc_record(doc, flags, layers);
-      json_t *full = rec ? with_pack(rec, pack) : NULL;
-      if (!full || write_record(out.f, full)) {
-        write_error(out.f, assay_doc_id(doc), pack, "out of memory");
-        failed++;
-      }
-      json_decref(full);
-      json_decref(rec);
-    }
-    assay_doc_free(doc);
+  extract_run x;
+  memset(&x, 0, sizeof x);
+  x.o = &o;
+  x.rules = rules;
+  x.rd = rd;
+  x.out = out.f;
+  x.flags = (o.chars ? ASSAY_JSON_CHARS : 0) | (o.with_text ? ASSAY_JSON_TEXT : 0);
+  if (!o.quiet && isatty(STDERR_FILENO))
+    x.progress = cli_progress_new(0, cli_input_bytes(o.inputs, o.ninputs));
+  cli_pipeline_ops ops = {ex_read, ex_worker_new, ex_worker_free,
+                          ex_process, ex_write, &x};
+  int pst = cli_pipeline_run(&ops, o.jobs ? o.jobs : cli_cores());
+  cli_progress_done(x.progress);
+  if (pst) {
+    cli_output_close(&out, 0);
+    out.f = NULL;
+    goto done;
   }
+  int failed = x.failed;
   status = failed ? CLI_SOME_FAILED : CLI_OK;
   if (cli_output_close(&out, 1)) status = CLI_USAGE;
   out.f = NULL;
 done:
   if (out.f && out.path) cli_output_close(&out, 0);
   in_close(rd);
-  assay_scanner_free(sc);
   assay_rules_free(rules);
   free(o.inputs);
   free(o.layers_buf);

@@ -88,6 +88,15 @@ status "unknown option" 2 $?
 status "extract --help" 0 $?
 has "help names --layers" "$tmp/help" "--layers"
 
+# --- threads: the same output in the same order whatever -j -----------------
+"$ASSAY" extract -j 1 --rules $PACKS/basic.lua examples/sony "$tmp/in" > "$tmp/j1.jsonl" 2>/dev/null
+"$ASSAY" extract -j 4 --rules $PACKS/basic.lua examples/sony "$tmp/in" > "$tmp/j4.jsonl" 2>/dev/null
+status "-j 4 keeps the exit status" 1 $?
+lines "-j 4 writes every record" "$tmp/j4.jsonl" 10
+if cmp -s "$tmp/j1.jsonl" "$tmp/j4.jsonl"; then ok; else fail "-j 1 and -j 4 outputs differ"; fi
+"$ASSAY" extract -j 0 --rules $PACKS/basic.lua "$tmp/in/a.txt" > /dev/null 2>&1
+status "-j 0 is a usage error" 2 $?
+
 # --- limits: one bad document among good ones ---------------------------------
 printf 'we loop here\n' > "$tmp/in2_1.txt"; printf 'this is fine\n' > "$tmp/in2_2.txt"
 "$ASSAY" extract --rules $PACKS/hostile.lua --max-instructions 100000 "$tmp/in2_1.txt" "$tmp/in2_2.txt" > "$tmp/hostile.jsonl" 2>/dev/null
