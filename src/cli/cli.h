@@ -5,6 +5,7 @@
 #ifndef ASSAY_CLI_H
 #define ASSAY_CLI_H
 
+#include <jansson.h>
 #include <lua.h>
 #include <stdio.h>
 
@@ -123,4 +124,15 @@ void cli_progress_add(cli_progress *p, size_t bytes);
 void cli_progress_done(cli_progress *p);
 /* The bytes of the regular files under the inputs (for the time left). */
 unsigned long long cli_input_bytes(const char *const *paths, int n);
+
+/* ---- output formats (format.c) ---------------------------------------- */
+
+/* A JSON value as one YAML document ("---" first); malloc'd, NULL on
+ * failure. */
+char *cli_yaml_document(json_t *v);
+/* The TSV rows of a record, one annotation a row (an error record is one
+ * row with layer "error"); malloc'd, each row ends with a newline. */
+char *cli_tsv_rows(json_t *rec);
+/* The TSV header row (no newline). */
+extern const char cli_tsv_header[];
 #endif

@@ -22,7 +22,8 @@ static const char usage_text[] =
     "input order (docs/output.md).\n"
     "\n"
     "options:\n"
-    "  --format jsonl          the output format (jsonl)\n"
+    "  --format FORMAT         jsonl (default), yaml (a document per record)\n"
+    "                          or tsv (an annotation per row)\n"
     "  --offsets bytes|chars   offsets in bytes (default) or code points\n"
     "  --layers L1,L2          write only these layers\n"
     "  --trace                 add to each annotation how its rule matched\n"
@@ -114,8 +115,9 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
       return -1;
     }
   }
-  if (o->format && strcmp(o->format, "jsonl") != 0) {
-    cli_errorf("extract: unknown format '%s' (jsonl)", o->format);
+  if (o->format && strcmp(o->format, "jsonl") && strcmp(o->format, "yaml") &&
+      strcmp(o->format, "tsv")) {
+    cli_errorf("extract: unknown format '%s' (jsonl, yaml, tsv)", o->format);
     return -1;
   }
   if (o->ninputs == 0) o->inputs[o->ninputs++] = "-";
@@ -150,14 +152,34 @@ static const char *const *visible_layers(const assay_rules *rules,
   return buf;
 }
 
-/* The JSON text of an error record (malloc'd). */
-static char *error_record(const char *id, const char *pack, const char *msg) {
+enum { FORMAT_JSONL, FORMAT_YAML, FORMAT_TSV };
+
+/* The text of a record in the chosen format (malloc'd). */
+static char *render(int format, json_t *rec) {
+  if (format == FORMAT_YAML) return cli_yaml_document(rec);
+  if (format == FORMAT_TSV) return cli_tsv_rows(rec);
+  char *s = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
+  if (!s) return NULL;
+  size_t n = strlen(s);
+  char *line = realloc(s, n + 2);
+  if (!line) {
+    free(s);
+    return NULL;
+  }
+  line[n] = '\n';
+  line[n + 1] = '\0';
+  return line;
+}
+
+/* The text of an error record (malloc'd). */
+static char *error_record(int format, const char *id, const char *pack,
+                          const char *msg) {
   json_t *rec = json_object();
   json_object_set_new(rec, "doc", json_string(id));
   json_object_set_new(rec, "schema", json_integer(1));
   json_object_set_new(rec, "pack", json_string(pack));
   json_object_set_new(rec, "error", json_string(msg));
-  char *s = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
+  char *s = render(format, rec);
   json_decref(rec);
   return s;
 }
@@ -169,6 +191,7 @@ typedef struct extract_run {
   in_reader *rd;
   FILE *out;
   unsigned flags;
+  int format;
   int failed;
   cli_progress *progress;
 } extract_run;
@@ -210,14 +233,14 @@ static void ex_process(void *ud, void *w, cli_job *job) {
   extract_run *x = ud;
   const char *pack = assay_rules_pack(x->rules);
   if (!job->doc) {
-    job->out = error_record(job->id, pack, job->error);
+    job->out = error_record(x->format, job->id, pack, job->error);
     job->failed = 1;
     return;
   }
   assay_scanner *sc = w;
   if (eng_scan(sc, job->doc, x->o->trace, -1) != ASSAY_OK) {
     job->error = strdup(assay_scanner_errmsg(sc));
-    job->out = error_record(job->id, pack, job->error ? job->error : "error");
+    job->out = error_record(x->format, job->id, pack, job->error ? job->error : "error");
     job->failed = 1;
   } else {
     const char *visible[256];
@@ -226,10 +249,10 @@ static void ex_process(void *ud, void *w, cli_job *job) {
                         : visible_layers(x->rules, job->doc, visible, 256);
     json_t *rec = doc_record(job->doc, x->flags, layers);
     json_t *full = rec ? with_pack(rec, pack) : NULL;
-    job->out = full ? json_dumps(full, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
+    job->out = full ? render(x->format, full) : NULL;
     if (!job->out) {
       job->error = strdup("out of memory");
-      job->out = error_record(job->id, pack, "out of memory");
+      job->out = error_record(x->format, job->id, pack, "out of memory");
       job->failed = 1;
     }
     json_decref(full);
@@ -241,10 +264,7 @@ static void ex_process(void *ud, void *w, cli_job *job) {
 
 static void ex_write(void *ud, cli_job *job) {
   extract_run *x = ud;
-  if (job->out) {
-    fputs(job->out, x->out);
-    fputc('\n', x->out);
-  }
+  if (job->out) fputs(job->out, x->out);
   if (job->failed) {
     x->failed++;
     fprintf(stderr, "%sassay: %s: %s\n", x->progress ? "\n" : "", job->id,
@@ -285,6 +305,10 @@ int cli_extract(int argc, char **argv) {
   x.rd = rd;
   x.out = out.f;
   x.flags = (o.chars ? ASSAY_JSON_CHARS : 0) | (o.with_text ? ASSAY_JSON_TEXT : 0);
+  x.format = !o.format || !strcmp(o.format, "jsonl") ? FORMAT_JSONL
+             : !strcmp(o.format, "yaml")             ? FORMAT_YAML
+                                                     : FORMAT_TSV;
+  if (x.format == FORMAT_TSV) fprintf(out.f, "%s\n", cli_tsv_header);
   if (!o.quiet && isatty(STDERR_FILENO))
     x.progress = cli_progress_new(0, cli_input_bytes(o.inputs, o.ninputs));
   cli_pipeline_ops ops = {ex_read, ex_worker_new, ex_worker_free,

@@ -88,6 +88,21 @@ status "unknown option" 2 $?
 status "extract --help" 0 $?
 has "help names --layers" "$tmp/help" "--layers"
 
+# --- formats --------------------------------------------------------------------
+"$ASSAY" extract --format yaml --rules $PACKS/basic.lua "$tmp/in/a.txt" "$tmp/in/b.md" > "$tmp/out.yaml"
+status "extract --format yaml" 0 $?
+if [ "$(grep -c '^---$' "$tmp/out.yaml")" -eq 2 ]; then ok; else fail "one YAML document per record"; fi
+has "yaml record" "$tmp/out.yaml" "pack: basic 2.1"
+has "yaml dates stay strings" "$tmp/out.yaml" 'published: "2014-12-17"'
+has "yaml annotation text" "$tmp/out.yaml" "  text: North Korean officials"
+"$ASSAY" extract --format tsv --rules $PACKS/basic.lua "$tmp/in/a.txt" "$tmp/in/c.jsonl" > "$tmp/out.tsv" 2>/dev/null
+status "extract --format tsv with a bad line" 1 $?
+has "tsv header" "$tmp/out.tsv" "$(printf 'doc\tid\tlayer\tstart\tend\ttext\trule\tattributes')"
+has "tsv annotation row" "$tmp/out.tsv" "$(printf '\tactor\t0\t22\tNorth Korean officials\tactor.officials\tcountry=North Korean; kind=anonymous')"
+has "tsv error row" "$tmp/out.tsv" "$(printf '%s\t\terror' "$tmp/in/c.jsonl:2")"
+"$ASSAY" extract --format xml --rules $PACKS/basic.lua "$tmp/in/a.txt" > /dev/null 2>&1
+status "unknown format" 2 $?
+
 # --- threads: the same output in the same order whatever -j -----------------
 "$ASSAY" extract -j 1 --rules $PACKS/basic.lua examples/sony "$tmp/in" > "$tmp/j1.jsonl" 2>/dev/null
 "$ASSAY" extract -j 4 --rules $PACKS/basic.lua examples/sony "$tmp/in" > "$tmp/j4.jsonl" 2>/dev/null
