@@ -3,6 +3,7 @@
  * returns, filled by each binding file's lassay_open_* function.
  */
 #include "lua_common.h"
+#include "lua_host.h"
 
 int luaopen_assay(lua_State *L) {
   lua_newtable(L);
@@ -14,6 +15,7 @@ int luaopen_assay(lua_State *L) {
   lassay_open_pattern(L);
   lassay_open_date(L);
   lassay_open_rules(L);
+  lassay_open_json(L);
   lua_pushliteral(L, ASSAY_VERSION);
   lua_setfield(L, -2, "version");
   return 1;

@@ -105,7 +105,7 @@ const assay_tokenizer *lassay_tokenizer(lua_State *L) {
 /* ------------------------------------------------------------------ */
 
 /* [-0, +1] JSON null becomes nil, so a null-valued key reads as absent. */
-static void push_json(lua_State *L, const json_t *j, int depth) {
+void lassay_pushjson(lua_State *L, const json_t *j, int depth) {
   luaL_checkstack(L, 4, "metadata too deep");
   if (depth > JSON_MAX_DEPTH) luaL_error(L, "metadata nested too deep");
   switch (json_typeof(j)) {
@@ -114,7 +114,7 @@ static void push_json(lua_State *L, const json_t *j, int depth) {
     json_t *v;
     lua_createtable(L, 0, (int)json_object_size(j));
     json_object_foreach((json_t *)j, k, v) {
-      push_json(L, v, depth + 1);
+      lassay_pushjson(L, v, depth + 1);
       lua_setfield(L, -2, k);
     }
     break;
@@ -124,7 +124,7 @@ static void push_json(lua_State *L, const json_t *j, int depth) {
     json_t *v;
     lua_createtable(L, (int)json_array_size(j), 0);
     json_array_foreach((json_t *)j, i, v) {
-      push_json(L, v, depth + 1);
+      lassay_pushjson(L, v, depth + 1);
       lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     break;
@@ -140,8 +140,6 @@ static void push_json(lua_State *L, const json_t *j, int depth) {
   }
 }
 
-static json_t *to_json(lua_State *L, int idx, int depth, char *msg,
-                       size_t size);
 
 /* A table is an array when its keys are exactly 1..n with n > 0. */
 static int table_is_array(lua_State *L, int idx, size_t *n) {
@@ -162,7 +160,7 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, char *msg,
     json_t *arr = json_array();
     for (size_t i = 1; arr && i <= n; i++) {
       lua_rawgeti(L, idx, (lua_Integer)i);
-      json_t *v = to_json(L, lua_gettop(L), depth + 1, msg, size);
+      json_t *v = lassay_tojson(L, lua_gettop(L), depth + 1, msg, size);
       lua_pop(L, 1);
       if (!v || json_array_append_new(arr, v)) {
         json_decref(arr);
@@ -178,7 +176,7 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, char *msg,
     if (lua_type(L, -2) == LUA_TSTRING || lua_type(L, -2) == LUA_TNUMBER) {
       lua_pushvalue(L, -2); /* tostring on a copy keeps lua_next's key */
       const char *k = lua_tostring(L, -1);
-      v = to_json(L, lua_gettop(L) - 1, depth + 1, msg, size);
+      v = lassay_tojson(L, lua_gettop(L) - 1, depth + 1, msg, size);
       if (v && json_object_set_new(obj, k, v)) v = NULL;
       lua_pop(L, 1);
     } else {
@@ -196,8 +194,8 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, char *msg,
 }
 
 /* A new JSON value for the Lua value at idx, or NULL with msg set. */
-static json_t *to_json(lua_State *L, int idx, int depth, char *msg,
-                       size_t size) {
+json_t *lassay_tojson(lua_State *L, int idx, int depth, char *msg,
+                      size_t size) {
   if (depth > JSON_MAX_DEPTH || !lua_checkstack(L, 6)) {
     snprintf(msg, size, "metadata nested too deep (a cycle?)");
     return NULL;
@@ -233,7 +231,7 @@ static json_t *check_meta_table(lua_State *L, int idx) {
   char msg[160] = "out of memory";
   idx = lua_absindex(L, idx);
   luaL_checktype(L, idx, LUA_TTABLE);
-  json_t *obj = to_json(L, idx, 0, msg, sizeof msg);
+  json_t *obj = lassay_tojson(L, idx, 0, msg, sizeof msg);
   if (obj && !json_is_object(obj)) { /* an array: no keys */
     json_decref(obj);
     obj = NULL;
@@ -404,7 +402,7 @@ static int doc_index(lua_State *L) {
   } else if (strcmp(k, "text") == 0) {
     lua_pushlstring(L, doc->text, doc->len);
   } else if (strcmp(k, "meta") == 0) {
-    if (doc->meta) push_json(L, doc->meta, 0);
+    if (doc->meta) lassay_pushjson(L, doc->meta, 0);
     else lua_newtable(L);
   } else if (strcmp(k, "date") == 0) {
     const char *d = assay_doc_meta_string(doc, "published");
@@ -692,7 +690,7 @@ static int doc_set_meta(lua_State *L) {
     json_object_del(doc->meta, k);
     return 0;
   }
-  json_t *v = to_json(L, 3, 0, msg, sizeof msg);
+  json_t *v = lassay_tojson(L, 3, 0, msg, sizeof msg);
   if (!v || json_object_set_new(doc->meta, k, v))
     return luaL_error(L, "set_meta: %s", msg);
   return 0;

@@ -11,6 +11,7 @@
 #ifndef ASSAY_LUA_HOST_H
 #define ASSAY_LUA_HOST_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "lua_common.h"
@@ -44,5 +45,16 @@ void lassay_set_inputs(lua_State *L, const char *const *paths, size_t n,
 
 /* The number of inputs that failed and were reported so far. */
 lua_Integer lassay_failures(lua_State *L);
+
+/* [-0, +1] Pushes a JSON value as Lua data (null becomes nil; depth is
+ * the nesting so far, 0 at the top). */
+void lassay_pushjson(lua_State *L, const json_t *j, int depth);
+/* [-0, +0] A new JSON value for the Lua value at idx (arrays for tables
+ * whose keys are exactly 1..n), or NULL with msg set. */
+json_t *lassay_tojson(lua_State *L, int idx, int depth, char *msg,
+                      size_t size);
+
+/* lua_json.c: assay.json_decode, json_encode, yaml_decode, yaml_load. */
+void lassay_open_json(lua_State *L);
 
 #endif

@@ -216,6 +216,30 @@ function M.text(result)
   return table.concat(lines, "\n") .. "\n"
 end
 
+-- Writes the result in a format to a file (atomically: a temporary file
+-- renamed at the end) or stdout; returns an exit status.
+function M.write(result, format, output)
+  local text = format == "json" and (M.json(result) .. "\n") or M.text(result)
+  if output and output ~= "-" then
+    local tmp = output .. ".tmp"
+    local f, err = io.open(tmp, "wb")
+    if not f then
+      io.stderr:write("assay: " .. tostring(err) .. "\n")
+      return 2
+    end
+    f:write(text)
+    f:close()
+    local renamed, rerr = os.rename(tmp, output)
+    if not renamed then
+      io.stderr:write("assay: " .. tostring(rerr) .. "\n")
+      return 2
+    end
+  else
+    io.write(text)
+  end
+  return 0
+end
+
 -- ---- the command -----------------------------------------------------
 
 local USAGE = [[
@@ -290,29 +314,86 @@ local function main(args)
       end
     end
   end
-  local result = agg:result()
-  local text = format == "json" and (M.json(result) .. "\n") or M.text(result)
-  if output and output ~= "-" then
-    local tmp = output .. ".tmp"
-    local f, err = io.open(tmp, "wb")
-    if not f then
-      io.stderr:write("assay: " .. tostring(err) .. "\n")
-      return 2
-    end
-    f:write(text)
-    f:close()
-    local renamed, rerr = os.rename(tmp, output)
-    if not renamed then
-      io.stderr:write("assay: " .. tostring(rerr) .. "\n")
-      return 2
-    end
-  else
-    io.write(text)
-  end
+  local rc = M.write(agg:result(), format, output)
+  if rc ~= 0 then return rc end
   failed = failed + (assay.failures and assay.failures() or 0)
   return failed > 0 and 1 or 0
 end
 
 M.main = main
+
+local MERGE_USAGE = [[
+usage: assay merge [--format text|json] [-o FILE] FACTS.jsonl...
+
+The reduce step: builds the cross-document report from records written by
+`assay extract` (one JSON record a line; - for stdin), exactly as
+`assay report --format json` would on the same inputs.
+
+options:
+  --format FORMAT    text (default) or json
+  -o, --output FILE  write to FILE (atomically) instead of stdout
+]]
+
+-- `assay merge`: the report from extract records instead of documents.
+function M.merge_main(args)
+  local format, output, files = "text", nil, {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    if a == "-h" or a == "--help" then
+      io.write(MERGE_USAGE)
+      return 0
+    elseif a == "--format" or a == "-o" or a == "--output" then
+      local v = args[i + 1]
+      if not v then
+        io.stderr:write("assay: " .. a .. " needs a value\n")
+        return 2
+      end
+      if a == "--format" then format = v else output = v end
+      i = i + 1
+    elseif a:sub(1, 1) == "-" and a ~= "-" then
+      io.stderr:write("assay: merge: unknown option " .. a .. " (see assay merge --help)\n")
+      return 2
+    else
+      files[#files + 1] = a
+    end
+    i = i + 1
+  end
+  if format ~= "text" and format ~= "json" then
+    io.stderr:write("assay: merge: unknown format '" .. format .. "' (text, json)\n")
+    return 2
+  end
+  if #files == 0 then files[1] = "-" end
+  local agg, bad = M.new(), 0
+  for _, file in ipairs(files) do
+    local lines, err
+    if file == "-" then lines = io.lines() else
+      local f
+      f, err = io.open(file, "rb")
+      if not f then
+        io.stderr:write("assay: " .. tostring(err) .. "\n")
+        return 2
+      end
+      f:close()
+      lines = io.lines(file)
+    end
+    local n = 0
+    for line in lines do
+      n = n + 1
+      if line:find("%S") then
+        local rec, msg = assay.json_decode(line)
+        if type(rec) ~= "table" then
+          io.stderr:write(string.format("assay: %s:%d: not a record: %s\n", file, n, tostring(msg)))
+          bad = bad + 1
+        else
+          agg:add(rec)
+        end
+      end
+    end
+  end
+  local rc = M.write(agg:result(), format, output)
+  if rc ~= 0 then return rc end
+  return bad > 0 and 1 or 0
+end
 
 return M

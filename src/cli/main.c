@@ -20,6 +20,7 @@ static const command commands[] = {
     {"test", cli_test, "run rule tests (YAML) against a rule pack"},
     {"explain", cli_explain, "show why a rule did or did not match a text"},
     {"report", cli_report, "group the claims of all documents by proposition"},
+    {"merge", cli_merge, "the report from extract records (the reduce step)"},
 };
 
 static void usage(FILE *out) {

@@ -1,7 +1,7 @@
 /*
- * report.c -- `assay report`: the cross-document report.  The grouping is
- * written in Lua (lua/assay/report.lua, shared with `assay merge`); this
- * runs it as a host script, giving it the default pack when none is named.
+ * report.c -- `assay report` and `assay merge`: the cross-document report
+ * from documents or from extract records.  The grouping is written in Lua
+ * (lua/assay/report.lua); these run it as host scripts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +9,13 @@
 
 #include "cli.h"
 
-int cli_report(int argc, char **argv) {
+/* Runs lua/assay/NAME as a host script with argv[1..]; with_rules adds the
+ * default pack when --rules is not given. */
+static int run_lua_command(const char *name, int argc, char **argv,
+                           int with_rules) {
   char script[4096];
-  snprintf(script, sizeof script, "%s/assay/report_cmd.lua", cli_lua_dir());
-  int has_rules = 0;
+  snprintf(script, sizeof script, "%s/assay/%s", cli_lua_dir(), name);
+  int has_rules = !with_rules;
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--rules")) has_rules = 1;
   /* run SCRIPT [--rules DEFAULT] ARGS... */
@@ -33,4 +36,12 @@ int cli_report(int argc, char **argv) {
   int st = cli_run(n, args);
   free(args);
   return st;
+}
+
+int cli_report(int argc, char **argv) {
+  return run_lua_command("report_cmd.lua", argc, argv, 1);
+}
+
+int cli_merge(int argc, char **argv) {
+  return run_lua_command("merge_cmd.lua", argc, argv, 0);
 }

@@ -124,6 +124,24 @@ has "the next document is processed" "$tmp/h2" '"layer":"ok"'
 status "a document over the size limit" 1 $?
 has "size limit named" "$tmp/big.jsonl" 'max_doc_bytes'
 
+# --- assay report -----------------------------------------------------------
+"$ASSAY" report --rules $PACKS/basic.lua "$tmp/in/a.txt" "$tmp/in/b.md" > "$tmp/report.txt"
+status "report" 0 $?
+has "report counts documents" "$tmp/report.txt" "2 documents"
+has "report groups by proposition" "$tmp/report.txt" "speaker | said | something"
+has "report shows the stance with its sources" "$tmp/report.txt" "asserted    1 docs: North Korean officials"
+has "report shows the earliest date" "$tmp/report.txt" "earliest: 2014-12-17"
+has "report indexes actors with aliases" "$tmp/report.txt" "KP                             government   1 mentions, 1 docs; Pyongyang"
+"$ASSAY" report --rules $PACKS/basic.lua --format json "$tmp/in/a.txt" > "$tmp/report.json"
+has "report json" "$tmp/report.json" '"key":"speaker | said | something"'
+"$ASSAY" report --rules $PACKS/basic.lua -o "$tmp/r.txt" "$tmp/in/a.txt"
+status "report -o" 0 $?
+has "report -o writes the file" "$tmp/r.txt" "1 documents"
+"$ASSAY" report --rules $PACKS/basic.lua --format pdf "$tmp/in/a.txt" > /dev/null 2>&1
+status "report with an unknown format" 2 $?
+"$ASSAY" report --rules $PACKS/basic.lua "$tmp/in/c.jsonl" > /dev/null 2> "$tmp/rerr"
+status "report with a bad input line" 1 $?
+
 # --- assay test ---------------------------------------------------------------
 cat > "$tmp/pass.yaml" <<YAML
 rules: $PWD/$PACKS/basic.lua

@@ -43,6 +43,7 @@ rule "claim.said" {
     local stance = m.cue.text == "denied" and "denied" or "asserted"
     return { layer = "claim", source = m.source, cue = m.cue, content = m.content,
              stance = stance, confidence = 0.5, checked = true,
+             proposition = "speaker | " .. m.cue.text:lower() .. " | something",
              outlet = { text = doc.meta.outlet or "unknown" } }
   end,
 }
