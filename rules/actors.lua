@@ -1,0 +1,569 @@
+-- actors.lua -- the actor rules of the news pack: people, organisations,
+-- countries, outlets, government bodies, groups and anonymous sources
+-- (layer actor: kind, norm), then their resolution within a document
+-- (acronyms defined in the text, short forms, surnames, company names).
+-- Rule tests: rules/tests/actors.yaml.
+
+---------------------------------------------------------------------------
+-- Token classes, written once and spliced into the patterns below.
+---------------------------------------------------------------------------
+
+-- Words that are capitalised at a sentence start or in a headline but never
+-- begin or continue a name.
+local FUNCTION_WORDS = table.concat({
+  "the", "a", "an", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
+  "for", "from", "with", "by", "as", "into", "about", "after", "before",
+  "over", "under", "is", "was", "are", "were", "be", "been", "has", "had",
+  "have", "will", "would", "can", "could", "may", "might", "should", "must",
+  "do", "does", "did", "not", "no", "it", "its", "he", "she", "they", "we",
+  "i", "you", "his", "her", "their", "our", "your", "my", "this", "that",
+  "these", "those", "there", "here", "who", "what", "when", "where", "why",
+  "how", "if", "then", "than", "so", "says", "said", "say", "also", "just",
+  "all", "some", "any", "more", "most", "new", "after", "while", "since",
+  "via", "per", "vs", "vs.", "re", "mr", "ms",
+}, "|")
+
+-- First names that are, capitalised, far more often something else: months,
+-- modal verbs, virtues, page furniture. A first name needs a following
+-- capitalised word anyway; these need more than that.
+local NOT_FIRST_NAMES = table.concat({
+  "january", "february", "march", "april", "may", "june", "july", "august",
+  "september", "october", "november", "december", "will", "hope", "faith",
+  "joy", "grant", "skip", "sign", "page", "chase", "summer", "autumn",
+  "winter", "spring", "christian", "art", "rich", "sunny", "star", "young",
+  "major", "general", "justice", "royal", "wade", "worth", "carol", "guy",
+  "long", "rose", "iris", "lane", "storm", "sky", "rocky", "angel", "dean",
+  "marshal", "king", "prince", "earl", "duke", "baron", "deputy", "sharp",
+  "west", "north", "south", "east", "easter", "christmas", "gay", "ivory",
+  "ray", "gene", "tech", "ban", "liberty", "trinity", "unity", "israel",
+  "china", "india", "georgia", "jordan", "chad", "kenya", "lebanon", "paris",
+  "sydney", "victoria", "florence", "austin", "houston", "dallas", "phoenix",
+  "tyler", "beverly", "cleveland", "lincoln", "madison", "marion", "orlando",
+}, "|")
+
+-- Days and months are capitalised but name no one ("Times Wednesday").
+local CALENDAR_WORDS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|" ..
+  "january|february|march|april|may|june|july|august|september|october|november|december"
+
+-- A word of a person's name after the first: capitalised, with a lower-case
+-- letter (so acronyms such as CEO are not surnames), hyphens and apostrophes
+-- allowed (Jong-un, O'Brien); not the start of a sentence.
+local NAME_WORD = "[kind=word, !abbrev, !sent_start, lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS ..
+  [=[)$/, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/]]=]
+-- A middle initial: "John F. Kennedy".
+local INITIAL = [[[text=/^\p{Lu}\.$/, !sent_start] ]]
+-- A word of an organisation's name: capitalised or a number ("21st Century
+-- Fox", "AMC Theaters"), not a function word.
+local ORG_WORD = "[kind=word, !headline, lower!=/^(" .. FUNCTION_WORDS ..
+  [[)$/, text=/^(?:\p{Lu}|\d)/] ]]
+local ORG_NEXT = "[kind=word, !sent_start, !headline, lower!=/^(" .. FUNCTION_WORDS ..
+  [[)$/, text=/^(?:\p{Lu}|\d)/] ]]
+-- An all-capital acronym: GOP, FBI, ISIS, G8.
+local ACRONYM = [[[text=/^\p{Lu}(?:\p{Lu}|\d|&){1,7}$/] ]]
+
+local PLURAL_DET = [[[lower=/^(the|some|several|many|other|these|those|two|three|four|five|six|seven|eight|nine|ten|numerous|multiple|both|unnamed|anonymous)$/] ]]
+local SINGULAR_DET = [[[lower=/^(a|an|one|the|another|this|that)$/] ]]
+-- What may modify an anonymous head: a country or organisation (kept as
+-- attributes of the anonymous actor), or a modifier word.
+local ANON_MOD = [[(@actor{kind=/^(country|government|org|outlet|group)$/}:affil | @anon_mod)]]
+
+local function pattern(parts) return table.concat(parts, " ") end
+
+---------------------------------------------------------------------------
+-- Lexicons
+---------------------------------------------------------------------------
+
+lexicon "countries" { file = "lexicons/countries.yaml", fold = false }
+lexicon "outlets" { file = "lexicons/outlets.yaml", fold = false }
+lexicon "places" { file = "lexicons/actors_places.yaml", fold = false }
+-- The same names in upper-case headlines and datelines ("LONDON", "NEW YORK").
+lexicon "countries_upper" { file = "lexicons/countries.yaml", fold = true }
+lexicon "places_upper" { file = "lexicons/actors_places.yaml", fold = true }
+lexicon "government" { file = "lexicons/government.yaml", fold = false }
+lexicon "organizations" { file = "lexicons/organizations.yaml", fold = false }
+lexicon "groups" { file = "lexicons/groups.yaml", fold = false }
+lexicon "titles" { file = "lexicons/titles.yaml", fold = false }
+lexicon "first_names" { file = "lexicons/first_names.yaml", fold = false }
+lexicon "person_suffixes" { file = "lexicons/person_suffixes.yaml", fold = false }
+lexicon "org_suffixes" { file = "lexicons/org_suffixes.yaml", fold = false }
+lexicon "anonymous" {
+  files = { "lexicons/anonymous.yaml", "lexicons/actors_anonymous.yaml" }, fold = true,
+}
+lexicon "anon_modifiers" { file = "lexicons/actors_anon_modifiers.yaml", fold = true }
+
+-- Working layers: parts of names, never written unless asked for.
+layer "title" { hidden = true }
+layer "first_name" { hidden = true }
+layer "person_suffix" { hidden = true }
+layer "org_suffix" { hidden = true }
+layer "anon_head" { hidden = true }
+layer "anon_mod" { hidden = true }
+layer "acronym" { hidden = true }
+
+---------------------------------------------------------------------------
+-- Helpers for where/emit functions
+---------------------------------------------------------------------------
+
+-- True when the match is the first word of a sentence (or of a line in a
+-- headline), where capitalisation says nothing.
+local function at_sentence_start(m, doc)
+  local t = doc:tokens()[m.first]
+  return t and (t.sent_start or t.line_start) or false
+end
+
+-- Entries marked ambiguous (Deadline, Wired, Apple, Anonymous) are actors
+-- when capitalised inside a sentence; at its start they are often words.
+local function unambiguous_here(m, doc)
+  -- An acronym (GOP) is no common word, wherever it stands.
+  if m.attrs and m.attrs.ambiguous and m.first == m.last and not m.text:match("^%u+$") then
+    return not at_sentence_start(m, doc)
+  end
+  return true
+end
+
+-- The canonical form of a person's name: one space between words, and the
+-- parts of a hyphenated Korean or Chinese given name capitalised, so that
+-- "Kim Jong-un" and "Kim Jong Un" are one person.
+local function person_norm(text)
+  local words = {}
+  for w in text:gmatch("%S+") do
+    local given, rest = w:match("^(%u%l+)%-(%l%l?)$")
+    if given then
+      words[#words + 1] = given
+      words[#words + 1] = rest:sub(1, 1):upper() .. rest:sub(2)
+    else
+      words[#words + 1] = w
+    end
+  end
+  return (table.concat(words, " "):gsub(" ,", ","))
+end
+
+-- A guessed name must not cut through a name the lexicons know: "York Times
+-- Wednesday" in "The New York Times Wednesday" is no person.
+local LEXICON_RULES = {
+  ["actor.country"] = true, ["actor.outlet"] = true, ["actor.government"] = true,
+  ["actor.org"] = true, ["actor.group"] = true,
+}
+local function crosses_known(start, stop, doc)
+  for _, a in ipairs(doc:annotations("actor")) do
+    if a.start >= stop then break end
+    if LEXICON_RULES[a.rule] and a.stop > start and (a.start < start or a.stop > stop) then
+      return true
+    end
+  end
+  return false
+end
+
+-- The ISO code an affiliation stands for: a country's norm, or the country
+-- attribute of a government body or organisation.
+local function affiliation_country(a)
+  if not a then return nil end
+  if a.kind == "country" then return a.norm end
+  return a.country
+end
+
+---------------------------------------------------------------------------
+-- Stage actors: lexicons, then patterns over them
+---------------------------------------------------------------------------
+
+stage "actors"
+
+-- Name parts (hidden).
+rule "actor.part.title" { match = lexicon "titles", emit = { layer = "title" } }
+rule "actor.part.first_name" {
+  match = lexicon "first_names",
+  where = function(m)
+    return not m.text:lower():match("^(%a+)$") or
+      not (("|" .. NOT_FIRST_NAMES .. "|"):find("|" .. m.text:lower() .. "|", 1, true))
+  end,
+  emit = { layer = "first_name" },
+}
+rule "actor.part.person_suffix" { match = lexicon "person_suffixes", emit = { layer = "person_suffix" } }
+rule "actor.part.org_suffix" {
+  match = lexicon "org_suffixes",
+  emit = { layer = "org_suffix", suffix_kind = "$attr.kind" },
+}
+rule "actor.part.anon_head" { match = lexicon "anonymous", emit = { layer = "anon_head" } }
+rule "actor.part.anon_mod" { match = lexicon "anon_modifiers", emit = { layer = "anon_mod" } }
+
+-- Lexicon actors: kind, norm and attributes come from the entry. Priority 3:
+-- a known name beats a name guessed by a pattern over the same words.
+rule "actor.country" {
+  match = lexicon "countries",
+  where = unambiguous_here,
+  emit = { layer = "actor" }, priority = 3,
+}
+rule "actor.place" {
+  match = lexicon "places",
+  emit = { layer = "actor" }, priority = 2,
+}
+-- All capitals only: the folded lexicons would otherwise take "us" and "chad".
+local function all_caps(m)
+  return m.text:match("%u%u") and not m.text:match("%l") and #m.text > 2
+end
+rule "actor.country.upper" {
+  match = lexicon "countries_upper", where = all_caps,
+  emit = { layer = "actor" }, priority = 1,
+}
+rule "actor.place.upper" {
+  match = lexicon "places_upper", where = all_caps,
+  emit = { layer = "actor" }, priority = 1,
+}
+
+rule "actor.outlet" {
+  match = lexicon "outlets",
+  where = unambiguous_here,
+  emit = { layer = "actor" }, priority = 3,
+}
+rule "actor.government" { match = lexicon "government", emit = { layer = "actor" }, priority = 3 }
+rule "actor.org" {
+  match = lexicon "organizations",
+  where = unambiguous_here,
+  emit = { layer = "actor" }, priority = 3,
+}
+rule "actor.group" {
+  match = lexicon "groups",
+  where = unambiguous_here,
+  emit = { layer = "actor" }, priority = 3,
+}
+
+-- Organisations from their last word: "Lieberman Software", "AMC Theaters",
+-- "National Safety Council" (government), "Islamic Jihad Movement" (group);
+-- and "Department of Homeland Security", "Bank of England".
+for _, kind in ipairs { "org", "government", "group" } do
+  rule("actor.org_suffix." .. kind) {
+    match = tokens(pattern {
+      ORG_WORD, "(", ORG_NEXT, "| '&' ){0,4}",
+      "@org_suffix{suffix_kind=" .. kind .. "}",
+      "( ','? @org_suffix{type=legal} )?",
+    }),
+    emit = { layer = "actor", kind = kind, norm = "$text", pattern = "suffix" },
+  }
+  rule("actor.org_of." .. kind) {
+    match = tokens(pattern {
+      "(", ORG_WORD, ORG_NEXT, "{0,3} )?",
+      "@org_suffix{suffix_kind=" .. kind .. "} 'of' 'the'?", ORG_NEXT,
+      ORG_NEXT, "{0,3}",
+    }),
+    emit = { layer = "actor", kind = kind, norm = "$text", pattern = "suffix" },
+  }
+end
+
+-- Numbered military and intelligence units: "Unit 121", "Unit 61398".
+rule "actor.unit" {
+  match = tokens [[ "Unit" [shape=/^d+$/] ]],
+  emit = { layer = "actor", kind = "government", norm = "$text" },
+}
+
+-- People: a first name and one or two capitalised words ("James Franco",
+-- "Kim Jong-un", "Kim Jong Un", "John F. Kennedy", "Martin Luther King Jr.").
+rule "actor.person.first_name" {
+  match = tokens(pattern {
+    "@first_name", INITIAL, "?", NAME_WORD, "(", INITIAL, "?", NAME_WORD, ")?",
+    "( ','? @person_suffix )?",
+  }),
+  where = function(m, doc) return not crosses_known(m.start, m.stop, doc) end,
+  emit = function(m)
+    return { layer = "actor", kind = "person", norm = person_norm(m.text), priority = 1 }
+  end,
+}
+
+-- People after a title, the title kept out of the span: "President Obama",
+-- "spokeswoman Bernadette Meehan", "North Korean leader Kim Jong Un" (the
+-- demonym gives the person's country).
+rule "actor.person.title" {
+  match = tokens(pattern {
+    "(@actor{kind=country}:country)? @title:title",
+    "(", NAME_WORD, "(", INITIAL, "?", NAME_WORD, "){0,2} ( ','? @person_suffix )? ):name",
+  }),
+  where = function(m, doc) return not crosses_known(m.name.start, m.name.stop, doc) end,
+  emit = function(m, doc)
+    local a = {
+      layer = "actor", start = m.name.start, stop = m.name.stop, kind = "person",
+      norm = person_norm(m.name.text), title = m.title.text, priority = 2,
+    }
+    if m.country then
+      local c = doc:annotation(m.country.ann)
+      a.country = c and c.norm
+    end
+    return a
+  end,
+}
+
+-- Anonymous sources: a head ("officials", "a source familiar with the
+-- investigation") with what modifies it: "U.S. officials", "American
+-- intelligence officials", "U.S. federal law enforcement agencies", "a U.S.
+-- government source", "the sources". One actor for the whole phrase; a
+-- country or organisation in it becomes the attributes country, affiliation
+-- and modifier (its span), so the phrase still tells whose officials.
+local function emit_anonymous(m, doc)
+  local head = doc:annotation(m.head.ann)
+  local affil = m.affil and doc:annotation(m.affil.ann)
+  local country = affiliation_country(affil)
+  local a = {
+    layer = "actor", kind = "anonymous", head = head.head, number = head.number,
+    role = head.role, country = country,
+    norm = (country and country .. " " or "") .. (head.canonical or head.norm or head.text),
+  }
+  if affil then
+    a.modifier = { start = affil.start, stop = affil.stop }
+    a.modifier_kind = affil.kind
+    if affil.demonym and affil.text == affil.demonym then a.modifier_demonym = true end
+    if affil.kind ~= "country" then a.affiliation = affil.norm end
+  end
+  return a
+end
+
+-- A singular head is a noun only in some company: "the source code", "an
+-- official statement" are not sources.
+local NOT_AFTER_SINGULAR = {
+  code = true, codes = true, of = true, material = true, statement = true,
+  website = true, site = true, visit = true, data = true, language = true,
+  document = true, documents = true, report = true, name = true,
+  residence = true, figures = true, channels = true, account = true,
+}
+-- "spokeswoman Bernadette Meehan": a head followed by a name is a title.
+local function singular_head_ok(m, doc)
+  local nxt = doc:tokens()[m.last + 1]
+  if not nxt then return true end
+  if NOT_AFTER_SINGULAR[nxt.lower] then return false end
+  return not (nxt.title and not nxt.sent_start)
+end
+
+rule "actor.anonymous.plural" {
+  match = tokens(pattern { PLURAL_DET, "?", ANON_MOD, "* @anon_head{number=plural}:head" }),
+  emit = emit_anonymous,
+}
+rule "actor.anonymous.singular" {
+  match = tokens(pattern {
+    "(", SINGULAR_DET, ANON_MOD, "* |", ANON_MOD, "+ ) @anon_head{number=singular, norm!=/^(a|an|one) /}:head",
+  }),
+  where = singular_head_ok,
+  emit = emit_anonymous,
+}
+rule "actor.anonymous.with_article" {
+  match = tokens(pattern { ANON_MOD, "* @anon_head{norm=/^(a|an|one) /}:head" }),
+  emit = emit_anonymous,
+}
+
+---------------------------------------------------------------------------
+-- Stage actors.coref: what one document says about its own actors
+---------------------------------------------------------------------------
+
+stage "actors.coref"
+
+-- An acronym defined in the text: 'the "Guardians of Peace," or "GOP,"',
+-- 'Federal Bureau of Investigation (FBI)'. Kept when the letters are the
+-- initials of the name; the run rule below applies it to the document.
+local function initials_match(m)
+  local full, acr = m.full.text, m.acr.text:gsub("&", "")
+  local all, caps = {}, {}
+  for w in full:gmatch("[%w'’]+") do
+    all[#all + 1] = w:sub(1, 1):upper()
+    if w:match("^%u") then caps[#caps + 1] = w:sub(1, 1) end
+  end
+  return acr == table.concat(all) or acr == table.concat(caps)
+end
+
+rule "actor.acronym.parenthesis" {
+  match = tokens(pattern { "@actor:full '('", ACRONYM, ":acr ')'" }),
+  where = initials_match,
+  emit = { layer = "acronym", full = "$full", acr = "$acr" },
+}
+rule "actor.acronym.or" {
+  match = tokens(pattern {
+    "@actor:full [quote]? ','? [quote]? ','? 'or' ('as')? [quote]?", ACRONYM, ":acr",
+  }),
+  where = initials_match,
+  emit = { layer = "acronym", full = "$full", acr = "$acr" },
+}
+
+-- The resolution itself. It reads the actors that survived stage actors and
+-- writes, with a higher priority on the same span, the corrected ones, or new
+-- ones where a short form had none:
+--  1. acronyms defined in the text (they beat the lexicon: GOP);
+--  2. outlet short forms: "the Journal", "the Times" -> the outlet named;
+--  3. a surname alone -> the full name said before ("Meehan");
+--  4. one company word -> the longer company named ("Sony" -> Sony Pictures).
+local OVERRIDE = 100
+local SKIP_KEYS = {
+  id = true, text = true, layer = true, rule = true, start = true, stop = true,
+  first = true, last = true, priority = true,
+}
+
+-- An actor over the span of `at` (a short form) that stands for `entity`
+-- (the actor it resolves to): the entity's attributes, then `changes`.
+local function resolved(at, entity, changes)
+  local t = { layer = "actor", start = at.start, stop = at.stop, priority = OVERRIDE }
+  for k, v in pairs(entity) do
+    if not SKIP_KEYS[k] and type(v) ~= "table" then t[k] = v end
+  end
+  for k, v in pairs(changes) do t[k] = v end
+  return t
+end
+
+-- Token index: which actor covers each token, and the tokens by byte start.
+local function index_actors(doc, toks, actors)
+  local by_start = {}
+  for i, t in ipairs(toks) do by_start[t.start] = i end
+  local cover = {}
+  for _, a in ipairs(actors) do
+    local i = by_start[a.start]
+    if i then
+      a.first = i
+      while toks[i] and toks[i].start < a.stop do
+        cover[i] = a
+        a.last = i
+        i = i + 1
+      end
+    end
+  end
+  return cover
+end
+
+-- The actor at exactly token i (alone), "none" when the token is free, or
+-- nil when a longer actor covers it.
+local function single_at(cover, i)
+  local a = cover[i]
+  if not a then return "none" end
+  if a.first == i and a.last == i then return a end
+  return nil
+end
+
+local function resolve_acronyms(doc, toks, cover, out)
+  for _, def in ipairs(doc:annotations("acronym")) do
+    local full = def.full and def.full.actor and doc:annotation(def.full.actor)
+    if full then
+      local acr = def.acr.text
+      for i, t in ipairs(toks) do
+        local at = t.text == acr and single_at(cover, i)
+        if at == "none" then
+          out[#out + 1] = resolved(t, full, { acronym = true })
+        elseif at then
+          out[#out + 1] = resolved(at, full, { acronym = true })
+        end
+      end
+    end
+  end
+end
+
+-- Short forms of outlets: the last word of a multi-word outlet named in the
+-- document, after "the" ("the Journal", "The Times"); the nearest outlet
+-- named before wins, else the first named.
+local function resolve_outlets(doc, toks, actors, cover, out)
+  local named = {}   -- word -> list of {token index, norm}
+  for _, a in ipairs(actors) do
+    if a.kind == "outlet" and a.first then
+      local word = (a.canonical or a.norm or ""):match("(%u%l+)$")
+      local words = select(2, (a.canonical or a.norm or ""):gsub("%S+", ""))
+      if word and words >= 2 then
+        named[word] = named[word] or {}
+        table.insert(named[word], { at = a.first, norm = a.norm, actor = a })
+      end
+    end
+  end
+  for i, t in ipairs(toks) do
+    local list = named[t.text]
+    local prev = toks[i - 1]
+    if list and prev and prev.lower == "the" and t.sentence == prev.sentence then
+      local pick = list[1]
+      for _, n in ipairs(list) do
+        if n.at < i then pick = n end
+      end
+      local at = single_at(cover, i)
+      if at == "none" then
+        out[#out + 1] = resolved(t, pick.actor, { short_form = true })
+      elseif at and at.norm ~= pick.norm then
+        out[#out + 1] = resolved(at, pick.actor, { short_form = true })
+      end
+    end
+  end
+end
+
+-- Surnames: the last word of a person named with two words or more stands for
+-- that person later on ("Meehan", "Franco"). Two people with one surname make
+-- it ambiguous, and short words (the "Un" of Kim Jong Un) are not surnames.
+local function resolve_surnames(doc, toks, actors, cover, out)
+  local by_surname, ambiguous = {}, {}
+  for _, a in ipairs(actors) do
+    if a.kind == "person" and a.first and a.last and a.last > a.first then
+      local last = toks[a.last].text
+      if toks[a.last].kind ~= "word" or last:match("%.$") then last = toks[a.last - 1].text end
+      if #last >= 3 and not last:find("-", 1, true) then
+        if by_surname[last] and by_surname[last].norm ~= a.norm then ambiguous[last] = true end
+        by_surname[last] = by_surname[last] or a
+      end
+    end
+  end
+  for i, t in ipairs(toks) do
+    local full = not ambiguous[t.text] and by_surname[t.text]
+    if full and i ~= full.last then
+      local at = single_at(cover, i)
+      if at == "none" then
+        out[#out + 1] = resolved(t, full, { surname = true })
+      elseif at and at.kind == "person" and at.norm ~= full.norm then
+        out[#out + 1] = resolved(at, full, { surname = true, title = at.title })
+      end
+    end
+  end
+  return by_surname
+end
+
+-- Company short names: an organisation of one word whose word begins a longer
+-- organisation named in the document takes that one's norm ("Sony" -> Sony
+-- Pictures when "Sony Pictures Entertainment" is named); the norm named most
+-- often wins, then the first.
+local function resolve_companies(doc, toks, actors, cover, surnames, out)
+  local counts, first_seen = {}, {}
+  for _, a in ipairs(actors) do
+    if a.kind == "org" and a.first and a.last and a.last > a.first then
+      local w = toks[a.first].text
+      counts[w] = counts[w] or {}
+      -- A name from the lexicon counts for more than one guessed by a pattern.
+      counts[w][a.norm] = (counts[w][a.norm] or 0) + (a.rule == "actor.org" and 10 or 1)
+      first_seen[a.norm] = first_seen[a.norm] or a
+
+    end
+  end
+  local best = {}
+  for w, norms in pairs(counts) do
+    local pick
+    for norm, n in pairs(norms) do
+      if not pick or n > norms[pick] or (n == norms[pick] and first_seen[norm].first < first_seen[pick].first) then
+        pick = norm
+      end
+    end
+    best[w] = pick
+  end
+  -- At a sentence start a word is taken for the company only when the text
+  -- never uses it in lower case ("New" of New Regency is a word).
+  local lower_used = {}
+  for _, t in ipairs(toks) do
+    if t.lowercase then lower_used[t.lower] = true end
+  end
+  for i, t in ipairs(toks) do
+    local norm = best[t.text]
+    if norm and not surnames[t.text] then
+      local at = single_at(cover, i)
+      if at == "none" and (not t.sent_start or not lower_used[t.lower]) then
+        out[#out + 1] = resolved(t, first_seen[norm], { short_form = true })
+      elseif at and at ~= "none" and at.kind == "org" and at.norm ~= norm then
+        out[#out + 1] = resolved(at, first_seen[norm], { short_form = true })
+      end
+    end
+  end
+end
+
+rule "actor.coref" {
+  run = function(doc)
+    local toks = doc:tokens()
+    local actors = doc:annotations("actor")
+    local cover = index_actors(doc, toks, actors)
+    local out = {}
+    resolve_acronyms(doc, toks, cover, out)
+    resolve_outlets(doc, toks, actors, cover, out)
+    local surnames = resolve_surnames(doc, toks, actors, cover, out)
+    resolve_companies(doc, toks, actors, cover, surnames, out)
+    return out
+  end,
+}
