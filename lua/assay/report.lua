@@ -13,9 +13,20 @@ local M = {}
 
 local STANCES = { "asserted", "believed", "suspected", "denied", "doubted", "unconfirmed" }
 
+-- A span's text on one line (sources can run over a line break).
 local function text_of(v)
-  if type(v) == "table" then return v.text end
+  if type(v) == "table" then v = v.text end
+  if type(v) == "string" then v = v:gsub("%s+", " ") end
   return v
+end
+
+-- The canonical name of the actor a span stands for (its `actor` id), or
+-- the span's text: outlets are listed once whatever the wording.
+local function actor_name(span, by_id)
+  if type(span) ~= "table" then return text_of(span) end
+  local a = span.actor and by_id[span.actor]
+  if a and a.norm then return a.norm end
+  return text_of(span)
 end
 
 local function sorted_keys(t)
@@ -50,6 +61,10 @@ function M:add(rec)
   self.ndocs = self.ndocs + 1
   self.docs[#self.docs + 1] = { id = id, outlet = meta.outlet, published = meta.published, title = meta.title }
   local published = type(meta.published) == "string" and meta.published:sub(1, 10) or nil
+  local by_id = {}
+  for _, a in ipairs(rec.annotations or {}) do
+    if a.id then by_id[a.id] = a end
+  end
   for _, a in ipairs(rec.annotations or {}) do
     if a.layer == "claim" and a.proposition then
       local p = self.props[a.proposition]
@@ -63,7 +78,7 @@ function M:add(rec)
       s.docs[id] = true
       local src = text_of(a.source)
       if src then s.sources[src] = true end
-      local via = text_of(a.via) or meta.outlet
+      local via = a.via and actor_name(a.via, by_id) or meta.outlet
       if via then p.outlets[via] = true end
       p.docs[id] = true
       p.earliest = earlier(p.earliest, published)
