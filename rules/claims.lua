@@ -1,0 +1,875 @@
+-- claims.lua -- claims (who asserted what, through which outlet, with which
+-- stance) and the proposition keys that group them across documents.
+--
+-- Stages: "cues" finds cue words, predicate phrases and source phrases in
+-- hidden working layers; "claims" matches the attribution patterns into the
+-- hidden layer `claimx` (candidates); "claims.links" merges duplicates, ties
+-- inner claims to the outlet that reports them (via), trims contents and adds
+-- the article's own-voice judgements (hidden layer `claimv`); "propositions"
+-- gives each claim its proposition key and writes the public layer `claim`.
+-- Content spans are computed in Lua, not in the patterns, so that a claim
+-- nested in another one's content ("ABC News reported that officials
+-- believed ...") is still found: a rule's matches never overlap.
+
+local C = {}   -- helpers, local to this file
+
+layer "cue" { policy = "longest", hidden = true }
+layer "predicate" { policy = "longest", hidden = true }
+layer "src" { policy = "longest", hidden = true }
+layer "claimx" { policy = "all", hidden = true }
+layer "claimv" { policy = "all", hidden = true }
+
+lexicon "cues" { file = "lexicons/cues.yaml", fold = true }
+lexicon "predicates" { file = "lexicons/predicates.yaml", fold = true }
+lexicon "claims_cues" { file = "lexicons/claims_cues.yaml", fold = true }
+
+---------------------------------------------------------------------------
+-- Pattern pieces.
+
+-- Words allowed between a source and its cue: auxiliaries, adverbs,
+-- negation and hedges (the stance reads them back), and dates.
+local ADV = [[ ( [lower=/^(has|have|had|is|are|was|were|will|would|also|reportedly|previously|now|still|already|first|publicly|earlier|later|not|n't|n’t|never|yet|strongly|initially|originally|repeatedly|recently|privately|separately|further|apparently|allegedly|flatly|explicitly|officially|long|vehemently|categorically|do|does|did|may|might|could|should|can|just|then|again|often|once|openly|quickly|directly|pointedly|widely|largely|ultimately|finally|today|tonight|yesterday|only|even|always|specifically|emphatically|firmly|clearly|essentially|reportedly|privately|subsequently|since|been|being|had|has|have|to|refused|declined|continue|continued|continues|went|on)$/]
+          | 'on'? @date ) ]]
+local ADVS = ADV .. "*"
+
+-- A cue that can follow its source: verbs and verb phrases, not the
+-- prepositional cues (they have their own rules).
+local CUE = [[ [quote]? @cue{type=/^(verb|phrase)$/, norm!=/^(according to|citing|in a statement|in all likelihood|most likely|little evidence|no evidence|no comment|far from clear|not immediately clear|remains unclear|is possible|it is possible|is likely)$/}:cue [quote]? ]]
+
+-- After the cue: the outlet told ("told NBC News", "confirmed to Re/code"),
+-- dates and time adverbs ("reported earlier on Tuesday that").
+local TOLD = [[ ( 'to' ('the'? @actor{kind=outlet}):via )?
+  ( 'on'? @date | [lower=/^(earlier|later|late|today|yesterday|tonight|also|again|publicly|privately|previously|recently|first)$/] )* ]]
+
+-- A cue that can follow its source, with the outlet it was told to.
+local CUEPART = [[ ( [quote]? @cue{lemma=tell}:cue [quote]? ('the'? @actor{kind=outlet}):via
+  | [quote]? @cue{lemma=tell}:cue [lower=/^(several|many|some|two|three|local|foreign|other|the|a|an|media|news|outlets|reporters|journalists|organizations|organisations|agencies|networks|newspapers|broadcasters|press|television|tv|radio|congress|lawmakers|parliament|members|senators|a|an|interviewer|interviewers)$/]+
+  | ]] .. CUE .. " ) " .. TOLD
+
+-- Where a sentence-final attribution ends: a comma or the sentence end.
+local TAIL = [[ ( ',' | [kind=punct]* </s> ) ]]
+
+-- Content before an attribution: from a sentence start to a comma.
+local BEFORE = [[ <s> ( . [!sent_start]*? ):content ',' [quote]? ]]
+
+---------------------------------------------------------------------------
+-- Stage cues: working layers.
+
+stage "cues"
+
+rule "cue.lexicon" {
+  match = lexicon "cues",
+  emit = { layer = "cue" },
+}
+
+rule "cue.claims_lexicon" {
+  match = lexicon "claims_cues",
+  emit = { layer = "cue" },
+}
+
+rule "predicate.lexicon" {
+  match = lexicon "predicates",
+  emit = { layer = "predicate" },
+}
+
+-- Sources: every actor, then the wider phrases around actors.
+rule "src.actor" {
+  match = tokens [[ @actor:a ]],
+  emit = { layer = "src", actor = "$a" },
+}
+
+rule "src.determiner_actor" {
+  match = tokens [[ [lower=/^(the|those|these|unnamed|anonymous|several|other|some|many|two|three|a|an|one|another)$/] [quote]? @actor{kind=anonymous}:a [quote]? ]],
+  emit = { layer = "src", actor = "$a" },
+  priority = 1,
+}
+
+-- "the Associated Press", "the FBI": the article belongs to the source.
+rule "src.the_actor" {
+  match = tokens [[ 'the' @actor{kind!=anonymous, kind!=person}:a ]],
+  emit = { layer = "src", actor = "$a" },
+  priority = 1,
+}
+
+-- "Sources at both NBC News and USA Today", "officials from the FBI".
+rule "src.anonymous_at" {
+  match = tokens [[ [quote]? @actor{kind=anonymous}:a [quote]? [lower=/^(at|from|in|with|for|within|inside)$/] 'both'? 'the'? @actor
+                    ( ','? 'and'? 'the'? @actor )* ]],
+  emit = { layer = "src", actor = "$a" },
+  priority = 2,
+}
+
+-- "The country", "the company", "the sources": a determiner and a noun that
+-- names a speaker, and personal pronouns.
+rule "src.noun" {
+  match = tokens [[ [lower=/^(the|this|these|those|its|their|a|an|one|another|his|her)$/]
+                    ( [!sent_start] "'s" | [lower=/^(local|senior|former|top|chief|federal|state|foreign|british|american|european|second|third|other|two|three|several|many|some|new|recent|latest|national|internal|independent|nonpartisan)$/] )?
+                    [lower=/^(union|regulator|regulators|office|board|committee|council|party|army|military|embassy|bank|airline|team|club|league|family|coach|player|manager|teacher|doctor|doctors|resident|residents|witness|neighbor|neighbour|victim|owner|driver|farmer|worker|workers|employee|executive|executives|chairman|chief|director|ceo|founder|professor|scientist|scientists|researcher|economist|economists|analyst|expert|activist|activists|protester|protesters|student|students|parent|parents|man|woman|person|people|statement|country|nation|regime|company|studio|firm|government|administration|agency|department|ministry|group|campaign|newspaper|paper|magazine|network|outlet|report|statement|source|sources|official|officials|spokesman|spokeswoman|spokesperson|spokespeople|representative|hackers|attackers|investigators|researchers|experts|analysts|authorities|police|prosecutors|lawyer|lawyers|attorney|aide|aides|adviser|advisers|candidate|president|leader|minister|senator|governor|mayor|judge|court|lawsuit|complaint|letter|memo|study|survey|poll|analysis|document|documents|filing|email|message|note|website|site|blog|post)$/]:n ]],
+  emit = { layer = "src", noun = "$n" },
+  priority = -1,
+}
+
+-- A capitalised name before or after a speech verb that the actor rules
+-- did not know: "Lynch said", ", said Mr. Barrett".
+local SPEECH = [[@cue{type=verb, lemma=/^(say|tell|add|note|write|explain|argue|claim|insist|report|state|warn|deny|believe|think|ask|continue|suggest|reply|respond|announce|acknowledge|admit|recall|tweet|complain|predict|conclude|confirm|urge|call for|agree)$/}]]
+rule "src.name_before_cue" {
+  match = tokens("( [title, !headline]{1,4} ):n [quote]? " .. SPEECH),
+  emit = { layer = "src", span = "$n", name = true },
+  priority = -3,
+}
+
+rule "src.name_after_cue" {
+  match = tokens([[ [lower=/^(said|says|added|wrote|told|asked|explained|noted|argued|recalled)$/] ( [title, !headline]{1,4} ):n ]]),
+  emit = { layer = "src", span = "$n", name = true },
+  priority = -3,
+}
+
+rule "src.pronoun" {
+  match = tokens [[ [lower=/^(he|she|they|we|i|who)$/] ]],
+  emit = { layer = "src", pronoun = true },
+  priority = -2,
+}
+
+---------------------------------------------------------------------------
+-- Helpers for the emit functions.
+
+-- The tokens and sentences of a document, kept for the document being
+-- scanned (tokens() builds a new table on each call).
+local cache = { doc = nil }
+function C.toks(doc)
+  if cache.doc ~= doc or cache.len ~= #doc then
+    cache.doc, cache.len = doc, #doc
+    cache.t = doc:tokens()
+    cache.s = doc:sentences()
+    cache.p = doc:paragraphs()
+  end
+  return cache.t, cache.s, cache.p
+end
+
+local OPEN = { ["“"] = true, ["‘"] = true, ["«"] = true }
+local CLOSE = { ["”"] = true, ["’"] = true, ["»"] = true }
+
+-- Is token i an opening quotation mark?  Straight quotes open when
+-- followed by a word without a space.
+function C.opens(t, i)
+  local tk = t[i]
+  if not tk or not tk.quote then return false end
+  if OPEN[tk.text] then return true end
+  if CLOSE[tk.text] then return false end
+  local nx = t[i + 1]
+  return nx ~= nil and not nx.space_before and (tk.space_before or tk.line_start or i == 1)
+end
+
+function C.closes(t, i)
+  local tk = t[i]
+  return tk ~= nil and tk.quote and not C.opens(t, i)
+end
+
+local TRIM = { ["."] = true, [","] = true, [";"] = true, [":"] = true,
+               ["!"] = true, ["?"] = true, ["—"] = true, ["–"] = true, ["-"] = true }
+
+-- Trims punctuation and quotation marks from both ends of tokens a..b.
+function C.trim(t, a, b)
+  while a <= b and (t[a].quote or TRIM[t[a].text]) do a = a + 1 end
+  while b >= a and (t[b].quote or TRIM[t[b].text]) do b = b - 1 end
+  if a > b then return nil end
+  return a, b
+end
+
+function C.span(t, a, b)
+  return { start = t[a].start, stop = t[b].stop }
+end
+
+-- Clause boundaries that end a content: ", but", "; ", ", while".
+local BOUNDARY = { but = true, ["while"] = true, though = true, although = true,
+                   whereas = true, ["even"] = true }
+
+-- After ", but": does the clause go on with the same subject ("..., but
+-- was carried out on the country's behalf")?
+local AUX = { was = true, were = true, is = true, are = true, has = true, have = true,
+  had = true, would = true, could = true, will = true, did = true, does = true, also = true,
+  ["not"] = true, nevertheless = true, nonetheless = true, still = true, may = true, might = true }
+function C.same_subject(t, k)
+  local tk = t[k]
+  if not tk then return false end
+  if tk.lower == "though" then tk = t[k + 1] end   -- "even though"
+  if not tk then return false end
+  return AUX[tk.lower] or (tk.lower:find("ing$") ~= nil and tk.lowercase)
+end
+
+-- The content that follows a cue, from token i on: a quotation (to its
+-- closing mark, continuing into the next paragraph when that one opens
+-- with a quotation mark) or the rest of the sentence up to a clause
+-- boundary. Returns the first and last token, trimmed, or nil.
+function C.content_after(doc, i)
+  local t = C.toks(doc)
+  local n = #t
+  i = C.skip_time(doc, i)
+  while i <= n and (t[i].text == "," or t[i].text == ":" or t[i].lower == "that") do
+    if t[i].lower == "that" then i = i + 1; break end
+    i = i + 1
+  end
+  if i > n then return nil end
+  if C.opens(t, i) then
+    local j = i + 1
+    while j <= n do
+      if C.closes(t, j) then break end
+      if t[j].para_start and not C.opens(t, j) then j = j - 1; break end
+      j = j + 1
+    end
+    if j > n then j = n end
+    return C.trim(t, i, j)
+  end
+  local sent = t[i].sentence
+  local j = i
+  while j + 1 <= n and t[j + 1].sentence == sent and not t[j + 1].para_start do
+    local nx = t[j + 1]
+    if nx.text == ";" or (nx.text == ":" and j > i) then break end
+    if nx.text == "," and t[j + 2] and BOUNDARY[t[j + 2].lower] and j >= i
+       and not C.same_subject(t, j + 3) then break end
+    j = j + 1
+  end
+  return C.trim(t, i, j)
+end
+
+-- A content found before an attribution (tokens a..b): when it closes a
+-- quotation that opened in an earlier sentence, start it there.
+function C.content_before(doc, a, b)
+  local t = C.toks(doc)
+  local a2, b2 = a, b
+  while b2 >= a2 and (TRIM[t[b2].text]) do b2 = b2 - 1 end
+  local closing = b2 >= a2 and C.closes(t, b2)
+  if not closing and t[b + 1] and t[b + 1].text == "," and C.closes(t, b + 2) then
+    closing, b2 = true, b + 2
+  end
+  if closing and not C.opens(t, a2) then
+    local has_open = false
+    for k = a2, b2 - 1 do if C.opens(t, k) then has_open = true end end
+    if not has_open then
+      local k, limit = a2 - 1, a2 - 400
+      while k >= 1 and k > limit do
+        if C.opens(t, k) then a2 = k; break end
+        if C.closes(t, k) then break end
+        k = k - 1
+      end
+    end
+  end
+  return C.trim(t, a2, b)
+end
+
+-- The cue annotation that starts at token i, if any.
+function C.cue_at(doc, i)
+  local t = C.toks(doc)
+  if not t[i] then return nil end
+  for _, c in ipairs(doc:annotations("cue")) do
+    if c.start == t[i].start then return c end
+    if c.start > t[i].start then break end
+  end
+  return nil
+end
+
+-- Skips dates and time words ("Wednesday", "late Tuesday") from token i.
+function C.skip_time(doc, i)
+  local t = C.toks(doc)
+  local dates = {}
+  for _, d in ipairs(doc:annotations("date")) do dates[d.start] = d.stop end
+  while t[i] do
+    if dates[t[i].start] then
+      local stop = dates[t[i].start]
+      while t[i] and t[i].start < stop do i = i + 1 end
+    elseif t[i].lower == "on" or t[i].lower == "late" or t[i].lower == "earlier" then
+      i = i + 1
+    else
+      break
+    end
+  end
+  return i
+end
+
+-- A span attribute for the source: tied to its actor when the src phrase
+-- stands for one.
+function C.source(doc, cap)
+  local src = cap.ann and doc:annotation(cap.ann)
+  local s = { start = cap.start, stop = cap.stop }
+  if src and src.actor and src.actor.ref then s.ann = src.actor.ref end
+  if src and src.layer == "actor" then s.ann = src.id end
+  return s
+end
+
+-- The cue's lexicon stance and type.
+function C.cue_info(doc, cap)
+  local c = cap.ann and doc:annotation(cap.ann)
+  if not c then return "asserted", "verb" end
+  return c.stance or "asserted", c.type or "verb", c
+end
+
+local NEG = { ["not"] = true, ["n't"] = true, ["n’t"] = true, never = true, no = true }
+local WITHHOLD = { refused = true, declined = true, refuses = true, declines = true }
+local BELIEVE = { reportedly = true, apparently = true, likely = true, probably = true,
+                  presumably = true }
+local SUSPECT = { may = true, might = true, could = true, allegedly = true,
+                  possibly = true, perhaps = true }
+
+-- The stance of a claim: the cue's, moved by what stands between source
+-- and cue (negation, withholding, hedges) and by doubt words in the
+-- content ("finds the evidence rather weak").
+function C.stance(doc, base, from, to, ca, cb)
+  local t = C.toks(doc)
+  local s = base
+  for k = from, to do
+    local w = t[k] and t[k].lower
+    if NEG[w] then
+      if s == "asserted" then s = "unconfirmed"
+      elseif s == "believed" or s == "suspected" then s = "doubted" end
+    elseif WITHHOLD[w] then
+      s = "unconfirmed"
+    elseif BELIEVE[w] and s == "asserted" then
+      s = "believed"
+    elseif SUSPECT[w] and s == "asserted" then
+      s = "suspected"
+    end
+  end
+  if ca and (s == "asserted" or s == "believed") then
+    local lo, hi = t[ca].start, t[cb].stop
+    for _, c in ipairs(doc:annotations("cue")) do
+      if c.start >= lo and c.stop <= hi and c.stance == "doubted"
+         and (c.type == "adjective" or c.type == "phrase") then
+        s = "doubted"
+        break
+      end
+      if c.start > hi then break end
+    end
+  end
+  return s
+end
+
+-- Builds a candidate claim. `o` has source (capture), cue (capture),
+-- content (first, last token), via (capture, optional), tail (byte offset
+-- where a trailing attribution starts), pre (first, last token of the
+-- words between source and cue).
+function C.candidate(doc, m, o)
+  local t = C.toks(doc)
+  if not o.ca then return nil end
+  local base, ctype, cann = C.cue_info(doc, o.cue)
+  -- "how the U.S. should respond": a base form after a modal is no claim.
+  if cann and cann.form == "base" and o.cue.first > 1 then
+    local w = t[o.cue.first - 1].lower
+    if w == "should" or w == "would" or w == "will" or w == "can" or w == "to"
+       or w == "must" then
+      return nil
+    end
+    -- "the Times report, ...": a noun, not a verb
+    local nx = t[o.cue.last + 1]
+    if nx and nx.kind == "punct" and not nx.quote and nx.text ~= ":" then return nil end
+  end
+  if ctype == "phrase" and t[o.cue.last].lower == "any" then
+    -- "denied any connection": "any" belongs to the content.
+    if o.ca == o.cue.last + 1 then o.ca = o.cue.last end
+  end
+  local cue = { start = o.cue.start, stop = o.cue.stop }
+  if ctype == "phrase" and t[o.cue.last].lower == "any" then
+    cue.stop = t[o.cue.last - 1].stop
+  end
+  local stance = C.stance(doc, base, o.pre_a or 0, o.pre_b or -1, o.ca, o.cb)
+  local content = C.span(t, o.ca, o.cb)
+  local lo = math.min(o.source.start or content.start, cue.start, content.start)
+  local hi = math.max(o.source.stop or content.stop, cue.stop, content.stop)
+  local c = {
+    layer = "claimx", start = lo, stop = hi,
+    source = o.own and { text = o.source.text } or C.source(doc, o.source),
+    cue = cue, content = content, stance = stance, pattern = m.rule,
+  }
+  if o.via then
+    c.via = { start = o.via.start, stop = o.via.stop, ann = o.via.ann }
+    if not c.via.ann then
+      for _, a in ipairs(doc:annotations("actor")) do
+        if a.start >= c.via.start and a.stop <= c.via.stop then c.via.ann = a.id; break end
+      end
+    end
+  end
+  if o.tail then c.tail = o.tail end
+  if t[o.cue.first].headline then return nil end
+  return c
+end
+
+---------------------------------------------------------------------------
+-- Stage claims: the attribution patterns, into `claimx`.
+
+stage "claims"
+
+-- SOURCE CUE (that) CONTENT: "U.S. officials believed an elite unit was
+-- behind the attack"; "An official told NBC News that ..."
+rule "claim.source_cue" {
+  match = tokens(" @src:source ( ',' [!sent_start, text!=',', text!='“', text!='”', text!='\"']{1,14}? ',' )? " .. ADVS .. CUEPART),
+  emit = function(m, doc)
+    local ca, cb = C.content_after(doc, m.last + 1)
+    return C.candidate(doc, m, { source = m.source, cue = m.cue, via = m.via,
+      ca = ca, cb = cb, pre_a = m.source.last + 1, pre_b = m.cue.last })
+  end,
+}
+
+-- CONTENT, SOURCE CUE: "..., The Wall Street Journal reports."
+rule "claim.content_source_cue" {
+  match = tokens(BEFORE .. " [quote]? 'the'? @src:source " .. ADVS .. CUEPART .. TAIL),
+  emit = function(m, doc)
+    local ca, cb = C.content_before(doc, m.content.first, m.content.last)
+    return C.candidate(doc, m, { source = m.source, cue = m.cue, via = m.via,
+      ca = ca, cb = cb, pre_a = m.source.last + 1, pre_b = m.cue.last,
+      tail = m.content.stop })
+  end,
+}
+
+-- CONTENT, CUE SOURCE: "“...,” said Phil Lieberman, CEO of ..."
+rule "claim.content_cue_source" {
+  match = tokens(BEFORE .. [[ 'also'? [quote]? @cue{type=verb}:cue @src:source ( ',' | [kind=punct]* </s> ) ]]),
+  emit = function(m, doc)
+    local ca, cb = C.content_before(doc, m.content.first, m.content.last)
+    return C.candidate(doc, m, { source = m.source, cue = m.cue,
+      ca = ca, cb = cb, pre_a = m.cue.first - 1, pre_b = m.cue.last,
+      tail = m.content.stop })
+  end,
+}
+
+-- according to SOURCE, CONTENT / CONTENT, according to SOURCE; citing SOURCE.
+rule "claim.according_to" {
+  match = tokens [[ ( 'according' 'to' | 'citing' ):cue
+                    ( [lower=/^(a|an|the)$/]? [lower=/^(report|reports|statement|story|article|interview|memo|filing|documents|analysis)$/]
+                      [lower=/^(by|in|from|with|of)$/] )?
+                    @src:source ]],
+  emit = function(m, doc)
+    local t = C.toks(doc)
+    local k = m.source.last + 1
+    local ends = not t[k] or t[k].sentence ~= t[m.source.last].sentence
+      or (TRIM[t[k].text] and t[k].text ~= "," and t[k].text ~= ":")
+      or (t[k].text == "," and (not t[k + 1] or t[k + 1].sentence ~= t[k].sentence))
+    local first_tok = t[m.first]
+    local s_first = t[m.first].sentence
+    local ca, cb, tail
+    -- "..., citing U.S. officials, reported Wednesday that CONTENT"
+    local v = t[k] and t[k].text == "," and k + 1 or k
+    local cue2 = C.cue_at(doc, v)
+    if cue2 and cue2.type == "verb" then
+      local j = v + 1
+      while t[j] and t[j].stop <= cue2.stop do j = j + 1 end
+      ca, cb = C.content_after(doc, C.skip_time(doc, j))
+    elseif not ends and (first_tok.sent_start or (t[m.first - 1] and
+        (t[m.first - 1].text == ":" or t[m.first - 1].lower == "and"
+         or t[m.first - 1].lower == "but" or t[m.first - 1].sent_start))) then
+      ca, cb = C.content_after(doc, k)
+    else
+      -- the content is the clause before: from the sentence start
+      local a = m.first - 1
+      while a >= 1 and t[a].sentence == s_first do a = a - 1 end
+      a = a + 1
+      if a <= m.first - 1 then
+        ca, cb = C.content_before(doc, a, m.first - 1)
+        tail = t[m.first - 1].text == "," and t[m.first - 1].start or t[m.first].start
+      end
+    end
+    return C.candidate(doc, m, { source = m.source, cue = m.cue,
+      ca = ca, cb = cb, tail = tail })
+  end,
+}
+
+-- according to a noun phrase that is not a known source ("according to
+-- a new poll", "according to exit polls").
+rule "claim.according_to_phrase" {
+  match = tokens [[ ('according' 'to'):cue ([!sent_start, kind=word]{1,10}?):source ( ',' | [kind=punct]* </s> ) ]],
+  emit = function(m, doc)
+    local t = C.toks(doc)
+    for _, sa in ipairs(doc:annotations("src")) do
+      if sa.start == m.source.start then return nil end   -- claim.according_to's
+    end
+    local k = m.source.last + 1
+    local ca, cb, tail
+    local p = t[m.first - 1]
+    if t[k] and t[k].text == "," and (t[m.first].sent_start or (p and (p.text == ":"
+        or p.lower == "and" or p.lower == "but" or p.sent_start))) then
+      ca, cb = C.content_after(doc, k + 1)
+    else
+      local a = m.first - 1
+      while a >= 1 and t[a].sentence == t[m.first].sentence do a = a - 1 end
+      if a + 1 <= m.first - 1 then
+        ca, cb = C.content_before(doc, a + 1, m.first - 1)
+        tail = t[m.first - 1].text == "," and t[m.first - 1].start or t[m.first].start
+      end
+    end
+    return C.candidate(doc, m, { source = m.source, cue = m.cue, ca = ca, cb = cb, tail = tail })
+  end,
+}
+
+-- SOURCE ... , (adverb) CUE-ing that CONTENT: "Officials traced the hack
+-- to North Korea, the Times reported, ultimately determining that ...";
+-- "Officials responded by saying, “...”".
+rule "claim.source_ing" {
+  match = tokens(" <s> @src:source [!sent_start]+? ( ',' | 'by' ) " .. ADVS ..
+                 [[ @cue{type=verb, form=ing}:cue ]]),
+  emit = function(m, doc)
+    local ca, cb = C.content_after(doc, m.last + 1)
+    return C.candidate(doc, m, { source = m.source, cue = m.cue,
+      ca = ca, cb = cb, pre_a = m.cue.first - 2, pre_b = m.cue.last })
+  end,
+}
+
+-- The article's own voice: "new evidence is emerging that suggests ...",
+-- "The evidence strongly suggests ...".
+rule "claim.own_evidence" {
+  match = tokens [[ [lower=/^(evidence|analysis|findings|clues|signs|data|indications|forensics|trail)$/]
+                    [!sent_start]{0,4}?
+                    @cue{norm=/^(suggest|show|indicate|point|imply|demonstrate|prove|strongly suggests|points to|pointed to)$/}:cue ]],
+  emit = function(m, doc)
+    local ca, cb = C.content_after(doc, m.last + 1)
+    local outlet = doc.meta.outlet or doc.meta.publisher or "the article"
+    return C.candidate(doc, m, { source = { text = tostring(outlet) }, own = true,
+      cue = m.cue, ca = ca, cb = cb })
+  end,
+}
+
+---------------------------------------------------------------------------
+-- Stage claims.links: merge, via, own-voice doubt, page furniture.
+
+stage "claims.links"
+
+local FURNITURE = { "contact us", "sign up", "signing up", "newsletter", "skip to", "subscribe",
+                    "click ", "privacy policy", "terms of", "see also", "share this", "all rights reserved",
+                    "follow us", "read more", "advertisement" }
+
+-- Is the text of the lines around byte offset `pos` page furniture?
+function C.furniture(doc, pos)
+  local text = doc.text
+  local a = pos
+  while a > 0 and text:sub(a, a) ~= "\n" do a = a - 1 end
+  local b = text:find("\n", pos + 1, true) or #text + 1
+  local line = text:sub(a + 1, b - 1):lower()
+  for _, f in ipairs(FURNITURE) do
+    if line:find(f, 1, true) then return true end
+  end
+  return false
+end
+
+local function inside(x, lo, hi) return x and lo and x >= lo and x < hi end
+
+-- A span attribute as a table doc:annotate accepts back.
+function C.respan(s)
+  if type(s) ~= "table" then return s end
+  if s.start == nil then return { text = s.text } end
+  return { start = s.start, stop = s.stop, ann = s.ref or s.ann, text = s.text }
+end
+
+function C.actor_of(doc, span)
+  local id = type(span) == "table" and (span.ref or span.ann)
+  if not id then return nil end
+  local a = doc:annotation(id)
+  if a and a.layer == "actor" then return a end
+  return nil
+end
+
+function C.is_outlet(doc, span)
+  local a = C.actor_of(doc, span)
+  return a ~= nil and a.kind == "outlet"
+end
+
+-- Drops furniture and duplicates: the same cue and source found by two
+-- rules, or a claim whose content holds another claim of the same source
+-- ("officials responded ... by saying").
+function C.merge(doc, cands)
+  local keep, seen = {}, {}
+  for _, c in ipairs(cands) do
+    local dup = false
+    for _, k in ipairs(seen[c.cue.start] or {}) do
+      if (k.start == nil and c.source.start == nil)
+         or (k.start and c.source.start and k.start < c.source.stop and c.source.start < k.stop) then
+        dup = true
+      end
+    end
+    if not dup and not C.furniture(doc, c.cue.start) then
+      seen[c.cue.start] = seen[c.cue.start] or {}
+      table.insert(seen[c.cue.start], c.source)
+      keep[#keep + 1] = c
+    end
+  end
+  local out = {}
+  for _, a in ipairs(keep) do
+    local drop = false
+    for _, b in ipairs(keep) do
+      if a ~= b and a.source.start and a.source.start == b.source.start
+         and inside(b.cue.start, a.content.start, a.content.stop) then
+        drop = true
+      end
+    end
+    if not drop then out[#out + 1] = a end
+  end
+  return out
+end
+
+-- Ties each claim to the outlet that reports it: a claim whose source is
+-- an outlet (or that has a via), whose content holds this claim's cue or
+-- that shares its sentence. Trims contents that run into a trailing
+-- attribution (", The Wall Street Journal reports").
+function C.link(doc, claims)
+  local t = C.toks(doc)
+  local sent_of = {}
+  for _, tk in ipairs(t) do sent_of[tk.start] = tk.sentence end
+  for _, b in ipairs(claims) do
+    for _, a in ipairs(claims) do
+      if a ~= b and a.tail and inside(a.tail, b.content.start, b.content.stop + 1)
+         and b.content.start < a.tail then
+        -- cut b's content before a's trailing attribution
+        local k = #t
+        for i = 1, #t do if t[i].start >= a.tail then k = i - 1; break end end
+        local first = nil
+        for i = 1, #t do if t[i].start >= b.content.start then first = i; break end end
+        if first and k >= first then
+          local x, y = C.trim(t, first, k)
+          if x then b.content = { start = t[x].start, stop = t[y].stop } end
+        end
+      end
+    end
+  end
+  for _, b in ipairs(claims) do
+    if not b.via and not C.is_outlet(doc, b.source) then
+      for _, a in ipairs(claims) do
+        local outlet = C.is_outlet(doc, a.source) and a.source or a.via
+        if a ~= b and outlet and (a.source.start ~= b.source.start) then
+          local nested = inside(b.cue.start, a.content.start, a.content.stop)
+          local same = a.tail and sent_of[a.cue.start] and sent_of[a.cue.start] == sent_of[b.cue.start]
+          if nested or same then
+            b.via = outlet
+            break
+          end
+        end
+      end
+    end
+  end
+end
+
+-- The article's own voice: a doubt word ("circumstantial", "too early to
+-- say") in a sentence where nobody else is quoted.
+function C.own_doubt(doc, claims)
+  local t, sents = C.toks(doc)
+  local by_start = {}
+  for i, tk in ipairs(t) do by_start[tk.start] = i end
+  local taken = {}
+  for _, c in ipairs(claims) do
+    local i = by_start[c.cue.start]
+    if i then taken[t[i].sentence] = true end
+    for k = by_start[c.content.start] or 1, #t do
+      if t[k].start >= c.content.stop then break end
+      taken[t[k].sentence] = true
+    end
+  end
+  local outlet = tostring(doc.meta.outlet or doc.meta.publisher or "the article")
+  local out = {}
+  for _, cue in ipairs(doc:annotations("cue")) do
+    local i = by_start[cue.start]
+    if i and cue.stance == "doubted" and (cue.type == "adjective" or cue.type == "phrase")
+       and not t[i].headline and not taken[t[i].sentence] and not C.furniture(doc, cue.start) then
+      local s = sents[t[i].sentence]
+      local a, b = C.trim(t, s.first, s.last)
+      if a then
+        taken[t[i].sentence] = true
+        out[#out + 1] = { layer = "claimx", start = t[a].start, stop = t[b].stop,
+          source = { text = outlet }, cue = { start = cue.start, stop = cue.stop },
+          content = { start = t[a].start, stop = t[b].stop }, stance = "doubted",
+          pattern = "claim.own_doubt" }
+      end
+    end
+  end
+  return out
+end
+
+rule "claim.links" {
+  run = function(doc)
+    local cands = doc:annotations("claimx")
+    for _, c in ipairs(cands) do
+      c.source = C.respan(c.source); c.cue = C.respan(c.cue)
+      c.content = C.respan(c.content); c.via = C.respan(c.via)
+    end
+    local claims = C.merge(doc, cands)
+    for _, c in ipairs(C.own_doubt(doc, claims)) do claims[#claims + 1] = c end
+    C.link(doc, claims)
+    local out = {}
+    for _, c in ipairs(claims) do
+      local lo = math.min(c.source.start or c.content.start, c.cue.start, c.content.start)
+      local hi = math.max(c.source.stop or c.content.stop, c.cue.stop, c.content.stop)
+      out[#out + 1] = { layer = "claimv", start = lo, stop = hi, source = c.source,
+        cue = c.cue, content = c.content, via = c.via, stance = c.stance, pattern = c.pattern }
+    end
+    return out
+  end,
+}
+
+---------------------------------------------------------------------------
+-- Stage propositions: WHO | PREDICATE | WHOM from canonical actors and the
+-- predicate lexicon's classes.
+
+stage "propositions"
+
+local WHO_KINDS = { country = true, government = true, group = true, person = true,
+                    org = true, anonymous = false, outlet = false, place = false }
+
+-- The canonical name of an actor as the agent of a proposition: a
+-- country's code; for a state body, a state unit or a leader, its country.
+function C.who(a)
+  if a.kind == "country" then return a.norm or a.text end
+  if (a.kind == "government" or a.kind == "group") and a.country then return a.country end
+  return a.norm or a.text
+end
+
+-- The most mentioned actor of a kind in the document (its norm).
+function C.top(actors, kind)
+  local n, best, bestn = {}, nil, 0
+  for _, a in ipairs(actors) do
+    if a.kind == kind then
+      local k = a.norm or a.text
+      n[k] = (n[k] or 0) + 1
+      if n[k] > bestn then best, bestn = k, n[k] end
+    end
+  end
+  return best
+end
+
+-- The source's own actor as an agent (a denial without an actor in its
+-- content: "North Korea denied its involvement"): its norm, the country
+-- of a person, or the country named just before the person ("North Korean
+-- leader Kim Jong Un"); "the country" stands for the document's country.
+function C.source_who(doc, c, actors, top_country)
+  local a = C.actor_of(doc, c.source)
+  if a then
+    if a.kind == "person" then
+      if a.country then return a.country end
+      for _, b in ipairs(actors) do
+        if b.kind == "country" and b.stop <= a.start and a.start - b.stop < 40 then
+          local between = doc.text:sub(b.stop + 1, a.start)
+          if not between:find("[%.;,]") then return b.norm end
+        end
+      end
+      return a.norm or a.text
+    end
+    if WHO_KINDS[a.kind] then return C.who(a) end
+    return nil
+  end
+  local text = type(c.source) == "table" and (c.source.text or "") or ""
+  if text:lower():find("country") or text:lower():find("nation")
+     or text:lower():find("regime") then
+    return top_country
+  end
+  return nil
+end
+
+function C.proposition(doc, c, actors, preds, top_org, top_country)
+  local lo, hi = c.content.start, c.content.stop
+  -- The first predicate of the content; a nominal one ("the attack on
+  -- X was carried out by Y") only when nothing follows.
+  local pred, nominal
+  for _, p in ipairs(preds) do
+    if p.start >= lo and p.stop <= hi then
+      local before = doc.text:sub(math.max(lo, p.start - 8) + 1, p.start):lower()
+      if before:find("%f[%a]the%s+$") or before:find("%f[%a]an?%s+$") then
+        nominal = nominal or p
+      else
+        pred = p
+        break
+      end
+    end
+  end
+  pred = pred or nominal
+  if not pred then return nil end
+  local before, after = {}, {}
+  for _, a in ipairs(actors) do
+    if a.start >= lo and a.stop <= hi and WHO_KINDS[a.kind] then
+      if a.stop <= pred.start then before[#before + 1] = a
+      elseif a.start >= pred.stop then after[#after + 1] = a end
+    end
+  end
+  local who
+  if pred.voice == "passive" then
+    who = after[1] and C.who(after[1])
+  else
+    who = before[#before] and C.who(before[#before])
+    if not who then
+      local head = doc.text:sub(lo + 1, pred.start):lower()
+      if head:find("country") or head:find("nation") or head:find("regime") then
+        who = top_country
+      end
+    end
+    if not who and c.stance == "denied" then
+      who = C.source_who(doc, c, actors, top_country)
+    end
+    -- "the work of Unit 121": the agent right after the predicate
+    if not who and after[1] and after[1].start - pred.stop < 12 then who = C.who(after[1]) end
+  end
+  if not who then return nil end
+  local whom
+  for _, a in ipairs(after) do
+    if a.kind == "org" and C.who(a) ~= who then whom = a.norm or a.text; break end
+  end
+  whom = whom or top_org or "?"
+  return who .. " | " .. (pred.norm or pred.text) .. " | " .. whom
+end
+
+-- Is a claim without a predicate of its own about the document's dominant
+-- proposition?  Its content names the agent ("all the North Korea
+-- connections are circumstantial") or the evidence ("the evidence rather
+-- weak"), or it is the agent's own denial ("Kim Jong Un denied
+-- responsibility").
+local EVIDENCE = { "evidence", "connection", "link", "attribution", "proof", "involvement",
+                   "responsibility", "culprit" }
+function C.about(doc, c, dominant, actors, top_country)
+  local who = dominant:match("^(.-) |")
+  local lo, hi = c.content.start, c.content.stop
+  for _, a in ipairs(actors) do
+    if a.start >= lo and a.stop <= hi and WHO_KINDS[a.kind] and C.who(a) == who then
+      return true
+    end
+  end
+  local text = doc.text:sub(lo + 1, hi):lower()
+  if c.stance == "denied" then
+    return C.source_who(doc, c, actors, top_country) == who
+  end
+  for _, w in ipairs(EVIDENCE) do
+    if text:find(w, 1, true) then return true end
+  end
+  return false
+end
+
+rule "claim.propositions" {
+  run = function(doc)
+    local actors = doc:annotations("actor")
+    local preds = doc:annotations("predicate")
+    local top_org, top_country = C.top(actors, "org"), C.top(actors, "country")
+    local claims = doc:annotations("claimv")
+    -- "the country", "the isolated nation": the country most often the
+    -- agent of the document's claims, else the most mentioned one.
+    local agents, best_agent, nbest = {}, nil, 0
+    for _, c in ipairs(claims) do
+      c.source = C.respan(c.source); c.cue = C.respan(c.cue)
+      c.content = C.respan(c.content); c.via = C.respan(c.via)
+      local key = C.proposition(doc, c, actors, preds, top_org, nil)
+      local who = key and key:match("^(%u%u) |")
+      if who then
+        agents[who] = (agents[who] or 0) + 1
+        if agents[who] > nbest then best_agent, nbest = who, agents[who] end
+      end
+    end
+    top_country = best_agent or top_country
+    local count, dominant, best = {}, nil, 0
+    for _, c in ipairs(claims) do
+      c.key = C.proposition(doc, c, actors, preds, top_org, top_country)
+      if c.key then
+        count[c.key] = (count[c.key] or 0) + 1
+        if count[c.key] > best then dominant, best = c.key, count[c.key] end
+      end
+    end
+    local out = {}
+    for _, c in ipairs(claims) do
+      if not c.key and dominant and C.about(doc, c, dominant, actors, top_country) then
+        c.key = dominant
+      end
+      out[#out + 1] = { layer = "claim", start = c.start, stop = c.stop, source = c.source,
+        cue = c.cue, content = c.content, via = c.via, stance = c.stance,
+        proposition = c.key }
+    end
+    return out
+  end,
+}

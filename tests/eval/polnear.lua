@@ -1,0 +1,170 @@
+-- polnear.lua -- scores the news pack's claims on the PolNeAR dev set
+-- (../shared/eval/polnear/dev: brat .ann files, character offsets):
+-- precision, recall and F1 for cues and sources, by overlap and exact.
+-- Run from the repository root: assay run tests/eval/polnear.lua [PACK]
+
+local assay = require "assay"
+
+local ROOT = "../shared/eval/polnear"
+local DEV = ROOT .. "/dev"
+local PACK = arg and arg[1] or "rules/news.lua"
+
+local probe = io.open(DEV .. "/text", "r")
+if not probe then
+  print("polnear: " .. DEV .. " is absent; nothing to score (skipped)")
+  os.exit(0)
+end
+probe:close()
+
+-- The files of a folder, sorted (the sandbox-free `assay run` has io.popen).
+local function list(dir, suffix)
+  local out = {}
+  local p = io.popen('ls -1 "' .. dir .. '" 2>/dev/null')
+  if not p then return out end
+  for name in p:lines() do
+    if name:sub(-#suffix) == suffix then out[#out + 1] = name end
+  end
+  p:close()
+  table.sort(out)
+  return out
+end
+
+-- Publisher per file, from metadata.tsv (the article's own voice).
+local function publishers()
+  local pub = {}
+  local f = io.open(ROOT .. "/metadata.tsv")
+  if not f then return pub end
+  local header = true
+  for line in f:lines() do
+    if not header then
+      local cols = {}
+      for c in (line .. "\t"):gmatch("([^\t]*)\t") do cols[#cols + 1] = c end
+      if cols[2] then pub[cols[2]] = cols[5] end
+    end
+    header = false
+  end
+  f:close()
+  return pub
+end
+
+-- Parses a brat file: attributions with cue, source, content span lists
+-- ({{start, stop}, ...} in code points).
+local function parse_ann(path)
+  local spans, atts = {}, {}
+  for line in io.lines(path) do
+    local id, label, ranges = line:match("^(T%d+)\t(%S+) ([%d ;]+)\t")
+    if id then
+      local list = {}
+      for a, b in ranges:gmatch("(%d+) (%d+)") do list[#list + 1] = { tonumber(a), tonumber(b) } end
+      spans[id] = { label = label, ranges = list }
+    elseif line:match("^E%d+\t") then
+      local a = { cue = {}, source = {}, content = {} }
+      for role, tid in line:gmatch("(%a+):(T%d+)") do
+        local key = role:lower()
+        if a[key] then a[key][#a[key] + 1] = tid end
+      end
+      atts[#atts + 1] = a
+    end
+  end
+  local out = {}
+  for _, a in ipairs(atts) do
+    local g = {}
+    for key, ids in pairs(a) do
+      g[key] = {}
+      for _, tid in ipairs(ids) do
+        for _, r in ipairs(spans[tid] and spans[tid].ranges or {}) do g[key][#g[key] + 1] = r end
+      end
+    end
+    if #g.cue > 0 then out[#out + 1] = g end
+  end
+  return out
+end
+
+local function overlaps(xs, ys)
+  for _, x in ipairs(xs) do
+    for _, y in ipairs(ys) do
+      if x[1] < y[2] and y[1] < x[2] then return true end
+    end
+  end
+  return false
+end
+
+-- Exact: the same extent, from the first start to the last stop.
+local function exact(xs, ys)
+  if #xs == 0 or #ys == 0 then return false end
+  local function ext(zs)
+    local lo, hi = math.huge, -1
+    for _, z in ipairs(zs) do lo = math.min(lo, z[1]); hi = math.max(hi, z[2]) end
+    return lo, hi
+  end
+  local a, b = ext(xs)
+  local c, d = ext(ys)
+  return a == c and b == d
+end
+
+local rules = assay.rules(PACK)
+local pub = publishers()
+local texts = list(DEV .. "/text", ".txt")
+local anns = list(DEV .. "/attributions", ".ann")
+
+-- counters: predicted, gold, matched (overlap and exact) for cue and source
+local n = { pred = 0, gold = 0, cue_p = 0, cue_r = 0, cue_xp = 0, cue_xr = 0,
+            src_pred = 0, src_gold = 0, src_ok = 0, src_x = 0, docs = 0 }
+
+for _, name in ipairs(texts) do
+  local stem = name:sub(1, -5)
+  local ann
+  for _, a in ipairs(anns) do
+    if a:sub(1, #stem + 1) == stem .. "_" then ann = a; break end   -- first by name
+  end
+  if ann then
+    n.docs = n.docs + 1
+    local gold = parse_ann(DEV .. "/attributions/" .. ann)
+    local f = assert(io.open(DEV .. "/text/" .. name, "rb"))
+    local text = f:read("a")
+    f:close()
+    local doc = assay.document(text, { outlet = pub[stem] or "the article" }, name)
+    local ok, err = rules:scan(doc)
+    if not ok then io.stderr:write(name, ": ", tostring(err), "\n") end
+    local pred = {}
+    for _, c in ipairs(doc:annotations("claim")) do
+      local function cp(s)
+        if type(s) ~= "table" or not s.start then return {} end
+        return { { doc:char_offset(s.start), doc:char_offset(s.stop) } }
+      end
+      pred[#pred + 1] = { cue = cp(c.cue), source = cp(c.source) }
+    end
+    n.pred, n.gold = n.pred + #pred, n.gold + #gold
+    local used = {}
+    for _, p in ipairs(pred) do
+      if #p.source > 0 then n.src_pred = n.src_pred + 1 end
+      for gi, g in ipairs(gold) do
+        if not used[gi] and overlaps(p.cue, g.cue) then
+          used[gi] = true
+          n.cue_p = n.cue_p + 1
+          if exact(p.cue, g.cue) then n.cue_xp = n.cue_xp + 1 end
+          if #p.source > 0 and overlaps(p.source, g.source) then n.src_ok = n.src_ok + 1 end
+          if exact(p.source, g.source) then n.src_x = n.src_x + 1 end
+          break
+        end
+      end
+    end
+    for _, g in ipairs(gold) do
+      if #g.source > 0 then n.src_gold = n.src_gold + 1 end
+    end
+  end
+end
+
+local function prf(label, hit_p, all_p, hit_r, all_r)
+  local p = all_p > 0 and 100 * hit_p / all_p or 0
+  local r = all_r > 0 and 100 * hit_r / all_r or 0
+  local f = (p + r) > 0 and 2 * p * r / (p + r) or 0
+  print(string.format("%-22s P %5.1f  R %5.1f  F1 %5.1f", label, p, r, f))
+end
+
+print(string.format("PolNeAR dev: %d documents, %d gold attributions, %d predicted claims",
+  n.docs, n.gold, n.pred))
+prf("cue (overlap)", n.cue_p, n.pred, n.cue_p, n.gold)
+prf("cue (exact)", n.cue_xp, n.pred, n.cue_xp, n.gold)
+prf("source (overlap)", n.src_ok, n.src_pred, n.src_ok, n.src_gold)
+prf("source (exact)", n.src_x, n.src_pred, n.src_x, n.src_gold)
