@@ -107,7 +107,7 @@ layer "acronym" { hidden = true }
 -- True when the match is the first word of a sentence (or of a line in a
 -- headline), where capitalisation says nothing.
 local function at_sentence_start(m, doc)
-  local t = doc:tokens()[m.first]
+  local t = doc:token(m.first)
   return t and (t.sent_start or t.line_start) or false
 end
 
@@ -324,14 +324,24 @@ local NOT_AFTER_SINGULAR = {
 }
 -- "spokeswoman Bernadette Meehan": a head followed by a name is a title.
 local function singular_head_ok(m, doc)
-  local nxt = doc:tokens()[m.last + 1]
+  local nxt = doc:token(m.last + 1)
   if not nxt then return true end
   if NOT_AFTER_SINGULAR[nxt.lower] then return false end
   return not (nxt.title and not nxt.sent_start)
 end
 
+-- An anonymous source never runs over a paragraph break (a heading line
+-- such as "Sony Pictures Entertainment" is not a modifier of the next
+-- paragraph's first words); `retry` then finds the phrase that starts
+-- after the break.
+local function within_paragraph(m)
+  return not m.text:find("\n%s*\n")
+end
+
 rule "actor.anonymous.plural" {
   match = tokens(pattern { PLURAL_DET, "?", ANON_MOD, "* @anon_head{number=plural}:head" }),
+  where = within_paragraph,
+  retry = true,
   emit = emit_anonymous,
 }
 rule "actor.anonymous.singular" {
@@ -343,6 +353,8 @@ rule "actor.anonymous.singular" {
 }
 rule "actor.anonymous.with_article" {
   match = tokens(pattern { ANON_MOD, "* @anon_head{norm=/^(a|an|one) /}:head" }),
+  where = within_paragraph,
+  retry = true,
   emit = emit_anonymous,
 }
 

@@ -827,3 +827,11 @@ int assay_doc_from_json(assay_doc **out, const char *json, size_t len,
   json_decref(o);
   return rc;
 }
+
+int assay_doc_remove_annotation(assay_doc *doc, uint32_t id) {
+  if (!doc || id == 0 || id > doc->nanns)
+    return doc ? doc_error(doc, ASSAY_ENOTFOUND, "no annotation %u", id)
+               : ASSAY_EMISUSE;
+  doc->anns[id - 1]->dead = 1;
+  return ASSAY_OK;
+}

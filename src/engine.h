@@ -49,6 +49,7 @@ typedef struct eng_rule {
   char *layer;        /* static emit: the layer; NULL for emit functions */
   int priority;
   int has_where, has_emit_fn, has_run;
+  int retry;          /* where says no: look again from the next token */
   eng_field *fields;  /* static emit fields (not layer/span/priority) */
   size_t nfields, fields_cap;
   int span_capture;   /* static emit `span = "$cap"`: index, or -1 */

@@ -557,6 +557,8 @@ static void build_rules(build *b, int d) {
     rule->has_run = lua_isfunction(L, -1);
     lua_getfield(L, e, "where");
     rule->has_where = lua_isfunction(L, -1);
+    lua_getfield(L, e, "retry");
+    rule->retry = lua_toboolean(L, -1);
     lua_getfield(L, e, "match");
     if (lua_istable(L, -1)) build_matcher(b, rule);
     lua_getfield(L, e, "emit");

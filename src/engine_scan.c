@@ -39,6 +39,7 @@ typedef struct eng_match {
   uint32_t ann;                 /* ANNOTATIONS: the annotation's id */
   size_t cap;                   /* first capture in caps */
   int ncap;
+  int checked;                  /* `where` already said yes */
   char *trace;                  /* malloc'd or NULL */
 } eng_match;
 
@@ -268,6 +269,9 @@ static int on_regex(void *ud, const assay_regex_match *rm) {
   return ASSAY_OK;
 }
 
+static int where_ok(assay_scanner *sc, const eng_rule *rule,
+                    const eng_match *m, int *keep);
+
 static int on_pattern(void *ud, const assay_pattern_match *pm) {
   assay_scanner *sc = ud;
   eng_match *m = new_match(sc, pm->ncaptures);
@@ -286,6 +290,22 @@ static int on_pattern(void *ud, const assay_pattern_match *pm) {
     c->ann = pm->capture_ann ? pm->capture_ann[i] : 0;
   }
   if (sc->trace && pm->trace) m->trace = trace_dup(sc, pm->trace);
+  /* With `retry`, a pattern rule's `where` runs during the scan: when it
+   * says no, the scan tries the next start instead of skipping the match
+   * (without it, a rejected match still hides what it covers, which rules
+   * use to say "not in this context"). */
+  if (sc->rule->has_where && sc->rule->retry) {
+    int keep = 0;
+    int st = where_ok(sc, sc->rule, m, &keep);
+    if (st) return st;
+    if (!keep) {
+      if (m->trace) mem_free(&sc->rules->alloc, m->trace, strlen(m->trace) + 1);
+      sc->ncaps -= (size_t)m->ncap;
+      sc->nmatches--;
+      return PAT_REJECT;
+    }
+    m->checked = 1;
+  }
   return ASSAY_OK;
 }
 
@@ -334,6 +354,8 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
     break;
   }
   if (st == ASSAY_STOP) st = ASSAY_OK;
+  /* A where function that failed during the scan has said why already. */
+  if ((st == ASSAY_ERULE || st == ASSAY_ELIMIT) && sc->errmsg[0]) return st;
   if (st == ASSAY_ELIMIT)
     return scan_error(sc, st, "rule %s (%s:%d): %s", rule->name, rule->file,
                       rule->line, err.message[0] ? err.message : "limit hit");
@@ -727,14 +749,30 @@ static int emit_result(assay_scanner *sc, const eng_rule *rule,
   return st;
 }
 
+/* Runs the rule's where(m, doc); *keep receives its verdict. */
+static int where_ok(assay_scanner *sc, const eng_rule *rule,
+                    const eng_match *m, int *keep) {
+  lua_State *L = sc->L;
+  push_match(sc, rule, m);
+  int mi = lua_gettop(L);
+  push_fn(sc, rule, "where");
+  lua_pushvalue(L, mi);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sc->doc_ref);
+  int st = call_rule_fn(sc, rule, 2, 1);
+  if (!st) *keep = lua_toboolean(L, -1);
+  lua_settop(L, mi - 1);
+  return st;
+}
+
 static int process_match(assay_scanner *sc, const eng_rule *rule,
                          const eng_match *m) {
   lua_State *L = sc->L;
   int st;
-  if (!rule->has_where && !rule->has_emit_fn) return emit_static(sc, rule, m);
+  int need_where = rule->has_where && !m->checked;
+  if (!need_where && !rule->has_emit_fn) return emit_static(sc, rule, m);
   push_match(sc, rule, m);
   int mi = lua_gettop(L);
-  if (rule->has_where) {
+  if (need_where) {
     push_fn(sc, rule, "where");
     lua_pushvalue(L, mi);
     lua_rawgeti(L, LUA_REGISTRYINDEX, sc->doc_ref);

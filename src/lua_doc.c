@@ -553,19 +553,35 @@ static int is_reserved_key(const char *k) {
 }
 
 /* Sets (or, with ann NULL, only checks) the attributes of table 2. */
+static int cmp_keys(const void *x, const void *y) {
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Sets the attributes of the table at index 2 in sorted key order: Lua's
+ * table order changes from run to run, the output must not. */
 static void annotate_attrs(lua_State *L, assay_doc *doc,
                            assay_annotation *ann) {
+  const char *keys[256];
+  size_t nk = 0;
   lua_pushnil(L);
   while (lua_next(L, 2)) {
-    if (lua_type(L, -2) != LUA_TSTRING)
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
       luaL_error(L, "annotate: attribute names must be strings");
-    const char *k = lua_tostring(L, -2);
+    const char *k = lua_tostring(L, -1);
     if (!is_reserved_key(k)) {
-      assay_value v;
-      check_value(L, doc, lua_gettop(L), k, &v);
-      if (ann && assay_annotation_set(ann, k, &v) != ASSAY_OK)
-        luaL_error(L, "annotate: attribute '%s': %s", k, assay_doc_errmsg(doc));
+      if (nk == sizeof keys / sizeof *keys)
+        luaL_error(L, "annotate: more than %d attributes", (int)nk);
+      keys[nk++] = k; /* anchored by the table */
     }
+  }
+  qsort(keys, nk, sizeof *keys, cmp_keys);
+  for (size_t i = 0; i < nk; i++) {
+    lua_getfield(L, 2, keys[i]);
+    assay_value v;
+    check_value(L, doc, lua_gettop(L), keys[i], &v);
+    if (ann && assay_annotation_set(ann, keys[i], &v) != ASSAY_OK)
+      luaL_error(L, "annotate: attribute '%s': %s", keys[i], assay_doc_errmsg(doc));
     lua_pop(L, 1);
   }
 }
@@ -619,6 +635,56 @@ static int doc_annotation(lua_State *L) {
                                  : NULL;
   if (a) lassay_pushannotation(L, a);
   else lua_pushnil(L);
+  return 1;
+}
+
+/* The annotation with the id at idx, or a Lua error. */
+static assay_annotation *check_annotation(lua_State *L, assay_doc *doc,
+                                          int idx, const char *what) {
+  lua_Integer id = luaL_checkinteger(L, idx);
+  const assay_annotation *a =
+      id > 0 && id <= UINT32_MAX ? assay_doc_annotation(doc, (uint32_t)id)
+                                 : NULL;
+  if (!a) luaL_error(L, "%s: no annotation %d", what, (int)id);
+  return (assay_annotation *)a;
+}
+
+/* doc:set(id, key, value): sets (or replaces) one attribute. */
+static int doc_set(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  assay_annotation *a = check_annotation(L, doc, 2, "set");
+  const char *k = luaL_checkstring(L, 3);
+  if (is_reserved_key(k)) return luaL_error(L, "set: '%s' cannot be changed", k);
+  luaL_checkany(L, 4);
+  assay_value v;
+  check_value(L, doc, 4, k, &v);
+  if (assay_annotation_set(a, k, &v) != ASSAY_OK)
+    return luaL_error(L, "set: %s", assay_doc_errmsg(doc));
+  return 0;
+}
+
+/* doc:remove(id): the annotation is no longer live (it is not written and
+ * no pattern sees it); its id stays valid for references. */
+static int doc_remove(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  assay_annotation *a = check_annotation(L, doc, 2, "remove");
+  assay_doc_remove_annotation(doc, assay_annotation_id(a));
+  return 0;
+}
+
+/* doc:token(i) -> the token table of token i (1-based), or nil. */
+static int doc_token(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  size_t n;
+  if (!doc->tokenized && assay_doc_tokenize(doc, lassay_tokenizer(L)) != ASSAY_OK)
+    return luaL_error(L, "token: %s", assay_doc_errmsg(doc));
+  const assay_token *t = assay_doc_tokens(doc, &n);
+  if (i < 1 || (size_t)i > n) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lassay_pushtoken(L, doc->text, &t[i - 1], (size_t)i - 1);
   return 1;
 }
 
@@ -705,6 +771,9 @@ static const luaL_Reg doc_methods[] = {
     {"annotate", doc_annotate},
     {"annotations", doc_annotations},
     {"annotation", doc_annotation},
+    {"set", doc_set},
+    {"remove", doc_remove},
+    {"token", doc_token},
     {"warnings", doc_warnings},
     {"add_warning", doc_add_warning},
     {"to_json", doc_to_json},

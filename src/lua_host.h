@@ -25,6 +25,9 @@ assay_allocator lassay_allocator(lua_State *L);
  * index, sentence and the flag booleans) for toks[0, n) over text. */
 void lassay_pushtokens(lua_State *L, const char *text, const assay_token *toks,
                        size_t n);
+/* [-0, +1] One token table, for token i (0-based) of text. */
+void lassay_pushtoken(lua_State *L, const char *text, const assay_token *t,
+                      size_t i);
 /* [-0, +1] An array of range tables (index, start, stop, text, first,
  * last) for sentences or paragraphs. */
 void lassay_pushranges(lua_State *L, const char *text, const assay_range *r,

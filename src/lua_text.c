@@ -26,7 +26,7 @@ static const struct {
 };
 
 /* [-0, +1] One token table; i is the 0-based token index. */
-static void push_token(lua_State *L, const char *text, const assay_token *t,
+void lassay_pushtoken(lua_State *L, const char *text, const assay_token *t,
                        size_t i) {
   lua_createtable(L, 0, 20);
   lua_pushlstring(L, text + t->start, t->end - t->start);
@@ -58,7 +58,7 @@ void lassay_pushtokens(lua_State *L, const char *text, const assay_token *toks,
   luaL_checkstack(L, 4, NULL);
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
-    push_token(L, text, &toks[i], i);
+    lassay_pushtoken(L, text, &toks[i], i);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
 }

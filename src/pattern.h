@@ -95,6 +95,12 @@ struct assay_pattern {
 /* Scan flags. */
 enum { PAT_TRACE = 1 };
 
+/* What a scan callback may return besides ASSAY_OK and ASSAY_STOP: the
+ * match is dropped (a rule's `where` said no) and the scan goes on from
+ * the token after the match's start, so a later or shorter match there is
+ * still found. */
+#define PAT_REJECT 2
+
 /* assay_pattern_scan with flags; with PAT_TRACE each match has a trace
  * such as "'according'@12 'to'@13 @actor:source@14-16" (token indices;
  * a range is inclusive). */

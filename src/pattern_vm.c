@@ -513,7 +513,8 @@ static void vm_step_all(pat_vm *vm, pat_list *cur, pat_list *next,
   next->n = 0;
   for (size_t i = 0; i < cur->n && !vm->status; i++) {
     pat_thread th = cur->t[i];
-    const int32_t *caps = cur->caps + i * vm->stride;
+    /* A pattern without captures has no caps array (NULL + 0 is UB). */
+    const int32_t *caps = vm->stride ? cur->caps + i * vm->stride : NULL;
     if (vm->have && th.start > vm->best_start) continue; /* not leftmost */
     if (th.pos != p)
       vm_push_thread(vm, next, th.pc, th.pos, th.start, th.trace, caps);
@@ -542,9 +543,16 @@ static int vm_run(pat_vm *vm,
   while (!vm->status) {
     if (cur->n == 0) {
       if (vm->have) {
-        uint32_t end = vm->best_end;
-        if ((rc = vm_report(vm, fn, ud)) != ASSAY_OK) break;
-        ns = vm_next_start(vm, end);
+        uint32_t start = vm->best_start, end = vm->best_end;
+        rc = vm_report(vm, fn, ud);
+        if (rc == PAT_REJECT) {
+          rc = ASSAY_OK;
+          ns = vm_next_start(vm, start + 1);
+        } else if (rc != ASSAY_OK) {
+          break;
+        } else {
+          ns = vm_next_start(vm, end);
+        }
       }
       /* No thread is alive: their trace steps can go (explain keeps the
        * best failure's). */

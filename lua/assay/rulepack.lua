@@ -266,7 +266,7 @@ function M.load_pack(path, opts)
       local file, line = caller_place(files)
       local r = { name = name, stage = current_stage, file = file, line = line,
                   match = t.match, where = t.where, emit = t.emit, run = t.run,
-                  priority = t.priority or 0 }
+                  priority = t.priority or 0, retry = t.retry and true or false }
       local function bad(msg) error(string.format("%s:%d: rule %s: %s", file, line, name, msg), 0) end
       if r.run ~= nil then
         if type(r.run) ~= "function" then bad("run must be a function") end
@@ -285,6 +285,7 @@ function M.load_pack(path, opts)
           bad("emit.layer must name a layer")
         end
         if r.where ~= nil and type(r.where) ~= "function" then bad("where must be a function") end
+        if r.retry and r.match.type ~= "tokens" then bad("retry applies to token patterns only") end
       end
       if type(r.priority) ~= "number" then bad("priority must be a number") end
       for _, other in ipairs(decl.rules) do

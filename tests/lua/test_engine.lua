@@ -130,4 +130,29 @@ done, msg, d = (function()
 end)()
 check.eq(d:annotations("x")[1] and d:annotations("x")[1].got, "opened", "unsafe packs read anywhere")
 
+-- A match that where rejects hides what it covers, unless retry is set.
+local retry = assay.rules(PACKS .. "retry.lua")
+local d3 = assay.document("a x b c")
+check.ok(retry:scan(d3), "retry pack scans")
+check.eq(#d3:annotations("plain"), 0, "without retry the rejected match hides its tokens")
+local again = d3:annotations("again")
+check.eq(again[1] and again[1].text, "b c", "with retry a later match is found")
+check.eq(#again, 1, "and only that one")
+
+-- Changing annotations from Lua: set, remove, token; attributes in sorted
+-- order whatever order the table had.
+local d2 = assay.document("Hello big world.")
+check.eq(d2:token(2).text, "big", "doc:token(i) is 1-based")
+check.eq(d2:token(99), nil, "doc:token past the end")
+local id = d2:annotate{ layer = "x", start = 0, stop = 5, zeta = 1, alpha = 2, mid = "m" }
+d2:set(id, "beta", "two")
+check.ok(d2:to_json():find('"alpha": 2, "mid": "m", "zeta": 1, "beta": "two"', 1, true),
+  "annotate sorts its attributes; set appends: " .. d2:to_json())
+check.eq(d2:annotation(id).beta, "two", "doc:set changes an attribute")
+check.fails(function() d2:set(id, "start", 3) end, "cannot be changed", "doc:set refuses the span")
+check.fails(function() d2:set(99, "a", 1) end, "no annotation 99", "doc:set on an unknown id")
+d2:remove(id)
+check.eq(#d2:annotations("x"), 0, "doc:remove takes the annotation out")
+check.eq(d2:annotation(id) ~= nil, true, "its id stays valid")
+
 check.done()
