@@ -301,6 +301,11 @@ size_t assay_annotation_attr_count(const assay_annotation *ann);
 const char *assay_annotation_attr(const assay_annotation *ann, size_t i,
                                   const assay_value **value);
 
+/* Removes an annotation: it is no longer live (not iterated, not written,
+ * not seen by patterns); its id stays valid for references.  Returns
+ * ASSAY_ENOTFOUND for an unknown id. */
+int assay_doc_remove_annotation(assay_doc *doc, uint32_t id);
+
 /* Applies the layer policies now (rule packs do it after each stage). */
 int assay_doc_resolve_overlaps(assay_doc *doc);
 
@@ -594,6 +599,107 @@ const char *assay_scanner_errmsg(const assay_scanner *sc);
 int assay_scanner_scan(assay_scanner *sc, assay_doc *doc,
                        int (*fn)(void *ud, const assay_annotation *a),
                        void *ud);
+
+/* ------------------------------------------------------------------ */
+/* Persistent store: documents and annotations in SQLite (sqlstore.c)  */
+/* ------------------------------------------------------------------ */
+
+/* A corpus kept in an SQLite database (schema: docs/store.md): one row per
+ * document (id, text, meta JSON, content hash, the pack that analysed it),
+ * one per live annotation (layer, span, text, rule, attributes JSON), FTS5
+ * over the texts.  The database is in WAL mode, so readers (other
+ * processes, `sqlite3`, `assay query`) may read while one writer writes.
+ * One handle, one thread.  SQLite's own memory does not go through the
+ * allocator (SQLite has no per-connection allocator); the documents that
+ * the functions return do. */
+#define ASSAY_DB_SCHEMA 1 /* the schema version this library reads/writes */
+typedef struct assay_db assay_db;
+enum assay_db_flag {
+  ASSAY_DB_READONLY = 1 << 0 /* open an existing database for reading */
+};
+
+/* Opens (creating it unless ASSAY_DB_READONLY) the database at path.  A
+ * database of another schema version fails with ASSAY_ESCHEMA and a
+ * message saying which is newer; a file that is not a database, with
+ * ASSAY_EIO.  On failure *out is NULL. */
+int assay_db_open(assay_db **out, const char *path, unsigned flags,
+                  const assay_allocator *alloc, assay_error *err);
+void assay_db_close(assay_db *db);
+const char *assay_db_errmsg(const assay_db *db);
+
+/* Batches: writes between _begin and _commit are one transaction (without
+ * them each assay_db_put is its own).  _rollback drops the batch. */
+int assay_db_begin(assay_db *db);
+int assay_db_commit(assay_db *db);
+int assay_db_rollback(assay_db *db);
+
+/* The content hash of a document: SHA-256, in hex, of its text, a NUL and
+ * its metadata as compact JSON with sorted keys.  hex receives 65 bytes. */
+int assay_db_doc_hash(const assay_doc *doc, char hex[65]);
+/* The identity of a rule pack: SHA-256, in hex, of its label ("news 0.1"),
+ * its source, and every .lua/.yaml/.yml/.json file under the pack file's
+ * folder, so editing a rule or a lexicon changes it even when the pack's
+ * version stays the same. */
+int assay_rules_pack_hash(const assay_rules *rules, char hex[65]);
+
+/* Saves the document and its live annotations (all layers), replacing any
+ * stored document of the same id and its annotations, atomically.  hash
+ * (may be NULL: computed now) is the content hash to record, taken before
+ * the scan when the scan changes the metadata; rules (may be NULL: not
+ * analysed by a pack) records the pack's label and hash. */
+int assay_db_put(assay_db *db, const assay_doc *doc, const char *hash,
+                 const assay_rules *rules);
+/* 1 when a document of this id is stored with this content hash and was
+ * analysed by the pack of this hash (assay_rules_pack_hash), 0 when not,
+ * a negative status on failure. */
+int assay_db_is_current(assay_db *db, const char *id, const char *hash,
+                        const char *pack_hash);
+/* Loads the stored document: *out is a new document (caller frees) with
+ * its text, metadata, warnings and annotations under their stored ids;
+ * not tokenized (assay_doc_tokenize places the annotations on tokens).
+ * ASSAY_ENOTFOUND when absent. */
+int assay_db_get(assay_db *db, const char *id, assay_doc **out);
+/* Adds the stored annotations and warnings of the document with doc's id
+ * to doc (a fresh copy of the same text, e.g. read again from its file),
+ * replacing its warnings.  ASSAY_ENOTFOUND when absent. */
+int assay_db_load_annotations(assay_db *db, assay_doc *doc);
+/* Removes a document and its annotations; ASSAY_ENOTFOUND when absent. */
+int assay_db_remove(assay_db *db, const char *id);
+/* The number of stored documents (negative status on failure). */
+long long assay_db_count(assay_db *db);
+/* Calls fn with each stored document (loaded as by assay_db_get) in the
+ * order they were first stored; the document is freed after fn returns
+ * (fn keeps it by taking its own reference, as the Lua binding does).
+ * fn returns ASSAY_OK to go on or ASSAY_STOP. */
+int assay_db_each(assay_db *db, int (*fn)(void *ud, assay_doc *doc),
+                  void *ud);
+/* Calls fn with the id of each stored document, in the order they were
+ * first stored (a snapshot taken first: fn may use the handle).  fn
+ * returns ASSAY_OK to go on or ASSAY_STOP. */
+int assay_db_each_id(assay_db *db, int (*fn)(void *ud, const char *id),
+                     void *ud);
+/* Full-text search (an FTS5 query: words, "a phrase", AND/OR/NOT, prefix*)
+ * over the texts: fn receives the ids of the matching documents, best
+ * first.  A malformed query fails with ASSAY_ESYNTAX. */
+int assay_db_search(assay_db *db, const char *query,
+                    int (*fn)(void *ud, const char *id), void *ud);
+
+/* One stored annotation, as assay_db_annotations gives it; every pointer
+ * is valid during the callback only. */
+typedef struct assay_db_annotation {
+  const char *doc;   /* the document id */
+  uint32_t id;       /* the annotation id within its document */
+  const char *layer;
+  uint32_t start, end;
+  const char *text;
+  const char *rule;  /* may be NULL */
+  const char *attrs; /* the attributes, a JSON object text (docs/store.md) */
+} assay_db_annotation;
+/* Calls fn for each stored annotation of `layer` (NULL: all) whose "norm"
+ * attribute is `norm` (NULL: any), by document then position. */
+int assay_db_annotations(assay_db *db, const char *layer, const char *norm,
+                         int (*fn)(void *ud, const assay_db_annotation *a),
+                         void *ud);
 
 #ifdef __cplusplus
 }
