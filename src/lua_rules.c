@@ -40,7 +40,8 @@ static void on_diagnostic(void *ud, const assay_diagnostic *d) {
   if (db->len >= sizeof db->text) db->len = sizeof db->text - 1;
 }
 
-/* assay.rules(path [, {unsafe = bool, lexicons = {NAME = FILE}}])
+/* assay.rules(path [, {unsafe = bool, lexicons = {NAME = FILE},
+ *                      limits = {instructions=, memory=, ...}}])
  * -> rules object, or raises an error listing the diagnostics. */
 static int l_rules(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
@@ -82,7 +83,25 @@ static int l_rules(lua_State *L) {
     return lua_error(L);
   }
   assay_compiler_free(c);
-  if (assay_scanner_new(&r->sc, r->rules, NULL) != ASSAY_OK)
+  /* opts.limits = {instructions=, memory=, max_doc_bytes=, max_annotations=} */
+  assay_limits limits;
+  memset(&limits, 0, sizeof limits);
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "limits");
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "instructions");
+      limits.instructions = (uint64_t)lua_tointeger(L, -1);
+      lua_getfield(L, -2, "memory");
+      limits.memory = (size_t)lua_tointeger(L, -1);
+      lua_getfield(L, -3, "max_doc_bytes");
+      limits.max_doc_bytes = (size_t)lua_tointeger(L, -1);
+      lua_getfield(L, -4, "max_annotations");
+      limits.max_annotations = (size_t)lua_tointeger(L, -1);
+      lua_pop(L, 4);
+    }
+    lua_pop(L, 1);
+  }
+  if (assay_scanner_new(&r->sc, r->rules, &limits) != ASSAY_OK)
     return luaL_error(L, "%s: %s", path, assay_scanner_errmsg(r->sc));
   return 1;
 }
