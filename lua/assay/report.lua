@@ -47,9 +47,11 @@ local function earlier(a, b)
   return a < b and a or b
 end
 
--- A new aggregate.
-function M.new()
-  return setmetatable({ props = {}, actors = {}, events = {}, docs = {}, ndocs = 0 }, { __index = M })
+-- A new aggregate; with opts.keep_text each document's text and
+-- annotations are kept too (for the HTML report).
+function M.new(opts)
+  return setmetatable({ props = {}, actors = {}, events = {}, docs = {}, ndocs = 0,
+                        keep_text = opts and opts.keep_text or false }, { __index = M })
 end
 
 -- Adds one document record: {doc=, meta=, annotations={...}} with spans as
@@ -59,7 +61,9 @@ function M:add(rec)
   local id = rec.doc
   local meta = rec.meta or {}
   self.ndocs = self.ndocs + 1
-  self.docs[#self.docs + 1] = { id = id, outlet = meta.outlet, published = meta.published, title = meta.title }
+  self.docs[#self.docs + 1] = { id = id, outlet = meta.outlet, published = meta.published, title = meta.title,
+                                text = self.keep_text and rec.text or nil,
+                                annotations = self.keep_text and rec.annotations or nil }
   local published = type(meta.published) == "string" and meta.published:sub(1, 10) or nil
   local by_id = {}
   for _, a in ipairs(rec.annotations or {}) do
@@ -232,9 +236,15 @@ function M.text(result)
 end
 
 -- Writes the result in a format to a file (atomically: a temporary file
--- renamed at the end) or stdout; returns an exit status.
-function M.write(result, format, output)
-  local text = format == "json" and (M.json(result) .. "\n") or M.text(result)
+-- renamed at the end) or stdout; returns an exit status.  The html format
+-- needs docs, the documents an aggregate made with keep_text kept.
+function M.write(result, format, output, docs)
+  local text
+  if format == "html" then
+    text = require("assay.html").render(result, docs)
+  else
+    text = format == "json" and (M.json(result) .. "\n") or M.text(result)
+  end
   if output and output ~= "-" then
     local tmp = output .. ".tmp"
     local f, err = io.open(tmp, "wb")
@@ -258,7 +268,8 @@ end
 -- ---- the command -----------------------------------------------------
 
 local USAGE = [[
-usage: assay report [--rules PACK.lua] [--format text|json] [-o FILE] INPUT...
+usage: assay report [--rules PACK.lua] [--format text|json|html] [-o FILE] INPUT...
+       assay report --store FILE.db [--format text|json] [-o FILE]
 
 Runs a rule pack over the inputs and groups the claims of all documents by
 proposition: for each, the documents and sources in each stance, the
@@ -267,13 +278,31 @@ index of actors.
 
 options:
   --rules PACK.lua   the rule pack (default: the news pack)
-  --format FORMAT    text (default) or json
+  --format FORMAT    text (default), json, or html (one self-contained page
+                     with the texts highlighted, docs/report.md)
   -o, --output FILE  write to FILE (atomically) instead of stdout
   --unsafe           run the pack without the sandbox
+  --store FILE.db    report on the annotations of a store written by
+                     `assay extract --store`, without running rules
 ]]
+
+-- ---- --store (docs/store.md): the aggregate from a persistent store ----
+-- Adds every stored document with its stored annotations to agg; no rule
+-- runs.  Returns nil and the message when the store cannot be opened.
+function M.add_store(agg, path)
+  local ok, store = pcall(assay.store, path)
+  if not ok then return nil, tostring(store) end
+  for doc in store:docs() do
+    agg:add({ doc = doc.id, meta = doc.meta, annotations = doc:annotations() })
+  end
+  store:close()
+  return true
+end
+-- ---- end of --store ----
 
 local function main(args)
   local rules_path, format, output, unsafe = nil, "text", nil, false
+  local store_path -- --store
   local inputs = {}
   local i = 1
   while i <= #args do
@@ -281,13 +310,13 @@ local function main(args)
     if a == "-h" or a == "--help" then
       io.write(USAGE)
       return 0
-    elseif a == "--rules" or a == "--format" or a == "-o" or a == "--output" then
+    elseif a == "--rules" or a == "--format" or a == "-o" or a == "--output" or a == "--store" then
       local v = args[i + 1]
       if not v then
         io.stderr:write("assay: " .. a .. " needs a value\n")
         return 2
       end
-      if a == "--rules" then rules_path = v elseif a == "--format" then format = v else output = v end
+      if a == "--store" then store_path = v elseif a == "--rules" then rules_path = v elseif a == "--format" then format = v else output = v end
       i = i + 1
     elseif a == "--unsafe" then
       unsafe = true
@@ -299,11 +328,11 @@ local function main(args)
     end
     i = i + 1
   end
-  if format ~= "text" and format ~= "json" then
-    io.stderr:write("assay: report: unknown format '" .. format .. "' (text, json)\n")
+  if format ~= "text" and format ~= "json" and format ~= "html" then
+    io.stderr:write("assay: report: unknown format '" .. format .. "' (text, json, html)\n")
     return 2
   end
-  if #inputs == 0 then
+  if #inputs == 0 and not store_path then
     io.stderr:write(USAGE)
     return 2
   end
@@ -311,25 +340,34 @@ local function main(args)
     io.stderr:write("assay: report: no rule pack (--rules)\n")
     return 2
   end
-  local ok, rules = pcall(assay.rules, rules_path, { unsafe = unsafe })
+  local ok, rules = true, nil
+  if #inputs > 0 then ok, rules = pcall(assay.rules, rules_path, { unsafe = unsafe }) end
   if not ok then
     io.stderr:write("assay: " .. tostring(rules) .. "\n")
     return 2
   end
-  local agg = M.new()
+  local agg = M.new({ keep_text = format == "html" })
   local failed = 0
+  if store_path then
+    local added, err = M.add_store(agg, store_path)
+    if not added then
+      io.stderr:write("assay: " .. err .. "\n")
+      return 2
+    end
+  end
   for _, input in ipairs(inputs) do
     for doc in assay.read(input) do
       local done, err = rules:scan(doc)
       if done then
-        agg:add({ doc = doc.id, meta = doc.meta, annotations = doc:annotations() })
+        agg:add({ doc = doc.id, meta = doc.meta, annotations = doc:annotations(),
+                  text = format == "html" and doc.text or nil })
       else
         io.stderr:write("assay: " .. doc.id .. ": " .. tostring(err) .. "\n")
         failed = failed + 1
       end
     end
   end
-  local rc = M.write(agg:result(), format, output)
+  local rc = M.write(agg:result(), format, output, agg.docs)
   if rc ~= 0 then return rc end
   failed = failed + (assay.failures and assay.failures() or 0)
   return failed > 0 and 1 or 0
@@ -338,14 +376,15 @@ end
 M.main = main
 
 local MERGE_USAGE = [[
-usage: assay merge [--format text|json] [-o FILE] FACTS.jsonl...
+usage: assay merge [--format text|json|html] [-o FILE] FACTS.jsonl...
 
 The reduce step: builds the cross-document report from records written by
 `assay extract` (one JSON record a line; - for stdin), exactly as
-`assay report --format json` would on the same inputs.
+`assay report --format json` would on the same inputs.  The html format
+needs records made by `assay extract --with-text`.
 
 options:
-  --format FORMAT    text (default) or json
+  --format FORMAT    text (default), json or html
   -o, --output FILE  write to FILE (atomically) instead of stdout
 ]]
 
@@ -374,12 +413,13 @@ function M.merge_main(args)
     end
     i = i + 1
   end
-  if format ~= "text" and format ~= "json" then
-    io.stderr:write("assay: merge: unknown format '" .. format .. "' (text, json)\n")
+  if format ~= "text" and format ~= "json" and format ~= "html" then
+    io.stderr:write("assay: merge: unknown format '" .. format .. "' (text, json, html)\n")
     return 2
   end
   if #files == 0 then files[1] = "-" end
-  local agg, bad = M.new(), 0
+  local html = format == "html"
+  local agg, bad = M.new({ keep_text = html }), 0
   for _, file in ipairs(files) do
     local lines, err
     if file == "-" then lines = io.lines() else
@@ -400,13 +440,17 @@ function M.merge_main(args)
         if type(rec) ~= "table" then
           io.stderr:write(string.format("assay: %s:%d: not a record: %s\n", file, n, tostring(msg)))
           bad = bad + 1
+        elseif html and not rec.error and type(rec.text) ~= "string" then
+          io.stderr:write(string.format("assay: %s:%d: merge --format html needs records made by " ..
+            "assay extract --with-text\n", file, n))
+          return 2
         else
           agg:add(rec)
         end
       end
     end
   end
-  local rc = M.write(agg:result(), format, output)
+  local rc = M.write(agg:result(), format, output, agg.docs)
   if rc ~= 0 then return rc end
   return bad > 0 and 1 or 0
 end

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"explain", cli_explain, "show why a rule did or did not match a text"},
     {"report", cli_report, "group the claims of all documents by proposition"},
     {"merge", cli_merge, "the report from extract records (the reduce step)"},
+    {"show", cli_show, "print texts with their annotations coloured inline"},
 };
 
 static void usage(FILE *out) {
