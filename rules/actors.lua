@@ -30,7 +30,7 @@ local NOT_FIRST_NAMES = table.concat({
   "january", "february", "march", "april", "may", "june", "july", "august",
   "september", "october", "november", "december", "will", "hope", "faith",
   "joy", "grant", "skip", "sign", "page", "chase", "summer", "autumn",
-  "winter", "spring", "christian", "art", "rich", "sunny", "star", "young",
+  "winter", "spring", "christian", "roman", "art", "rich", "sunny", "star", "young",
   "major", "general", "justice", "royal", "wade", "worth", "carol", "guy",
   "long", "rose", "iris", "lane", "storm", "sky", "rocky", "angel", "dean",
   "marshal", "king", "prince", "earl", "duke", "baron", "deputy", "sharp",
@@ -67,6 +67,9 @@ local SINGULAR_DET = [[[lower=/^(a|an|one|the|another|this|that)$/] ]]
 -- attributes of the anonymous actor), or a modifier word.
 local ANON_MOD = [[(@actor{kind=/^(country|government|org|outlet|group)$/}:affil | @anon_mod)]]
 
+local CALENDAR_LOOKUP = {}
+for w in CALENDAR_WORDS:gmatch("[^|]+") do CALENDAR_LOOKUP[w] = true end
+
 local function pattern(parts) return table.concat(parts, " ") end
 
 ---------------------------------------------------------------------------
@@ -75,14 +78,16 @@ local function pattern(parts) return table.concat(parts, " ") end
 
 lexicon "countries" { file = "lexicons/countries.yaml", fold = false }
 lexicon "outlets" { file = "lexicons/outlets.yaml", fold = false }
-lexicon "places" { file = "lexicons/actors_places.yaml", fold = false }
+local PLACE_FILES = { "lexicons/actors_places.yaml", "lexicons/actors_places_world.yaml" }
+lexicon "places" { files = PLACE_FILES, fold = false }
 -- The same names in upper-case headlines and datelines ("LONDON", "NEW YORK").
 lexicon "countries_upper" { file = "lexicons/countries.yaml", fold = true }
-lexicon "places_upper" { file = "lexicons/actors_places.yaml", fold = true }
+lexicon "places_upper" { files = PLACE_FILES, fold = true }
 lexicon "government" { file = "lexicons/government.yaml", fold = false }
 lexicon "organizations" { file = "lexicons/organizations.yaml", fold = false }
 lexicon "groups" { file = "lexicons/groups.yaml", fold = false }
-lexicon "titles" { file = "lexicons/titles.yaml", fold = false }
+lexicon "sports" { file = "lexicons/actors_sports.yaml", fold = false }
+lexicon "titles" { files = { "lexicons/titles.yaml", "lexicons/actors_titles.yaml" }, fold = false }
 lexicon "first_names" { file = "lexicons/first_names.yaml", fold = false }
 lexicon "person_suffixes" { file = "lexicons/person_suffixes.yaml", fold = false }
 lexicon "org_suffixes" { file = "lexicons/org_suffixes.yaml", fold = false }
@@ -136,22 +141,6 @@ local function person_norm(text)
     end
   end
   return (table.concat(words, " "):gsub(" ,", ","))
-end
-
--- A guessed name must not cut through a name the lexicons know: "York Times
--- Wednesday" in "The New York Times Wednesday" is no person.
-local LEXICON_RULES = {
-  ["actor.country"] = true, ["actor.outlet"] = true, ["actor.government"] = true,
-  ["actor.org"] = true, ["actor.group"] = true,
-}
-local function crosses_known(start, stop, doc)
-  for _, a in ipairs(doc:annotations("actor")) do
-    if a.start >= stop then break end
-    if LEXICON_RULES[a.rule] and a.stop > start and (a.start < start or a.stop > stop) then
-      return true
-    end
-  end
-  return false
 end
 
 -- The ISO code an affiliation stands for: a country's norm, or the country
@@ -227,6 +216,77 @@ rule "actor.group" {
   emit = { layer = "actor" }, priority = 3,
 }
 
+-- Sports clubs known by name ("Real Madrid", "Yankees", "All Blacks").
+rule "actor.sports" {
+  match = lexicon "sports",
+  emit = { layer = "actor" }, priority = 3,
+}
+
+-- Which tokens the lexicon rules above cover, built once per document by
+-- the run rule below (rules of a stage run in declaration order) and read
+-- by the `where` filters of the guesses: no per-match walk over the
+-- annotations. Keyed by the document, so a new document starts afresh.
+local known = { doc = nil, covered = {}, first = {} }
+local KNOWN_RULES = {
+  ["actor.country"] = true, ["actor.outlet"] = true, ["actor.government"] = true,
+  ["actor.org"] = true, ["actor.group"] = true, ["actor.place"] = true,
+  ["actor.country.upper"] = true, ["actor.place.upper"] = true,
+  ["actor.sports"] = true,
+}
+rule "actor.guess.known" {
+  run = function(doc)
+    local covered, first = {}, {}
+    -- Token numbers by binary search over doc:token(i): a table of every
+    -- token would cost a large document hundreds of megabytes.
+    local n = 1
+    while doc:token(n * 2) do n = n * 2 end
+    local hi = n * 2
+    while hi - n > 1 do
+      local mid = (n + hi) // 2
+      if doc:token(mid) then n = mid else hi = mid end
+    end
+    local function token_at(byte)
+      local lo, up = 1, n
+      while lo < up do
+        local mid = (lo + up) // 2
+        if doc:token(mid).stop <= byte then lo = mid + 1 else up = mid end
+      end
+      local t = doc:token(lo)
+      return t and t.start == byte and lo or nil
+    end
+    local toks = setmetatable({}, { __index = function(_, i) return doc:token(i) end })
+    local by_start = setmetatable({}, { __index = function(_, b) return token_at(b) end })
+    for _, a in ipairs(doc:annotations("actor")) do
+      local i = KNOWN_RULES[a.rule] and by_start[a.start]
+      local first_tok = i
+      while i and toks[i] and toks[i].start < a.stop do
+        covered[i] = a.kind or "actor"
+        first[i] = first_tok
+        i = i + 1
+      end
+    end
+    -- A title is no part of a guessed name ("President", "Minister").
+    for _, a in ipairs(doc:annotations("title")) do
+      local i = by_start[a.start]
+      while i and toks[i] and toks[i].start < a.stop do
+        covered[i] = "title"
+        i = i + 1
+      end
+    end
+    known.doc, known.covered, known.first = doc, covered, first
+  end,
+}
+
+-- A guessed name must not cut through a name the lexicons know: "York Times
+-- Wednesday" in "The New York Times Wednesday" is no person. Tokens first..last.
+local function crosses_known(first, last, doc)
+  if known.doc ~= doc then return false end
+  local c, f = known.covered, known.first
+  if c[first] and c[first] ~= "title" and f[first] < first then return true end
+  local nxt = last + 1
+  return c[nxt] ~= nil and c[nxt] ~= "title" and f[nxt] <= last
+end
+
 -- Organisations from their last word: "Lieberman Software", "AMC Theaters",
 -- "National Safety Council" (government), "Islamic Jihad Movement" (group);
 -- and "Department of Homeland Security", "Bank of England".
@@ -262,7 +322,7 @@ rule "actor.person.first_name" {
     "@first_name", INITIAL, "?", NAME_WORD, "(", INITIAL, "?", NAME_WORD, ")?",
     "( ','? @person_suffix )?",
   }),
-  where = function(m, doc) return not crosses_known(m.start, m.stop, doc) end,
+  where = function(m, doc) return not crosses_known(m.first, m.last, doc) end,
   emit = function(m)
     return { layer = "actor", kind = "person", norm = person_norm(m.text), priority = 1 }
   end,
@@ -276,7 +336,7 @@ rule "actor.person.title" {
     "(@actor{kind=country}:country)? @title:title",
     "(", NAME_WORD, "(", INITIAL, "?", NAME_WORD, "){0,2} ( ','? @person_suffix )? ):name",
   }),
-  where = function(m, doc) return not crosses_known(m.name.start, m.name.stop, doc) end,
+  where = function(m, doc) return not crosses_known(m.name.first, m.name.last, doc) end,
   emit = function(m, doc)
     local a = {
       layer = "actor", start = m.name.start, stop = m.name.stop, kind = "person",
@@ -288,6 +348,234 @@ rule "actor.person.title" {
     end
     return a
   end,
+}
+
+---------------------------------------------------------------------------
+-- Guessed names: capitalised words no lexicon knows, taken for a person or
+-- an organisation by their shape and their neighbours. They lose to every
+-- known name (priority below 0) and never cut through one.
+---------------------------------------------------------------------------
+
+
+-- True when no token of the match is part of a known name.
+local function all_unknown(m, doc)
+  if known.doc ~= doc then return true end
+  for i = m.first, m.last do
+    if known.covered[i] then return false end
+  end
+  return true
+end
+
+-- Guessed names do not begin with these capitalised words (headings,
+-- sports and market page furniture, honorifics kept out of the span).
+local NOT_NAME_START = {
+  ["new"] = true, ["north"] = true, ["south"] = true, ["east"] = true,
+  ["west"] = true, ["central"] = true, ["united"] = true, ["national"] = true,
+  ["international"] = true, ["world"] = true, ["first"] = true, ["grand"] = true,
+  ["state"] = true, ["federal"] = true, ["royal"] = true, ["great"] = true,
+  ["upper"] = true, ["lower"] = true, ["saint"] = true, ["st"] = true,
+  ["st."] = true, ["fort"] = true, ["port"] = true, ["lake"] = true,
+  ["mount"] = true, ["cape"] = true, ["san"] = true, ["santa"] = true,
+  ["los"] = true, ["las"] = true, ["el"] = true, ["la"] = true,
+  ["le"] = true, ["real"] = true, ["club"] = true, ["red"] = true,
+  ["old"] = true, ["minor"] = true, ["major"] = true, ["premier"] = true,
+  ["catholic"] = true, ["roman"] = true, ["islamic"] = true,
+  ["christian"] = true, ["democratic"] = true, ["republican"] = true,
+  ["labour"] = true, ["labor"] = true, ["liberal"] = true,
+  ["conservative"] = true, ["social"] = true, ["socialist"] = true,
+  ["communist"] = true, ["people"] = true, ["supreme"] = true,
+  ["high"] = true, ["lord"] = true, ["holy"] = true, ["prime"] = true,
+  ["internet"] = true, ["online"] = true,
+}
+-- Nor end with these: what follows a place in the name of a thing.
+local NOT_NAME_END = {
+  ["park"] = true, ["street"] = true, ["road"] = true, ["square"] = true,
+  ["bridge"] = true, ["hall"] = true, ["house"] = true, ["county"] = true,
+  ["city"] = true, ["town"] = true, ["island"] = true, ["islands"] = true,
+  ["river"] = true, ["valley"] = true, ["airport"] = true, ["stadium"] = true,
+  ["cup"] = true, ["open"] = true, ["games"] = true, ["series"] = true,
+  ["championship"] = true, ["championships"] = true, ["league"] = true,
+  ["rangers"] = true, ["rovers"] = true, ["wanderers"] = true, ["athletic"] = true,
+  ["albion"] = true, ["palace"] = true, ["villa"] = true, ["forest"] = true,
+  ["vale"] = true, ["wednesday"] = true, ["hotspur"] = true, ["town"] = true,
+  ["exchange"] = true, ["index"] = true, ["desk"] = true, ["newsdesk"] = true,
+  ["newsroom"] = true, ["east"] = true, ["west"] = true, ["gulf"] = true,
+  ["sea"] = true, ["ocean"] = true, ["coast"] = true, ["church"] = true,
+  ["times"] = true, ["post"] = true, ["news"] = true, ["journal"] = true,
+  ["party"] = true, ["front"] = true, ["army"] = true, ["union"] = true,
+  ["center"] = true, ["centre"] = true, ["court"] = true, ["prize"] = true,
+  ["trophy"] = true, ["award"] = true, ["awards"] = true, ["day"] = true,
+  ["war"] = true, ["act"] = true, ["treaty"] = true, ["accord"] = true,
+  ["accords"] = true, ["plan"] = true, ["agreement"] = true, ["reserve"] = true,
+  ["fund"] = true, ["bank"] = true, ["group"] = true, ["golf"] = true,
+  ["course"] = true, ["county"] = true, ["united"] = true, ["city"] = true,
+}
+
+local function guessed_name_ok(m, doc)
+  if not all_unknown(m, doc) then return false end
+  local first, last = doc:token(m.first), doc:token(m.last)
+  return not NOT_NAME_START[first.lower] and not NOT_NAME_END[last.lower]
+end
+
+-- "P. Simmons", "J. Smith": an initial and a surname (sports tables,
+-- bylines). The initial may open a line.
+rule "actor.person.initial" {
+  match = tokens(pattern {
+    [[[text=/^\p{Lu}\.$/] ]], INITIAL, "?", NAME_WORD, "(", NAME_WORD, ")?",
+  }),
+  where = guessed_name_ok,
+  emit = function(m)
+    return { layer = "actor", kind = "person", norm = person_norm(m.text), pattern = "guess", priority = -1 }
+  end,
+}
+
+-- Two or three capitalised words inside a sentence that no lexicon knows:
+-- a person far more often than anything else in news ("Jansher Khan",
+-- "Sergen Yalcin"); names of things are caught by their suffixes and the
+-- lexicons first, and the word lists above keep out places and titles.
+rule "actor.person.guess" {
+  match = tokens(pattern { NAME_WORD, NAME_WORD, NAME_WORD, "?" }),
+  where = guessed_name_ok,
+  retry = true,
+  emit = function(m)
+    return { layer = "actor", kind = "person", norm = person_norm(m.text), pattern = "guess", priority = -2 }
+  end,
+}
+
+-- One capitalised word next to a speech verb: "Wang said", "said Mandela".
+local SPEECH = [[[lower=/^(said|says|told|added|asked|insisted|stressed|argued|noted|explained|warned|wrote)$/] ]]
+-- A plural or a role word before "said" is no name ("Police said").
+local NOT_SPEAKER = {}
+for w in ([[police officials analysts dealers traders sources reports experts
+  residents doctors witnesses others both many some everyone nobody someone
+  investors economists critics observers diplomats officers soldiers rebels
+  prosecutors lawyers doctors scientists researchers authorities organisers
+  organizers statement spokesman spokeswoman government ministry sources
+  newspapers reuters it he she they we i you this that there one none
+  officer official source report newspaper agency radio television paper]]):gmatch("%S+") do
+  NOT_SPEAKER[w] = true
+end
+local SPEAKER_WORD = [=[[kind=word, !abbrev, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/]]=]
+rule "actor.person.speaker" {
+  match = tokens(pattern {
+    "(", SPEAKER_WORD, "):name", SPEECH, "|", SPEECH, "(", NAME_WORD, "):name [lower=/^[.,;]$/]",
+  }),
+  where = function(m, doc)
+    local i = m.name.first
+    local t = doc:token(i)
+    return not (known.doc == doc and known.covered[i]) and not NOT_NAME_START[t.lower] and
+      not NOT_SPEAKER[t.lower] and not (CALENDAR_LOOKUP[t.lower]) and
+      -- "Readers wrote": a plural opening a sentence is a common noun.
+      not (t.sent_start and t.text:match("[^s]s$"))
+  end,
+  emit = function(m)
+    return { layer = "actor", start = m.name.start, stop = m.name.stop, kind = "person",
+             norm = m.name.text, pattern = "guess", priority = -2 }
+  end,
+}
+
+-- Acronyms that name no organisation: units, titles, page furniture.
+local NOT_ORG_ACRONYMS = {}
+for w in ([[CEO CFO COO CTO GMT EST EDT PST BST CET AM PM TV OK DNA HIV AIDS
+  GDP GNP CPI PPI VAT IPO LBO MBA PHD PC PCS CD CDS DVD USB SMS ID IQ RBI ERA
+  NB II III IV VI VII VIII IX XI XII MP MPS PR Q&A FAQ ATM SUV NA NR NM NIL
+  KM KG MM CM MW KW GW BPD CST MST PDT UTC ET PT FT PLC LTD INC CORP CO AG SA
+  NV SPA BHD NL SEC USD EUR GBP JPY DM FFR YEN RPM ACT DOS RAM CPU OS UK US
+  USA EU UN AT IN ON OF THE AND FOR TO BY VS UP NO WHO ALL NOT BUT ARE OR A
+  I SO IT IS AS BE WE HE MR MS DR ST JR SR HK RE TO PTS MIN REF AVG ERA HR
+  RBI DIV AP MLB NBA NFL NHL GOLF TENNIS]]):gmatch("%S+") do
+  NOT_ORG_ACRONYMS[w] = true
+end
+
+-- Capitals with a lower-case word on each side (or the line's edge): a
+-- headline in capitals is no run of acronyms.
+local function caps_in_prose(m, doc)
+  local function shouting(t)
+    return t and t.kind == "word" and not t.lowercase and not t.title and
+      t.text:match("^%u%u") and not t.line_start
+  end
+  local prev, nxt = doc:token(m.first - 1), doc:token(m.last + 1)
+  local cur = doc:token(m.first)
+  if shouting(nxt) then return false end
+  if prev and not cur.line_start and prev.kind == "word" and not prev.lowercase
+    and not prev.title and prev.text:match("^%u%u") then return false end
+  -- Prose: a word in lower case or capitalised within two tokens, on the
+  -- same line ("NOTE :" heading a table is no organisation).
+  for i = m.first - 2, m.last + 2 do
+    local t = (i < m.first or i > m.last) and doc:token(i)
+    if t and (t.lowercase or t.title) and t.kind == "word" then
+      local a, b = math.min(i, m.first), math.max(i, m.last)
+      local same_line = true
+      for j = a + 1, b do
+        if doc:token(j).line_start then same_line = false end
+      end
+      if same_line then return true end
+    end
+  end
+  return false
+end
+
+-- An acronym of two to five capitals that no lexicon knows, in prose: an
+-- organisation ("the OSCE said", "NLD leaders").
+rule "actor.org.acronym" {
+  match = tokens [[ [text=/^\p{Lu}[\p{Lu}&]{1,4}$/, !headline] ]],
+  where = function(m, doc)
+    return not NOT_ORG_ACRONYMS[m.text] and all_unknown(m, doc) and caps_in_prose(m, doc)
+  end,
+  emit = { layer = "actor", kind = "org", norm = "$text", pattern = "guess", priority = -2 },
+}
+
+-- Sports teams are mostly named after places: a place with a score next to
+-- it, or between the words of a fixture, is the team ("Leeds 2 Chelsea 1",
+-- "Kent beat Essex", "CHICAGO AT NEW YORK"). National sides keep their
+-- country (they are the country in most news usage).
+local SCORE = [[[kind=number, text=/^\d{1,3}(?:-\d{1,3})?$/] ]]
+local TEAM_WORD = [[[kind=word, text=/^\p{Lu}[\p{L}'’&-]*$/, lower!=/^(]] .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS .. [[)$/] ]]
+local function not_country(m, doc, cap)
+  local prev = doc:token(cap.first - 1)
+  if prev and prev.text:match("^%u%.$") then return false end   -- "M. Butcher 70"
+  if known.doc ~= doc then return true end
+  for i = cap.first, cap.last do
+    if known.covered[i] == "country" or known.covered[i] == "title" then return false end
+  end
+  return true
+end
+local function team(cap, doc)
+  local t = { layer = "actor", start = cap.start, stop = cap.stop, kind = "org",
+              norm = cap.text, sector = "sport", pattern = "team", priority = 5 }
+  return t
+end
+
+-- "Leeds 2 Chelsea 1", "Somerset 83 and 174 , Leicestershire 296".
+rule "actor.team.result" {
+  match = tokens(pattern {
+    "(", TEAM_WORD, "{1,3} ):a", SCORE, "( 'and' ", SCORE, ")? ','?",
+    "(", TEAM_WORD, "{1,3} ):b", SCORE,
+  }),
+  where = function(m, doc) return not_country(m, doc, m.a) and not_country(m, doc, m.b) end,
+  emit = function(m, doc) return { team(m.a, doc), team(m.b, doc) } end,
+}
+-- A known place with a score after it: standings and result lines.
+rule "actor.team.score" {
+  match = tokens(pattern {
+    "(@actor{kind=/^(place|government)$/}):a", SCORE, "( [kind=number] | 'points' | 'and' | ',' )",
+  }),
+  where = function(m, doc) return not_country(m, doc, m.a) end,
+  emit = function(m, doc) return team(m.a, doc) end,
+}
+-- "Kent beat Essex", "Leeds v Chelsea", "Boston at Chicago" (fixtures in
+-- capitals: "BOSTON AT CHICAGO").
+rule "actor.team.fixture" {
+  match = tokens(pattern {
+    "(", TEAM_WORD, "{1,3} ):a",
+    "( 'beat' | 'beats' | 'v' | 'v.' | 'vs' | 'vs.' | 'drew' 'with' | 'drew' | 'lost' 'to' | 'thrashed' | 'routed' | 'edged' | 'AT' )",
+    "(", TEAM_WORD, "{1,3} ):b",
+  }),
+  where = function(m, doc)
+    return not_country(m, doc, m.a) and not_country(m, doc, m.b) and
+      (not m.text:find(" AT ", 1, true) or not m.text:match("%l"))
+  end,
+  emit = function(m, doc) return { team(m.a, doc), team(m.b, doc) } end,
 }
 
 -- Anonymous sources: a head ("officials", "a source familiar with the
@@ -498,9 +786,12 @@ end
 local function resolve_surnames(doc, toks, actors, cover, out)
   local by_surname, ambiguous = {}, {}
   for _, a in ipairs(actors) do
-    if a.kind == "person" and a.first and a.last and a.last > a.first then
+    if a.kind == "person" and a.first and a.last and
+      (a.last > a.first or a.rule == "actor.person.title") then
       local last = toks[a.last].text
-      if toks[a.last].kind ~= "word" or last:match("%.$") then last = toks[a.last - 1].text end
+      if (toks[a.last].kind ~= "word" or last:match("%.$")) and a.last > a.first then
+        last = toks[a.last - 1].text
+      end
       if #last >= 3 and not last:find("-", 1, true) then
         if by_surname[last] and by_surname[last].norm ~= a.norm then ambiguous[last] = true end
         by_surname[last] = by_surname[last] or a
@@ -559,9 +850,26 @@ local function resolve_companies(doc, toks, actors, cover, surnames, out)
       local at = single_at(cover, i)
       if at == "none" and (not t.sent_start or not lower_used[t.lower]) then
         out[#out + 1] = resolved(t, first_seen[norm], { short_form = true })
-      elseif at and at ~= "none" and at.kind == "org" and at.norm ~= norm then
+      elseif at and at ~= "none" and (at.kind == "org" or at.pattern == "guess") and at.norm ~= norm then
         out[#out + 1] = resolved(at, first_seen[norm], { short_form = true })
       end
+    end
+  end
+end
+
+-- Teams: a place that is a team once in a document (a score, a fixture)
+-- is that team wherever the document names it ("Kent beat Essex ... Kent
+-- made up for lost time").
+local function resolve_teams(doc, toks, actors, cover, out)
+  local teams = {}
+  for _, a in ipairs(actors) do
+    if a.pattern == "team" then teams[a.text] = a end
+  end
+  if not next(teams) then return end
+  for _, a in ipairs(actors) do
+    local t = teams[a.text]
+    if t and a.pattern ~= "team" and (a.kind == "place" or a.kind == "government") then
+      out[#out + 1] = resolved(a, t, { team = true })
     end
   end
 end
@@ -574,6 +882,7 @@ rule "actor.coref" {
     local out = {}
     resolve_acronyms(doc, toks, cover, out)
     resolve_outlets(doc, toks, actors, cover, out)
+    resolve_teams(doc, toks, actors, cover, out)
     local surnames = resolve_surnames(doc, toks, actors, cover, out)
     resolve_companies(doc, toks, actors, cover, surnames, out)
     return out

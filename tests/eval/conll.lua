@@ -3,6 +3,9 @@
 --
 --   assay run tests/eval/conll.lua [PACK.lua] [--errors]
 --
+-- --errors prints each false positive (with the rule that made it) and each
+-- false negative, one a line.
+--
 -- Each document's text is rebuilt from its tokens (a sentence a line, tokens
 -- joined by spaces), scanned with the pack, and its actors mapped to CoNLL
 -- types: person -> PER; org, outlet, group, government -> ORG; country,
@@ -97,10 +100,10 @@ local function predicted(doc, tokens)
   local by_start, by_stop = {}, {}
   for i, t in ipairs(tokens) do by_start[t.start] = i; by_stop[t.stop] = i end
   local out = {}
-  local function add(typ, start, stop, text)
+  local function add(typ, start, stop, text, rule)
     if not typ then return end
     out[#out + 1] = { type = typ, first = by_start[start] or -1, last = by_stop[stop] or -1,
-                      text = text }
+                      text = text, rule = rule }
   end
   for _, a in ipairs(doc:annotations("actor")) do
     local typ = TYPE_OF[a.kind]
@@ -116,7 +119,7 @@ local function predicted(doc, tokens)
         add(mt, m.start, m.stop, text)
       end
     end
-    add(typ, a.start, a.stop, a.text)
+    add(typ, a.start, a.stop, a.text, a.rule)
   end
   return out
 end
@@ -158,7 +161,7 @@ for di, d in ipairs(docs) do
         stats[e.type].tp = stats[e.type].tp + 1
       else
         stats[e.type].fp = stats[e.type].fp + 1
-        if show_errors then print("FP", e.type, e.text) end
+        if show_errors then print("FP", e.type, e.text, e.rule) end
       end
     end
     for k, e in pairs(gold) do
