@@ -423,12 +423,62 @@ static int doc_newindex(lua_State *L) {
 /* Document methods                                                     */
 /* ------------------------------------------------------------------ */
 
+/* A token of doc:tokens() is a small table {index = i} whose other fields
+ * come from the document on access: a big document's tokens then cost a
+ * few dozen bytes each instead of twenty fields each. */
+static int token_proxy_index(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, lua_upvalueindex(1));
+  lua_getfield(L, 1, "index");
+  lua_Integer i = lua_tointeger(L, -1);
+  const char *key = lua_tostring(L, 2);
+  size_t n;
+  const assay_token *t = assay_doc_tokens(doc, &n);
+  if (!key || i < 1 || (size_t)i > n) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lassay_pushtokenfield(L, doc->text, &t[i - 1], (size_t)i - 1, key);
+  return 1;
+}
+
+/* pairs(token) lists every field, as for a full token table. */
+static int token_proxy_pairs(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, lua_upvalueindex(1));
+  lua_getfield(L, 1, "index");
+  lua_Integer i = lua_tointeger(L, -1);
+  size_t n;
+  const assay_token *t = assay_doc_tokens(doc, &n);
+  lua_getglobal(L, "next");
+  if (i >= 1 && (size_t)i <= n)
+    lassay_pushtoken(L, doc->text, &t[i - 1], (size_t)i - 1);
+  else
+    lua_newtable(L);
+  lua_pushnil(L);
+  return 3;
+}
+
 static int doc_tokens(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   size_t n;
   ensure_tokens(L, doc);
-  const assay_token *t = assay_doc_tokens(doc, &n);
-  lassay_pushtokens(L, doc->text, t, n);
+  assay_doc_tokens(doc, &n);
+  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, 0, 2); /* the proxies' metatable, bound to this doc */
+  lua_pushvalue(L, 1);
+  lua_pushcclosure(L, token_proxy_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, 1);
+  lua_pushcclosure(L, token_proxy_pairs, 1);
+  lua_setfield(L, -2, "__pairs");
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 1);
+    lua_pushinteger(L, (lua_Integer)i + 1);
+    lua_setfield(L, -2, "index");
+    lua_pushvalue(L, -2);
+    lua_setmetatable(L, -2);
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+  }
+  lua_pop(L, 1);
   return 1;
 }
 

@@ -28,6 +28,10 @@ void lassay_pushtokens(lua_State *L, const char *text, const assay_token *toks,
 /* [-0, +1] One token table, for token i (0-based) of text. */
 void lassay_pushtoken(lua_State *L, const char *text, const assay_token *t,
                       size_t i);
+/* [-0, +1] Field `key` of token t (i its 0-based index): the value a
+ * token table holds under that key, or nil (then returns 0). */
+int lassay_pushtokenfield(lua_State *L, const char *text, const assay_token *t,
+                          size_t i, const char *key);
 /* [-0, +1] An array of range tables (index, start, stop, text, first,
  * last) for sentences or paragraphs. */
 void lassay_pushranges(lua_State *L, const char *text, const assay_range *r,

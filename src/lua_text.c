@@ -25,6 +25,67 @@ static const struct {
     {ASSAY_TF_HEADLINE, "headline"},
 };
 
+/* [-0, +1] Field `key` of token t (i is its 0-based index); nil for an
+ * unknown key.  Returns 0 for an unknown key. */
+int lassay_pushtokenfield(lua_State *L, const char *text, const assay_token *t,
+                          size_t i, const char *key) {
+  switch (key[0]) {
+  case 't':
+    if (!strcmp(key, "text")) {
+      lua_pushlstring(L, text + t->start, t->end - t->start);
+      return 1;
+    }
+    break;
+  case 'l':
+    if (!strcmp(key, "lower")) {
+      lua_pushstring(L, t->lower ? t->lower : "");
+      return 1;
+    }
+    break;
+  case 's':
+    if (!strcmp(key, "shape")) {
+      lua_pushstring(L, t->shape ? t->shape : "");
+      return 1;
+    }
+    if (!strcmp(key, "start")) {
+      lua_pushinteger(L, t->start);
+      return 1;
+    }
+    if (!strcmp(key, "stop")) {
+      lua_pushinteger(L, t->end);
+      return 1;
+    }
+    if (!strcmp(key, "sentence")) {
+      lua_pushinteger(L, (lua_Integer)t->sentence + 1);
+      return 1;
+    }
+    break;
+  case 'k':
+    if (!strcmp(key, "kind")) {
+      lua_pushstring(L, t->kind < sizeof kind_names / sizeof *kind_names
+                            ? kind_names[t->kind]
+                            : "invalid");
+      return 1;
+    }
+    break;
+  case 'i':
+    if (!strcmp(key, "index")) {
+      lua_pushinteger(L, (lua_Integer)i + 1);
+      return 1;
+    }
+    break;
+  default:
+    break;
+  }
+  for (size_t f = 0; f < sizeof flag_names / sizeof *flag_names; f++)
+    if (!strcmp(key, flag_names[f].name)) {
+      lua_pushboolean(L, (t->flags & flag_names[f].flag) != 0);
+      return 1;
+    }
+  lua_pushnil(L);
+  return 0;
+}
+
 /* [-0, +1] One token table; i is the 0-based token index. */
 void lassay_pushtoken(lua_State *L, const char *text, const assay_token *t,
                        size_t i) {
