@@ -43,6 +43,7 @@ local TOLD = [[ ( 'to' ('the'? @actor{kind=outlet}):via )?
 
 -- A cue that can follow its source, with the outlet it was told to.
 local CUEPART = [[ ( [quote]? @cue{lemma=tell}:cue [quote]? ('the'? @actor{kind=outlet}):via
+  | @cue{lemma=tell}:cue [lower=/^(me|us|him|her|them|you)$/]
   | [quote]? @cue{lemma=tell}:cue [lower=/^(several|many|some|two|three|local|foreign|other|the|a|an|media|news|outlets|reporters|journalists|organizations|organisations|agencies|networks|newspapers|broadcasters|press|television|tv|radio|congress|lawmakers|parliament|members|senators|a|an|interviewer|interviewers)$/]+
   | ]] .. CUE .. " ) " .. TOLD
 
@@ -104,7 +105,7 @@ rule "src.anonymous_at" {
 rule "src.noun" {
   match = tokens [[ [lower=/^(the|this|these|those|its|their|a|an|one|another|his|her)$/]
                     ( [!sent_start] "'s" | [lower=/^(local|senior|former|top|chief|federal|state|foreign|british|american|european|second|third|other|two|three|several|many|some|new|recent|latest|national|internal|independent|nonpartisan)$/] )?
-                    [lower=/^(union|regulator|regulators|office|board|committee|council|party|army|military|embassy|bank|airline|team|club|league|family|coach|player|manager|teacher|doctor|doctors|resident|residents|witness|neighbor|neighbour|victim|owner|driver|farmer|worker|workers|employee|executive|executives|chairman|chief|director|ceo|founder|professor|scientist|scientists|researcher|economist|economists|analyst|expert|activist|activists|protester|protesters|student|students|parent|parents|man|woman|person|people|statement|country|nation|regime|company|studio|firm|government|administration|agency|department|ministry|group|campaign|newspaper|paper|magazine|network|outlet|report|statement|source|sources|official|officials|spokesman|spokeswoman|spokesperson|spokespeople|representative|hackers|attackers|investigators|researchers|experts|analysts|authorities|police|prosecutors|lawyer|lawyers|attorney|aide|aides|adviser|advisers|candidate|president|leader|minister|senator|governor|mayor|judge|court|lawsuit|complaint|letter|memo|study|survey|poll|analysis|document|documents|filing|email|message|note|website|site|blog|post)$/]:n ]],
+                    [lower=/^(union|regulator|regulators|office|board|committee|council|party|army|military|embassy|bank|airline|team|club|league|family|coach|player|manager|teacher|doctor|doctors|resident|residents|witness|neighbor|neighbour|victim|owner|driver|farmer|worker|workers|employee|executive|executives|chairman|chief|director|ceo|founder|professor|scientist|scientists|researcher|economist|economists|analyst|expert|activist|activists|protester|protesters|student|students|parent|parents|man|woman|person|people|statement|country|nation|regime|company|studio|firm|government|administration|agency|department|ministry|group|campaign|newspaper|paper|magazine|network|outlet|report|statement|source|sources|official|officials|spokesman|spokeswoman|spokesperson|spokespeople|representative|hackers|attackers|investigators|researchers|experts|analysts|authorities|police|prosecutors|lawyer|lawyers|attorney|aide|aides|adviser|advisers|candidate|president|leader|minister|senator|governor|mayor|judge|court|lawsuit|complaint|letter|memo|study|survey|poll|analysis|document|documents|filing|email|message|note|website|site|blog|post|commissioner|prosecutor|sheriff|chancellor|superintendent|treasurer|secretary|ambassador|diplomat|diplomats|commander|officer|officers|lawmaker|lawmakers|legislator|legislators|speaker|nominee|challenger|incumbent|opponent|rival|critic|critics|supporter|supporters|voter|voters|campaign|clinic|hospital|school|university|city|county|state)$/]:n ]],
   emit = { layer = "src", noun = "$n" },
   priority = -1,
 }
@@ -124,8 +125,110 @@ rule "src.name_after_cue" {
   priority = -3,
 }
 
+-- A noun phrase right before a cue verb, when no actor or noun rule knows
+-- it: "The Indiana governor said", "Rep. Gwen Moore (D-Wis.) said", "A
+-- Bloomberg poll shows", "Several cast members said". Built from word
+-- shapes, as there are no parts of speech: capitalised words, and lower-case
+-- words that are not function words, after an optional determiner. It
+-- takes the actor inside it (its last one) as the actor it stands for.
+local FUNC = "that|which|who|whom|whose|what|when|where|why|how|and|or|but|nor|so|if|as|"
+  .. "because|while|since|than|then|is|are|was|were|be|been|being|am|has|have|had|do|does|"
+  .. "did|will|would|shall|should|can|could|may|might|must|to|in|on|at|for|with|from|by|"
+  .. "into|onto|about|after|before|over|under|during|against|also|not|never|it|there|"
+  .. "reportedly|previously|now|still|already|first|publicly|earlier|later|yet|strongly|"
+  .. "initially|originally|repeatedly|recently|privately|separately|further|apparently|"
+  .. "allegedly|flatly|explicitly|officially|long|vehemently|categorically|just|again|often|"
+  .. "once|openly|quickly|directly|widely|largely|ultimately|finally|today|tonight|yesterday|"
+  .. "only|even|always|specifically|emphatically|firmly|clearly|subsequently|the|a|an|this|"
+  .. "these|those|his|her|their|its|our|my|your|some|many|several|all|both|each|other|another|"
+  .. "one|most|said|says|say|told|added|asked|wrote|noted|however|meanwhile|instead|though|"
+  .. "although|here|where|said|like|unlike|per|via|mr|ms|mrs|i|you|we|he|she|they|it|me|us|"
+  .. "him|them|not|no|yes|please|let|do|if"
+C.FUNC = FUNC
+local NAMEW = "[shape=/^X/, lower!=/^(" .. FUNC .. ")$/, lower!=/['’]s$/]"
+local LOWW = "[lower_case, lower!=/^(" .. FUNC .. ")$/]"
+local HONOR = [[ [lower=/^(mr|mrs|ms|dr|rep|sen|gov|gen|lt|col|sgt|prof|rev)\.?$/] ]]
+local DET = [[ [lower=/^(the|a|an|this|these|those|his|her|their|its|our|some|many|several|all|both|each|other|another|one|two|three|four|five|most|few)$/] ]]
+local NPWORD = "( " .. NAMEW .. " | " .. LOWW .. " | " .. HONOR .. [[ | "'s" | "’s" | '-' | '&' ) ]]
+local PAREN = [[ ( '(' [text!=')', text!='(']{1,8} ')' ) ]]  -- the tokenizer may cut a sentence inside "(D-N.C.)"
+local OFNAME = "( 'of' 'the'? " .. NAMEW .. "{1,5} )"
+C.NP = "( " .. DET .. "{0,2} " .. NPWORD .. "{0,6} ( " .. NAMEW .. " | " .. LOWW ..
+  " ) " .. PAREN .. "? " .. OFNAME .. "? )"
+C.NAME_NP = "( " .. HONOR .. "? " .. NAMEW .. "{1,5} " .. PAREN .. "? )"
+
+-- The actors of the document, cached for the document being scanned.
+local actor_cache = {}
+function C.actors(doc)
+  if actor_cache.doc ~= doc or actor_cache.text ~= doc.text then
+    actor_cache.doc, actor_cache.text = doc, doc.text
+    actor_cache.list = doc:annotations("actor")
+  end
+  return actor_cache.list
+end
+
+-- The last actor inside a span, or nil.
+function C.actor_in(doc, span)
+  local best
+  for _, a in ipairs(C.actors(doc)) do
+    if a.start >= span.start and a.stop <= span.stop then best = a end
+    if a.start >= span.stop then break end
+  end
+  return best
+end
+
+function C.np_src(m, doc)
+  -- a phrase does not run over a sentence or paragraph start (a headline
+  -- above, "(D-N.C.)" aside: the tokenizer cuts there, the phrase does not)
+  local first = m.n.first
+  for k = m.n.first + 1, m.n.last do
+    local tk = doc:token(k)
+    if tk.para_start or tk.line_start then first = k end
+  end
+  if first ~= m.n.first then
+    m.n = { start = doc:token(first).start, stop = m.n.stop, first = first, last = m.n.last }
+  end
+  local a = C.actor_in(doc, m.n)
+  return { layer = "src", start = m.n.start, stop = m.n.stop, np = true,
+           actor = a and { start = a.start, stop = a.stop, ann = a.id } or nil }
+end
+
+-- The cue verbs a bare noun phrase may go with: speech and judgement
+-- verbs in the past; their base and -s forms only where they are rarely
+-- nouns ("states", "comments", "questions" mostly are).
+local NPCUE_PAST = "say|tell|add|note|write|explain|argue|claim|insist|report|state|warn|deny|"
+  .. "believe|think|ask|suggest|reply|respond|announce|acknowledge|admit|recall|tweet|"
+  .. "complain|predict|conclude|confirm|urge|call for|call on|agree|show|find|cite|call|contend|"
+  .. "maintain|allege|estimate|indicate|declare|assert|reveal|disclose|question|dispute|"
+  .. "reject|fear|describe|accuse|criticize|praise|blame|pledge|promise|vow|testify|"
+  .. "emphasize|stress|concede|counter|charge|demand|propose|insist|boast|lament|slam|blast"
+local NPCUE_NOW = "say|tell|show|find|think|believe|argue|warn|suggest|add|insist|predict|"
+  .. "contend|maintain|acknowledge|admit|deny|allege|estimate|indicate|conclude|write|explain|"
+  .. "agree|fear|call for|urge|describe|accuse|blame|testify|emphasize|concede|boast"
+C.NPCUE = "( @cue{type=verb, form=past, lemma=/^(" .. NPCUE_PAST .. ")$/} | @cue{type=verb, form=/^(base|3sg)$/, lemma=/^("
+  .. NPCUE_NOW .. ")$/} )"
+
+rule "src.np_before_cue" {
+  match = tokens("( " .. C.NP .. " ):n ( ',' [!sent_start, text!=',', !quote]{1,25}? ',' )? "
+                 .. ADVS .. " " .. C.NPCUE),
+  emit = C.np_src,
+  priority = -4,
+  retry = true,
+}
+
+-- "..., said Rep. Elijah Cummings of Maryland, the panel's ranking
+-- Democrat."
+rule "src.np_after_cue" {
+  match = tokens([[ @cue{type=verb, lemma=/^(say|tell|add|note|write|explain|argue|ask|recall|insist|continue|warn|claim|complain|reply|respond|state|declare|agree)$/} ]]
+                 .. "( " .. C.NP .. " ):n ( ',' | [kind=punct]* </s> )"),
+  emit = C.np_src,
+  priority = -4,
+  retry = true,
+}
+
 rule "src.pronoun" {
-  match = tokens [[ [lower=/^(he|she|they|we|i|who)$/] ]],
+  -- not "I", "we", "you": inside a quotation the claim is the quoted
+  -- speaker's ("I think ..."), and the quotation is already one.
+  match = tokens [[ [lower=/^(he|she|they|who)$/] ]],
   emit = { layer = "src", pronoun = true },
   priority = -2,
 }
@@ -343,6 +446,9 @@ function C.stance(doc, base, from, to, ca, cb)
   return s
 end
 
+local FIRST_PERSON = { i = true, we = true, you = true, ["'d"] = true, ["’d"] = true,
+                       ["i'd"] = true, ["you'd"] = true, ["we'd"] = true }
+
 -- Builds a candidate claim. `o` has source (capture), cue (capture),
 -- content (first, last token), via (capture, optional), tail (byte offset
 -- where a trailing attribution starts), pre (first, last token of the
@@ -361,6 +467,18 @@ function C.candidate(doc, m, o)
     -- "the Times report, ...": a noun, not a verb
     local nx = t[o.cue.last + 1]
     if nx and nx.kind == "punct" and not nx.quote and nx.text ~= ":" then return nil end
+  end
+  -- "I think", "you'd think": inside a quotation the claim is the quoted
+  -- speaker's, and the quotation is already one.
+  if o.source.first and FIRST_PERSON[t[o.source.last].lower] then return nil end
+  -- "called X “disgusting”" is a claim, "a group called X" or "called
+  -- Machado on Friday" is not: a quotation must follow soon.
+  if cann and cann.lemma == "call" then
+    local quoted = false
+    for k = o.cue.last + 1, math.min(o.cue.last + 8, #t) do
+      if t[k].quote then quoted = true; break end
+    end
+    if not quoted then return nil end
   end
   if ctype == "phrase" and t[o.cue.last].lower == "any" then
     -- "denied any connection": "any" belongs to the content.
@@ -388,7 +506,7 @@ function C.candidate(doc, m, o)
     end
   end
   if o.tail then c.tail = o.tail end
-  if t[o.cue.first].headline then return nil end
+  if t[o.cue.first].headline and not o.headline_ok then return nil end
   return c
 end
 
@@ -501,13 +619,93 @@ rule "claim.according_to_phrase" {
 -- SOURCE ... , (adverb) CUE-ing that CONTENT: "Officials traced the hack
 -- to North Korea, the Times reported, ultimately determining that ...";
 -- "Officials responded by saying, “...”".
+-- The source may follow an opening phrase ("At the debate, Clinton
+-- ...") or a capitalised word the actor rules left out ("Rival Hillary
+-- Clinton had mocked the complaint, saying ...").
+local OPENING = " <s> ( . [!sent_start]{0,7}? ',' | [shape=/^X/] )? "
 rule "claim.source_ing" {
-  match = tokens(" <s> @src:source [!sent_start]+? ( ',' | 'by' ) " .. ADVS ..
+  match = tokens(OPENING .. " @src:source [!sent_start]+? ( ',' | 'by' ) " .. ADVS ..
                  [[ @cue{type=verb, form=ing}:cue ]]),
   emit = function(m, doc)
     local ca, cb = C.content_after(doc, m.last + 1)
     return C.candidate(doc, m, { source = m.source, cue = m.cue,
       ca = ca, cb = cb, pre_a = m.cue.first - 2, pre_b = m.cue.last })
+  end,
+}
+
+-- A quotation that ends in a question or an exclamation, then the
+-- attribution: "“Who will pay?” Clinton said." (the tokenizer ends the
+-- sentence at the mark, so the comma patterns do not see it).
+rule "claim.quote_mark_source_cue" {
+  match = tokens([[ [text=/^[?!]$/] [quote]:q ( 'the'? @src:source ]] .. ADVS .. CUEPART ..
+                 [[ | 'also'? @cue{type=verb}:cue @src:source ) ( ',' | [kind=punct]* </s> ) ]]),
+  emit = function(m, doc)
+    local t = C.toks(doc)
+    if not C.closes(t, m.q.first) then return nil end
+    local ca, cb = C.content_before(doc, m.q.first, m.q.first)
+    if not ca then return nil end
+    -- keep the final mark of the question in the content's range
+    return C.candidate(doc, m, { source = m.source, cue = m.cue, via = m.via,
+      ca = ca, cb = cb, tail = m.q.stop })
+  end,
+}
+
+-- SOURCE ... and CUE: a second verb of the same subject ("Merrill says
+-- Machado will keep campaigning and said she would ..."). Weak: another
+-- rule's claim on the same cue wins (C.merge).
+rule "claim.source_and_cue" {
+  match = tokens(OPENING .. " @src:source [!sent_start]+? [!sent_start, shape!=/^X/] 'and' " .. ADVS ..
+                 " ( @cue{type=verb, form=/^(past|3sg)$/, lemma=/^(" .. NPCUE_NOW .. "|say|tell|add|deny|"
+                 .. "warn|claim|insist|argue)$/}:cue ) "),
+  emit = function(m, doc)
+    local ca, cb = C.content_after(doc, m.last + 1)
+    return C.candidate(doc, m, { source = m.source, cue = m.cue,
+      ca = ca, cb = cb, pre_a = m.cue.first - 2, pre_b = m.cue.last })
+  end,
+}
+
+-- A name and a colon opening a line: headlines ("Poll: Voters ...",
+-- "Senator Lopez: 'We will win'") and transcripts ("SMITH: Well, ...").
+-- Labels of page furniture and captions are not speakers.
+local LABELS = "update|updated|note|editor|photo|photos|video|watch|related|read|source|sources|"
+  .. "correction|caption|image|credit|credits|q|a|advertisement|tags|topics|share|follow|"
+  .. "email|tel|phone|fax|contact|subscribe|listen|more|see|also|breaking|exclusive|live|"
+  .. "opinion|analysis|editorial|commentary|review|transcript|warning|disclaimer|by|posted|"
+  .. "published|filed|sign|click|top|latest|here|this|that|why|how|what|when|where|who|"
+  .. "question|answer|background|summary|example|bottom|step|part|chapter|day|week|"
+  .. "january|february|march|april|may|june|july|august|september|october|november|december|"
+  .. "monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|"
+  .. "the|a|an|and|or|but|in|on|at|for|with|from|to|of"
+rule "claim.name_colon" {
+  match = tokens([[ <s> [quote]? ( [line_start, lower!=/^(]] .. LABELS .. [[)$/] ]] ..
+                 "( [shape=/^X/, lower!=/^(" .. LABELS .. ")$/] | [lower=/^(of|the|and)$/] ){0,5} )"
+                 .. [[:source ':':cue [!para_start] ]]),
+  emit = function(m, doc)
+    local t = C.toks(doc)
+    local last = t[m.source.last]
+    if last.lower == "of" or last.lower == "the" or last.lower == "and" then return nil end
+    local ca, cb = C.content_after(doc, m.cue.last + 1)
+    return C.candidate(doc, m, { source = m.source, cue = m.cue, ca = ca, cb = cb,
+      headline_ok = true })
+  end,
+}
+
+-- A quotation followed by a dash and a name: "“We will win.” ― Ana Ruiz".
+rule "claim.quote_dash_name" {
+  match = tokens("[quote]:q [kind=punct]? ( '―' | '—' | '–' | '-' ):cue ( " .. C.NAME_NP ..
+                 " ):source ( [kind=punct]* </s> | ',' | [kind=punct]* [line_start] )"),
+  emit = function(m, doc)
+    local t = C.toks(doc)
+    if not C.closes(t, m.q.first) then return nil end
+    -- the quotation is a paragraph of its own: from the line start (inner
+    -- quotation marks make the opening mark hard to pair)
+    local a = m.q.first
+    while a > 1 and not t[a].line_start and m.q.first - a < 400 do a = a - 1 end
+    local ca, cb = C.trim(t, a, m.q.first)
+    -- a short signed line has no final stop: the tokenizer takes it for a
+    -- headline, which it is not
+    return C.candidate(doc, m, { source = m.source, cue = m.cue, ca = ca, cb = cb,
+      headline_ok = true })
   end,
 }
 
@@ -572,9 +770,15 @@ end
 -- Drops furniture and duplicates: the same cue and source found by two
 -- rules, or a claim whose content holds another claim of the same source
 -- ("officials responded ... by saying").
+local WEAK = { ["claim.source_and_cue"] = true }
 function C.merge(doc, cands)
   local keep, seen = {}, {}
+  local strong = {}   -- cue starts that a rule other than a weak one found
   for _, c in ipairs(cands) do
+    if not WEAK[c.pattern] then strong[c.cue.start] = true end
+  end
+  for _, c in ipairs(cands) do
+    if WEAK[c.pattern] and strong[c.cue.start] then goto next end
     local dup = false
     for _, k in ipairs(seen[c.cue.start] or {}) do
       if (k.start == nil and c.source.start == nil)
@@ -587,6 +791,7 @@ function C.merge(doc, cands)
       table.insert(seen[c.cue.start], c.source)
       keep[#keep + 1] = c
     end
+    ::next::
   end
   local out = {}
   for _, a in ipairs(keep) do

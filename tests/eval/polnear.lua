@@ -1,13 +1,21 @@
 -- polnear.lua -- scores the news pack's claims on the PolNeAR dev set
 -- (../shared/eval/polnear/dev: brat .ann files, character offsets):
 -- precision, recall and F1 for cues and sources, by overlap and exact.
--- Run from the repository root: assay run tests/eval/polnear.lua [PACK]
+-- Run from the repository root:
+--   assay run tests/eval/polnear.lua [PACK] [--errors] [--train]
+-- --errors lists the misses (MISS), false hits (FALSE) and wrong sources
+-- (SOURCE) with their text; --train scores the train split instead.
 
 local assay = require "assay"
 
 local ROOT = "../shared/eval/polnear"
-local DEV = ROOT .. "/dev"
-local PACK = arg and arg[1] or "rules/news.lua"
+local PACK, ERRORS, SPLIT = "rules/news.lua", false, "dev"
+for _, a in ipairs(arg or {}) do
+  if a == "--errors" then ERRORS = true
+  elseif a == "--train" then SPLIT = "train"
+  else PACK = a end
+end
+local DEV = ROOT .. "/" .. SPLIT
 
 local probe = io.open(DEV .. "/text", "r")
 if not probe then
@@ -102,6 +110,26 @@ local function exact(xs, ys)
   return a == c and b == d
 end
 
+-- The text of a list of code point ranges, for --errors.
+local function show(text, rs)
+  local parts = {}
+  for _, r in ipairs(rs) do
+    local a = utf8.offset(text, r[1] + 1) or 1
+    local b = (utf8.offset(text, r[2] + 1) or #text + 1) - 1
+    parts[#parts + 1] = text:sub(a, b)
+  end
+  return (table.concat(parts, " .. "):gsub("%s+", " "))
+end
+
+-- The line of text around code point offset `pos`, cut to 160 bytes.
+local function around(text, pos)
+  local p = utf8.offset(text, pos + 1) or 1
+  local a, b = p, p
+  while a > 1 and text:sub(a - 1, a - 1) ~= "\n" and p - a < 100 do a = a - 1 end
+  while b < #text and text:sub(b + 1, b + 1) ~= "\n" and b - p < 100 do b = b + 1 end
+  return (text:sub(a, b):gsub("%s+", " "))
+end
+
 local rules = assay.rules(PACK)
 local pub = publishers()
 local texts = list(DEV .. "/text", ".txt")
@@ -138,14 +166,32 @@ for _, name in ipairs(texts) do
     local used = {}
     for _, p in ipairs(pred) do
       if #p.source > 0 then n.src_pred = n.src_pred + 1 end
+      local hit = false
       for gi, g in ipairs(gold) do
         if not used[gi] and overlaps(p.cue, g.cue) then
-          used[gi] = true
+          used[gi], hit = true, true
           n.cue_p = n.cue_p + 1
           if exact(p.cue, g.cue) then n.cue_xp = n.cue_xp + 1 end
-          if #p.source > 0 and overlaps(p.source, g.source) then n.src_ok = n.src_ok + 1 end
+          if #p.source > 0 and overlaps(p.source, g.source) then n.src_ok = n.src_ok + 1
+          elseif ERRORS then
+            print(string.format("SOURCE %s: cue [%s] source [%s] gold [%s] | %s", stem,
+              show(text, p.cue), show(text, p.source), show(text, g.source),
+              around(text, p.cue[1][1])))
+          end
           if exact(p.source, g.source) then n.src_x = n.src_x + 1 end
           break
+        end
+      end
+      if ERRORS and not hit and #p.cue > 0 then
+        print(string.format("FALSE %s: cue [%s] source [%s] | %s", stem, show(text, p.cue),
+          show(text, p.source), around(text, p.cue[1][1])))
+      end
+    end
+    if ERRORS then
+      for gi, g in ipairs(gold) do
+        if not used[gi] then
+          print(string.format("MISS %s: cue [%s] source [%s] | %s", stem, show(text, g.cue),
+            show(text, g.source), around(text, g.cue[1][1])))
         end
       end
     end
@@ -162,8 +208,8 @@ local function prf(label, hit_p, all_p, hit_r, all_r)
   print(string.format("%-22s P %5.1f  R %5.1f  F1 %5.1f", label, p, r, f))
 end
 
-print(string.format("PolNeAR dev: %d documents, %d gold attributions, %d predicted claims",
-  n.docs, n.gold, n.pred))
+print(string.format("PolNeAR %s: %d documents, %d gold attributions, %d predicted claims",
+  SPLIT, n.docs, n.gold, n.pred))
 prf("cue (overlap)", n.cue_p, n.pred, n.cue_p, n.gold)
 prf("cue (exact)", n.cue_xp, n.pred, n.cue_xp, n.gold)
 prf("source (overlap)", n.src_ok, n.src_pred, n.src_ok, n.src_gold)
