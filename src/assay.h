@@ -241,7 +241,12 @@ typedef struct assay_doc assay_doc;
  * but skipped by the tokenizer. */
 int assay_doc_new(assay_doc **out, const char *id, const char *text,
                   size_t len, const assay_allocator *alloc, assay_error *err);
+/* Drops one reference; the document is freed with the last.  A new
+ * document has one reference. */
 void assay_doc_free(assay_doc *doc);
+/* Takes one more reference (to keep a document a callback lent you);
+ * returns doc. */
+assay_doc *assay_doc_retain(assay_doc *doc);
 const char *assay_doc_errmsg(const assay_doc *doc);
 
 const char *assay_doc_id(const assay_doc *doc);
@@ -645,10 +650,12 @@ int assay_rules_pack_hash(const assay_rules *rules, char hex[65]);
 /* Saves the document and its live annotations (all layers), replacing any
  * stored document of the same id and its annotations, atomically.  hash
  * (may be NULL: computed now) is the content hash to record, taken before
- * the scan when the scan changes the metadata; rules (may be NULL: not
- * analysed by a pack) records the pack's label and hash. */
+ * the scan when the scan changes the metadata.  pack and pack_hash (may be
+ * NULL: not analysed by a pack) are the label and assay_rules_pack_hash of
+ * the pack that made the annotations (compute the hash once per run: it
+ * reads the pack's files). */
 int assay_db_put(assay_db *db, const assay_doc *doc, const char *hash,
-                 const assay_rules *rules);
+                 const char *pack, const char *pack_hash);
 /* 1 when a document of this id is stored with this content hash and was
  * analysed by the pack of this hash (assay_rules_pack_hash), 0 when not,
  * a negative status on failure. */

@@ -18,6 +18,7 @@ int cli_extract(int argc, char **argv); /* extract.c */
 int cli_test(int argc, char **argv);    /* ruletest.c: assay test */
 int cli_explain(int argc, char **argv); /* explain.c */
 int cli_report(int argc, char **argv);  /* report.c: assay report */
+int cli_query(int argc, char **argv);   /* query.c: assay query DB SQL */
 int cli_merge(int argc, char **argv);   /* report.c: assay merge */
 int cli_show(int argc, char **argv);    /* show.c: assay show */
 

@@ -13,6 +13,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "input.h"
+#include "store_cli.h"
 
 static const char usage_text[] =
     "usage: assay extract [OPTIONS] [INPUT...]\n"
@@ -33,13 +34,17 @@ static const char usage_text[] =
     "  -j, --jobs N            worker threads (default: the number of cores);\n"
     "                          the output is in input order whatever N\n"
     "  -q, --quiet             no progress line\n"
+    "  --store FILE.db         keep documents and annotations in an SQLite\n"
+    "                          store; documents it holds unchanged, analysed\n"
+    "                          by the same pack, are not analysed again\n"
+    "                          (docs/store.md)\n"
     "%s"
     "\n"
     "exit status: 0 all fine, 1 some documents failed, 2 usage error.\n";
 
 typedef struct extract_opts {
   cli_pack_opts pack;
-  const char *format, *output, *encoding;
+  const char *format, *output, *encoding, *store;
   int chars, trace, with_text, quiet, jobs;
   const char *layers[64];
   char *layers_buf;
@@ -80,13 +85,15 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
     else if (!strcmp(a, "--format") || !strcmp(a, "--offsets") ||
              !strcmp(a, "--layers") || !strcmp(a, "--encoding") ||
              !strcmp(a, "-o") || !strcmp(a, "--output") ||
-             !strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+             !strcmp(a, "-j") || !strcmp(a, "--jobs") ||
+             !strcmp(a, "--store")) {
       if (!val) {
         cli_errorf("%s needs a value", a);
         return -1;
       }
       i++;
       if (!strcmp(a, "--format")) o->format = val;
+      else if (!strcmp(a, "--store")) o->store = val;
       else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
         char *end;
         long n = strtol(val, &end, 10);
@@ -194,6 +201,7 @@ typedef struct extract_run {
   int format;
   int failed;
   cli_progress *progress;
+  cli_store *store; /* --store (store_cli.c), or NULL */
 } extract_run;
 
 static int ex_read(void *ud, cli_job *job) {
@@ -210,6 +218,7 @@ static int ex_read(void *ud, cli_job *job) {
   }
   snprintf(job->id, sizeof job->id, "%s", assay_doc_id(job->doc));
   assay_doc_text(job->doc, &job->bytes);
+  if (x->store) cli_store_read(x->store, job);
   return 1;
 }
 
@@ -238,7 +247,8 @@ static void ex_process(void *ud, void *w, cli_job *job) {
     return;
   }
   assay_scanner *sc = w;
-  if (eng_scan(sc, job->doc, x->o->trace, -1) != ASSAY_OK) {
+  int stored = x->store && cli_store_cached(x->store, job);
+  if (!stored && eng_scan(sc, job->doc, x->o->trace, -1) != ASSAY_OK) {
     job->error = strdup(assay_scanner_errmsg(sc));
     job->out = error_record(x->format, job->id, pack, job->error ? job->error : "error");
     job->failed = 1;
@@ -258,6 +268,7 @@ static void ex_process(void *ud, void *w, cli_job *job) {
     json_decref(full);
     json_decref(rec);
   }
+  if (x->store) return; /* kept for ex_write to store */
   assay_doc_free(job->doc);
   job->doc = NULL;
 }
@@ -270,6 +281,7 @@ static void ex_write(void *ud, cli_job *job) {
     fprintf(stderr, "%sassay: %s: %s\n", x->progress ? "\n" : "", job->id,
             job->error ? job->error : "failed");
   }
+  if (x->store && cli_store_write(x->store, job)) x->failed++;
   cli_progress_add(x->progress, job->bytes);
   free(job->out);
   free(job->error);
@@ -285,6 +297,8 @@ int cli_extract(int argc, char **argv) {
   }
   extract_opts o;
   memset(&o, 0, sizeof o);
+  extract_run x; /* before the first goto: `done` closes x.store */
+  memset(&x, 0, sizeof x);
   int status = CLI_USAGE;
   assay_rules *rules = NULL;
   in_reader *rd = NULL;
@@ -297,9 +311,8 @@ int cli_extract(int argc, char **argv) {
     cli_errorf("out of memory");
     goto done;
   }
+  if (o.store && !(x.store = cli_store_open(o.store, rules))) goto done;
   if (cli_output_open(&out, o.output)) goto done;
-  extract_run x;
-  memset(&x, 0, sizeof x);
   x.o = &o;
   x.rules = rules;
   x.rd = rd;
@@ -315,6 +328,8 @@ int cli_extract(int argc, char **argv) {
                           ex_process, ex_write, &x};
   int pst = cli_pipeline_run(&ops, o.jobs ? o.jobs : cli_cores());
   cli_progress_done(x.progress);
+  if (cli_store_close(x.store, o.quiet)) pst = -1;
+  x.store = NULL;
   if (pst) {
     cli_output_close(&out, 0);
     out.f = NULL;
@@ -325,6 +340,7 @@ int cli_extract(int argc, char **argv) {
   if (cli_output_close(&out, 1)) status = CLI_USAGE;
   out.f = NULL;
 done:
+  cli_store_close(x.store, 1);
   if (out.f && out.path) cli_output_close(&out, 0);
   in_close(rd);
   assay_rules_free(rules);

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"test", cli_test, "run rule tests (YAML) against a rule pack"},
     {"explain", cli_explain, "show why a rule did or did not match a text"},
     {"report", cli_report, "group the claims of all documents by proposition"},
+    {"query", cli_query, "run SQL on a store made by extract --store"},
     {"merge", cli_merge, "the report from extract records (the reduce step)"},
     {"show", cli_show, "print texts with their annotations coloured inline"},
 };

@@ -77,7 +77,9 @@ for doc in s2:docs() do
 end
 check.list({ removed, #s2 }, { 5, 0 }, "remove all while iterating")
 
-check.fails(function() assay.store("corpus.db") end, "not available", "persistent store")
+-- A path opens the persistent store (tests/lua/test_sqlstore.lua); one that
+-- cannot be created fails clearly.
+check.fails(function() assay.store("/nonexistent-dir/corpus.db") end, "store: .*corpus.db", "persistent store")
 check.fails(function() other:add("text") end, "assay.doc expected", "add a string")
 
 check.done()
