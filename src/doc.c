@@ -835,3 +835,8 @@ int assay_doc_remove_annotation(assay_doc *doc, uint32_t id) {
   doc->anns[id - 1]->dead = 1;
   return ASSAY_OK;
 }
+
+assay_doc *assay_doc_retain(assay_doc *doc) {
+  if (doc) doc_retain(doc);
+  return doc;
+}
