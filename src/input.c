@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "doc.h"
@@ -328,14 +330,31 @@ static int in_read_stream(FILE *fp, in_buf *b, size_t max, const char *id,
   return ASSAY_OK;
 }
 
+/* fopen(path, "rb") that never blocks on opening: a FIFO that has no
+ * writer would block fopen forever.  Once open, reads block again, and a
+ * FIFO without a writer reads as end of file. */
+static FILE *in_fopen(const char *path) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
+  if (fd < 0)
+    return NULL;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl != -1)
+    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  FILE *fp = fdopen(fd, "rb");
+  if (!fp)
+    close(fd);
+  return fp;
+}
+
 static int in_read_file(const char *path, size_t max, in_buf *b,
                         assay_error *err) {
-  FILE *fp = fopen(path, "rb");
+  FILE *fp = in_fopen(path);
   if (!fp)
     return in_fail(err, ASSAY_EIO, path, 0, 0, "cannot read: %s",
                    strerror(errno));
   struct stat st;
   int rc = ASSAY_OK;
+  int fifo = fstat(fileno(fp), &st) == 0 && S_ISFIFO(st.st_mode);
   if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
     rc = in_fail(err, ASSAY_EIO, path, 0, 0, "cannot read: Is a directory");
   else if (fstat(fileno(fp), &st) == 0 && (size_t)st.st_size > max)
@@ -344,6 +363,9 @@ static int in_read_file(const char *path, size_t max, in_buf *b,
                  max);
   else
     rc = in_read_stream(fp, b, max, path, err);
+  if (rc == ASSAY_OK && fifo && b->len == 0)
+    rc = in_fail(err, ASSAY_EIO, path, 0, 0,
+                 "cannot read: a FIFO with no writer (or no data)");
   fclose(fp);
   return rc;
 }
@@ -543,6 +565,14 @@ static int in_manifest(const in_options *opt, const char *dir, json_t **out,
   int rc = in_read_file(path, in_max(opt), &b, err);
   json_t *y = rc ? NULL : in_yaml_to_json(b.p, b.len, path, err);
   in_buf_free(&b);
+  if (!y && !rc && err && err->line) {
+    /* The message says where, as front matter errors do. */
+    char what[sizeof err->message];
+    snprintf(what, sizeof what, "%s", err->message);
+    snprintf(err->message, sizeof err->message,
+             "manifest: line %d, column %d: %.700s", err->line, err->column,
+             what);
+  }
   if (!y)
     return rc ? rc : (err ? err->status : ASSAY_ESYNTAX);
   json_t *docs = json_object_get(y, "documents");
@@ -712,8 +742,11 @@ static int in_cmp_entry(const void *pa, const void *pb) {
 static int in_entry_kind(const char *path, const struct dirent *de) {
   struct stat st;
   int dir = de->d_type == DT_DIR;
-  if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)
+  if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN) {
+    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+      return -1; /* a link to a FIFO or a device: skipped like the FIFO */
     dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+  }
   if (dir)
     return ENT_DIR;
   if (de->d_type == DT_REG || de->d_type == DT_LNK ||
@@ -784,7 +817,7 @@ static int in_push_dir(in_reader *r, const char *path, assay_error *err) {
 
 static int in_push_jsonl(in_reader *r, const char *path, FILE *fp, size_t line,
                          assay_error *err) {
-  if (!fp && !(fp = fopen(path, "rb")))
+  if (!fp && !(fp = in_fopen(path)))
     return in_fail(err, ASSAY_EIO, path, 0, 0, "cannot read: %s",
                    strerror(errno));
   in_frame *f = in_push(r, FR_JSONL, path);
@@ -849,7 +882,9 @@ static int in_json_doc(in_reader *r, in_frame *f, assay_doc **out,
                    "invalid JSON at column %d: %s", je.column, je.text);
   json_t *jid = json_object_get(o, "id"), *text = json_object_get(o, "text");
   json_t *meta = json_object_get(o, "meta");
-  if (json_is_string(jid))
+  /* An empty id (or one that starts with a NUL) names nothing: the line's
+   * place stands for it. */
+  if (json_is_string(jid) && json_string_value(jid)[0])
     snprintf(id, sizeof id, "%s", json_string_value(jid));
   else if (json_is_integer(jid))
     snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value(jid));
@@ -955,8 +990,7 @@ static json_t *in_sibling_meta(in_reader *r, const char *path) {
     assay_error e;
     if (in_manifest(&r->opt, dir, &r->mf, &e))
       snprintf(r->mf_warning, sizeof r->mf_warning,
-               "%s: line %d: %s (its metadata is not used)", e.file, e.line,
-               e.message);
+               "%s: %s (its metadata is not used)", e.file, e.message);
   }
   return json_object_get(r->mf, name);
 }

@@ -151,6 +151,16 @@ function M.load_pack(path, opts)
       end,
     }
     env.os = { time = os.time, date = os.date, clock = os.clock }
+    -- What the sandbox leaves out says so, rather than "attempt to call a
+    -- nil value".
+    local function refuse(lib)
+      return { __index = function(_, k)
+        error(lib .. "." .. tostring(k) .. " is not available in the rule sandbox"
+              .. " (--unsafe lifts it)", 2)
+      end }
+    end
+    setmetatable(env.os, refuse("os"))
+    setmetatable(env.io, refuse("io"))
   end
   if opts.assay then
     local a = {}

@@ -212,7 +212,8 @@ static void test_dirs(void) {
                  "missing: cannot read: No such file or directory");
   const char *q[] = {DATA "badmanifest/"};
   CHECK_STR(read_all(q, 1, NULL),
-            "!" DATA "badmanifest/manifest.yaml: while parsing a flow "
+            "!" DATA "badmanifest/manifest.yaml: manifest: line 4, column 1: "
+            "while parsing a flow "
             "sequence: did not find expected ',' or ']'\n" DATA
             "badmanifest/one.txt");
 }

@@ -112,6 +112,8 @@ check.ok(tostring(msg):find("memory limit (33554432 bytes)", 1, true), "endless 
 done, msg = scan("a shell here")
 check.eq(done, nil, "os.execute is not there")
 check.ok(tostring(msg):find("run.command", 1, true), "names the rule: " .. tostring(msg))
+check.ok(tostring(msg):find("os.execute is not available in the rule sandbox", 1, true),
+  "says what the sandbox refused: " .. tostring(msg))
 local f = io.open("/tmp/assay-pwned")
 check.eq(f, nil, "the command did not run")
 if f then f:close() end

@@ -1,0 +1,1 @@
+'according' 'to' @actor:source

@@ -1,0 +1,1 @@
+"New York" | [!sent_start, title]{1,3}? | (a (b | c)*)+

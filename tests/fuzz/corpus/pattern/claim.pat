@@ -1,0 +1,1 @@
+(.+):content ','? 'according' 'to' @actor:source

@@ -1,0 +1,1 @@
+@actor{kind=country} [lower=officials]

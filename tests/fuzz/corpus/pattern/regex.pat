@@ -1,0 +1,1 @@
+/^(said|says|told|reported)$/:cue

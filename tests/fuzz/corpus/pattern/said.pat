@@ -1,0 +1,1 @@
+@actor:source [lower=/^(said|says|denied)$/]:cue 'that'? [!sent_start]+:content

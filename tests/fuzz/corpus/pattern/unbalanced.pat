@@ -1,0 +1,1 @@
+'unbalanced' ( 'paren'
