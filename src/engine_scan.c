@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "lua_common.h"
 #include "pattern.h"
+#include "strbuf.h"
 
 #define DEFAULT_INSTRUCTIONS 100000000ULL
 #define DEFAULT_MEMORY ((size_t)256 << 20)
@@ -60,6 +61,10 @@ struct assay_scanner {
   size_t nmatches, matches_cap;
   eng_cap *caps;
   size_t ncaps, caps_cap;
+  /* The document's tokens by lower form, shared by its pattern rules;
+   * built at the first pattern rule of each document. */
+  pat_index *index;
+  int index_ready;
   int failed;
   char errmsg[1024];
 };
@@ -177,6 +182,7 @@ void assay_scanner_free(assay_scanner *sc) {
   const assay_allocator *a = &sc->rules->alloc;
   mem_free(a, sc->matches, sc->matches_cap * sizeof *sc->matches);
   mem_free(a, sc->caps, sc->caps_cap * sizeof *sc->caps);
+  pat_index_free(sc->index);
   assay_allocator copy = *a;
   mem_free(&copy, sc, sizeof *sc);
 }
@@ -344,8 +350,14 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
                           &sc->limits.regex, on_regex, sc, &err);
     break;
   case ENG_MATCH_TOKENS:
-    st = pat_scan(r->patterns[rule->matcher], doc, sc->trace ? PAT_TRACE : 0,
-                  on_pattern, sc, &err);
+    if (!sc->index_ready || !pat_index_covers(sc->index, doc)) {
+      if (!sc->index) sc->index = pat_index_new(&r->alloc);
+      if (!sc->index || pat_index_build(sc->index, doc))
+        return scan_error(sc, ASSAY_ENOMEM, "out of memory");
+      sc->index_ready = 1;
+    }
+    st = pat_scan_indexed(r->patterns[rule->matcher], doc, sc->index,
+                          sc->trace ? PAT_TRACE : 0, on_pattern, sc, &err);
     break;
   case ENG_MATCH_ANNOTATIONS:
     st = collect_annotations(sc, rule->match_layer);
@@ -835,6 +847,7 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
     assay_doc_set_layer_policy(doc, r->layers[i].name, r->layers[i].policy);
   lua_State *L = sc->L;
   sc->doc = doc;
+  sc->index_ready = 0; /* another document, maybe at the same address */
   sc->trace = trace;
   sc->instr = 0;
   sc->instr_exceeded = 0;
@@ -876,31 +889,6 @@ int assay_scanner_scan(assay_scanner *sc, assay_doc *doc,
 
 /* ---- explain ------------------------------------------------------------ */
 
-typedef struct sbuf {
-  char *s;
-  size_t len, cap;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    size_t room = b->cap - b->len;
-    va_start(ap, fmt);
-    int n = b->s ? vsnprintf(b->s + b->len, room, fmt, ap) : -1;
-    va_end(ap);
-    if (n >= 0 && (size_t)n < room) {
-      b->len += (size_t)n;
-      return;
-    }
-    size_t ncap = b->cap ? b->cap * 2 : 1024;
-    while (n >= 0 && ncap - b->len <= (size_t)n) ncap *= 2;
-    char *ns = realloc(b->s, ncap);
-    if (!ns) return;
-    b->s = ns;
-    b->cap = ncap;
-  }
-}
-
 static const char *match_kind_name(int k) {
   switch (k) {
   case ENG_MATCH_LEXICON: return "lexicon";
@@ -928,7 +916,7 @@ static int run_before(assay_scanner *sc, assay_doc *doc, int idx) {
   return st;
 }
 
-static void describe_match(assay_scanner *sc, sbuf *b, const eng_rule *rule,
+static void describe_match(assay_scanner *sc, strbuf *b, const eng_rule *rule,
                            const eng_match *m, size_t i) {
   const assay_doc *doc = sc->doc;
   /* Token numbers here are 0-based and inclusive, as in pattern traces. */
@@ -963,7 +951,7 @@ static void describe_match(assay_scanner *sc, sbuf *b, const eng_rule *rule,
 
 char *eng_explain(assay_scanner *sc, assay_doc *doc, int idx) {
   const assay_rules *r = sc->rules;
-  sbuf b = {NULL, 0, 0};
+  strbuf b = {NULL, 0, 0};
   if (idx < 0 || (size_t)idx >= r->nrules) return NULL;
   const eng_rule *rule = &r->rules[idx];
   sc->errmsg[0] = '\0';
@@ -972,6 +960,7 @@ char *eng_explain(assay_scanner *sc, assay_doc *doc, int idx) {
     assay_doc_set_layer_policy(doc, r->layers[i].name, r->layers[i].policy);
   lua_State *L = sc->L;
   sc->doc = doc;
+  sc->index_ready = 0; /* another document, maybe at the same address */
   sc->trace = 1;
   sc->instr = 0;
   sc->instr_exceeded = 0;

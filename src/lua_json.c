@@ -10,6 +10,7 @@
 #include "input.h"
 #include "lua_common.h"
 #include "lua_host.h"
+#include "yaml_emit.h"
 
 /* assay.json_decode(text) -> value, or nil and the message with its line. */
 static int l_json_decode(lua_State *L) {
@@ -48,6 +49,26 @@ static int l_json_encode(lua_State *L) {
   if (!s) return luaL_error(L, "json_encode: out of memory");
   lua_pushstring(L, s);
   free(s);
+  return 1;
+}
+
+/* assay.yaml_encode(value) -> one YAML document ("---" first); keys in
+ * sorted order. */
+static int l_yaml_encode(lua_State *L) {
+  char msg[256] = "";
+  lua_settop(L, 1);
+  json_t *j = lassay_tojson(L, 1, 0, msg, sizeof msg);
+  if (!j) return luaL_error(L, "yaml_encode: %s", msg);
+  /* Sorted keys, as json_encode: rebuild objects in key order. */
+  char *text = json_dumps(j, JSON_SORT_KEYS | JSON_ENCODE_ANY);
+  json_decref(j);
+  json_t *sorted = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+  free(text);
+  char *y = sorted ? yml_dump(sorted) : NULL;
+  json_decref(sorted);
+  if (!y) return luaL_error(L, "yaml_encode: out of memory");
+  lua_pushstring(L, y);
+  free(y);
   return 1;
 }
 
@@ -96,6 +117,7 @@ void lassay_open_json(lua_State *L) {
   static const luaL_Reg fns[] = {{"json_decode", l_json_decode},
                                  {"json_encode", l_json_encode},
                                  {"yaml_decode", l_yaml_decode},
+                                 {"yaml_encode", l_yaml_encode},
                                  {"yaml_load", l_yaml_load},
                                  {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);

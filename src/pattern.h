@@ -35,6 +35,18 @@ typedef struct pat_test {
   char *str;     /* value for EQ/NE */
   size_t len;
   pcre2_code *re; /* for RE/NRE */
+  /* For RE/NRE when the regex is a literal alternation anchored at both
+   * ends (/^(said|says|told)$/): its words, tested by comparison instead of
+   * a PCRE2 call per token.  words[i] points into wbuf. */
+  int nwords;
+  const char **words;
+  uint8_t *wlen;
+  char *wbuf;
+  size_t wbuf_len;
+  /* For RE/NRE of an anchored regex: the bytes a matching string may start
+   * with (bit b of first[b / 8]), so most tokens never reach PCRE2. */
+  uint8_t has_first;
+  uint8_t first[32];
 } pat_test;
 
 enum pat_atom_type { PAT_A_TOKEN, PAT_A_ANY, PAT_A_LAYER };
@@ -113,6 +125,26 @@ int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
  * number of matches, or a negative status. */
 int pat_explain(const assay_pattern *pat, const assay_doc *doc, char *buf,
                 size_t size);
+
+/* A document's tokens by lower form (pattern_index.c): built once per
+ * document by the engine and shared by its pattern scans.  Chains run in
+ * increasing token order; UINT32_MAX ends them. */
+typedef struct pat_index pat_index;
+pat_index *pat_index_new(const assay_allocator *alloc);
+void pat_index_free(pat_index *ix);
+int pat_index_build(pat_index *ix, const assay_doc *doc);
+/* Does ix hold doc's current tokens? */
+int pat_index_covers(const pat_index *ix, const assay_doc *doc);
+uint32_t pat_index_first(const pat_index *ix, const char *lower, size_t len);
+uint32_t pat_index_next(const pat_index *ix, uint32_t pos);
+
+/* pat_scan with an index of doc (NULL: none), which lets a pattern whose
+ * first token is a literal (or a literal alternation) visit only the
+ * tokens that can start a match. */
+int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
+                     const pat_index *ix, unsigned flags,
+                     int (*fn)(void *ud, const assay_pattern_match *m),
+                     void *ud, assay_error *err);
 
 /* The layers the pattern references with @layer: count, and name i. */
 int pat_layer_count(const assay_pattern *pat);

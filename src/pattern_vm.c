@@ -43,6 +43,9 @@ typedef struct pat_frame {
   int32_t old;
 } pat_frame;
 
+#define VM_MAX_KEYS 64
+#define VM_KEY_BYTES 1024
+
 typedef struct pat_vm {
   const assay_pattern *pat;
   const assay_doc *doc;
@@ -76,6 +79,15 @@ typedef struct pat_vm {
   int matches;
   char *tbuf; /* the trace text */
   size_t tcap;
+  /* Starts from the document's index (pattern_index.c): the lower forms
+   * one of which a match's first token has, and a cursor per form. */
+  const pat_index *ix;
+  int nkeys;
+  uint32_t kfrom;
+  const char *key[VM_MAX_KEYS];
+  size_t klen[VM_MAX_KEYS];
+  uint32_t kcur[VM_MAX_KEYS];
+  char kbuf[VM_KEY_BYTES];
 } pat_vm;
 
 /* ---- tests ------------------------------------------------------- */
@@ -112,8 +124,19 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
     return (t->kind == ts->kind) == (ts->op == PAT_OP_EQ);
   default:
     s = vm_field(vm, t, ts->field, &n);
-    if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE)
-      return vm_re(vm, ts->re, s, n) == (ts->op == PAT_OP_RE);
+    if (ts->nwords) { /* a literal alternation, see p_word_set */
+      int in = 0;
+      for (int i = 0; i < ts->nwords && !in; i++)
+        in = ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0;
+      return in == (ts->op == PAT_OP_RE);
+    }
+    if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE) {
+      unsigned char c = n ? (unsigned char)s[0] : 0;
+      int m = ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7)))
+                  ? 0
+                  : vm_re(vm, ts->re, s, n);
+      return m == (ts->op == PAT_OP_RE);
+    }
     return (n == ts->len && memcmp(s, ts->str, n) == 0) ==
            (ts->op == PAT_OP_EQ);
   }
@@ -208,7 +231,80 @@ static int vm_can_start(pat_vm *vm, uint32_t pos) {
   return 0;
 }
 
+/* Adds to key[] the lower forms one of which a token passing atom a must
+ * have: from a `'word'` or `lower=` test, a literal alternation, or an
+ * ASCII `"Word"` / `text=` (whose lower form is plain ASCII lower case).
+ * Returns the new count, or -1 when the atom has no such test or the keys
+ * do not fit. */
+static int vm_atom_keys(const pat_atom *a, const char **key, size_t *klen,
+                        int nk, char *buf, size_t *used) {
+  if (a->type != PAT_A_TOKEN) return -1;
+  for (int i = 0; i < a->ntests; i++) {
+    const pat_test *t = &a->tests[i];
+    int lower = t->field == PAT_F_LOWER;
+    if (!lower && t->field != PAT_F_TEXT) continue;
+    int nw = t->op == PAT_OP_EQ ? 1 : t->op == PAT_OP_RE ? t->nwords : 0;
+    if (!nw) continue;
+    if (nk + nw > VM_MAX_KEYS) return -1;
+    int ok = 1, k0 = nk;
+    for (int w = 0; w < nw && ok; w++) {
+      const char *s = t->op == PAT_OP_EQ ? t->str : t->words[w];
+      size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
+      if (!lower) { /* text: its ASCII lower case, in buf */
+        if (*used + n > VM_KEY_BYTES) return -1;
+        char *d = buf + *used;
+        for (size_t j = 0; j < n && ok; j++) {
+          unsigned char c = (unsigned char)s[j];
+          ok = c < 0x80;
+          d[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        *used += n;
+        s = d;
+      }
+      key[nk] = s;
+      klen[nk++] = n;
+    }
+    if (ok) return nk;
+    nk = k0; /* a non-ASCII text test: try the atom's other tests */
+  }
+  return -1;
+}
+
+/* Sets up index starts when every first atom of the pattern has keys. */
+static void vm_keys_init(pat_vm *vm) {
+  const assay_pattern *pat = vm->pat;
+  size_t used = 0;
+  int nk = 0;
+  vm->nkeys = 0;
+  if (!vm->ix || pat->nfirst <= 0) return;
+  for (int k = 0; k < pat->nfirst && nk >= 0; k++)
+    nk = vm_atom_keys(&pat->atoms[pat->first[k]], vm->key, vm->klen, nk,
+                      vm->kbuf, &used);
+  if (nk <= 0) return;
+  vm->nkeys = nk;
+  vm->kfrom = 0;
+  for (int k = 0; k < nk; k++)
+    vm->kcur[k] = pat_index_first(vm->ix, vm->key[k], vm->klen[k]);
+}
+
 static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
+  if (vm->nkeys > 0) {
+    if (from < vm->kfrom) /* back after a rejected match: rewind */
+      for (int k = 0; k < vm->nkeys; k++)
+        vm->kcur[k] = pat_index_first(vm->ix, vm->key[k], vm->klen[k]);
+    for (;;) {
+      vm->kfrom = from;
+      uint32_t best = UINT32_MAX;
+      for (int k = 0; k < vm->nkeys; k++) {
+        while (vm->kcur[k] < from)
+          vm->kcur[k] = pat_index_next(vm->ix, vm->kcur[k]);
+        if (vm->kcur[k] < best) best = vm->kcur[k];
+      }
+      if (best >= vm->ntoks) return vm->ntoks;
+      if (vm_can_start(vm, best)) return best;
+      from = best + 1;
+    }
+  }
   while (from < vm->ntoks && !vm_can_start(vm, from)) from++;
   return from;
 }
@@ -526,6 +622,21 @@ static void vm_step_all(pat_vm *vm, pat_list *cur, pat_list *next,
 /* Does every required atom pass somewhere in the document? */
 static int vm_required(pat_vm *vm) {
   for (int k = 0; k < vm->pat->nrequired; k++) {
+    const char *key[VM_MAX_KEYS];
+    size_t klen[VM_MAX_KEYS], used = 0;
+    char buf[VM_KEY_BYTES]; /* vm->kbuf holds the start keys */
+    int nk = vm->ix ? vm_atom_keys(&vm->pat->atoms[vm->pat->required[k]], key,
+                                   klen, 0, buf, &used)
+                    : -1;
+    if (nk > 0) { /* only the tokens with one of its lower forms */
+      int found = 0;
+      for (int j = 0; j < nk && !found; j++)
+        for (uint32_t i = pat_index_first(vm->ix, key[j], klen[j]);
+             i != UINT32_MAX && !found; i = pat_index_next(vm->ix, i))
+          found = vm_atom(vm, vm->pat->required[k], i);
+      if (!found) return 0;
+      continue;
+    }
     uint32_t i = 0;
     while (i < vm->ntoks && !vm_atom(vm, vm->pat->required[k], i)) i++;
     if (i == vm->ntoks) return 0;
@@ -578,6 +689,13 @@ static int vm_run(pat_vm *vm,
 int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
              int (*fn)(void *ud, const assay_pattern_match *m), void *ud,
              assay_error *err) {
+  return pat_scan_indexed(pat, doc, NULL, flags, fn, ud, err);
+}
+
+int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
+                     const pat_index *ix, unsigned flags,
+                     int (*fn)(void *ud, const assay_pattern_match *m),
+                     void *ud, assay_error *err) {
   pat_vm vm;
   if (err) memset(err, 0, sizeof *err);
   if (!pat || !doc) return ASSAY_EMISUSE;
@@ -590,6 +708,10 @@ int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
     return ASSAY_EMISUSE;
   }
   int rc = vm_init(&vm, pat, doc, flags);
+  if (!rc && pat_index_covers(ix, doc)) {
+    vm.ix = ix;
+    vm_keys_init(&vm);
+  }
   if (!rc) rc = vm_run(&vm, fn, ud);
   vm_done(&vm);
   if (rc < 0 && err) {

@@ -11,6 +11,9 @@ local assay = require "assay"
 
 local M = {}
 
+-- The formats of report and merge.
+M.FORMATS = { text = true, json = true, yaml = true, tsv = true, html = true }
+
 local STANCES = { "asserted", "believed", "suspected", "denied", "doubted", "unconfirmed" }
 
 -- A span's text on one line (sources can run over a line break).
@@ -235,6 +238,22 @@ function M.text(result)
   return table.concat(lines, "\n") .. "\n"
 end
 
+-- The claims as TSV, one a row under their proposition.
+function M.tsv(result)
+  local function field(v)
+    return (tostring(v or ""):gsub("[\t\n\r\\]", { ["\t"] = "\\t", ["\n"] = "\\n",
+                                                     ["\r"] = "\\r", ["\\"] = "\\\\" }))
+  end
+  local rows = { "proposition\tstance\tdoc\tdate\tsource\tvia\tcue\tcontent" }
+  for _, p in ipairs(result.propositions) do
+    for _, c in ipairs(p.claims) do
+      rows[#rows + 1] = table.concat({ field(p.key), field(c.stance), field(c.doc), field(c.date),
+        field(c.source), field(c.via), field(c.cue), field(c.content) }, "\t")
+    end
+  end
+  return table.concat(rows, "\n") .. "\n"
+end
+
 -- Writes the result in a format to a file (atomically: a temporary file
 -- renamed at the end) or stdout; returns an exit status.  The html format
 -- needs docs, the documents an aggregate made with keep_text kept.
@@ -242,8 +261,14 @@ function M.write(result, format, output, docs)
   local text
   if format == "html" then
     text = require("assay.html").render(result, docs)
+  elseif format == "json" then
+    text = M.json(result) .. "\n"
+  elseif format == "yaml" then
+    text = assay.yaml_encode(result)
+  elseif format == "tsv" then
+    text = M.tsv(result)
   else
-    text = format == "json" and (M.json(result) .. "\n") or M.text(result)
+    text = M.text(result)
   end
   if output and output ~= "-" then
     local tmp = output .. ".tmp"
@@ -268,7 +293,7 @@ end
 -- ---- the command -----------------------------------------------------
 
 local USAGE = [[
-usage: assay report [--rules PACK.lua] [--format text|json|html] [-o FILE] INPUT...
+usage: assay report [--rules PACK.lua] [--format text|json|yaml|tsv|html] [-o FILE] INPUT...
        assay report --store FILE.db [--format text|json] [-o FILE]
 
 Runs a rule pack over the inputs and groups the claims of all documents by
@@ -278,8 +303,9 @@ index of actors.
 
 options:
   --rules PACK.lua   the rule pack (default: the news pack)
-  --format FORMAT    text (default), json, or html (one self-contained page
-                     with the texts highlighted, docs/report.md)
+  --format FORMAT    text (default), json, yaml, tsv (a claim a row), or
+                     html (one self-contained page with the texts
+                     highlighted, docs/report.md)
   -o, --output FILE  write to FILE (atomically) instead of stdout
   --unsafe           run the pack without the sandbox
   --store FILE.db    report on the annotations of a store written by
@@ -328,8 +354,8 @@ local function main(args)
     end
     i = i + 1
   end
-  if format ~= "text" and format ~= "json" and format ~= "html" then
-    io.stderr:write("assay: report: unknown format '" .. format .. "' (text, json, html)\n")
+  if not M.FORMATS[format] then
+    io.stderr:write("assay: report: unknown format '" .. format .. "' (text, json, yaml, tsv, html)\n")
     return 2
   end
   if #inputs == 0 and not store_path then
@@ -376,7 +402,7 @@ end
 M.main = main
 
 local MERGE_USAGE = [[
-usage: assay merge [--format text|json|html] [-o FILE] FACTS.jsonl...
+usage: assay merge [--format text|json|yaml|tsv|html] [-o FILE] FACTS.jsonl...
 
 The reduce step: builds the cross-document report from records written by
 `assay extract` (one JSON record a line; - for stdin), exactly as
@@ -384,7 +410,7 @@ The reduce step: builds the cross-document report from records written by
 needs records made by `assay extract --with-text`.
 
 options:
-  --format FORMAT    text (default), json or html
+  --format FORMAT    text (default), json, yaml, tsv or html
   -o, --output FILE  write to FILE (atomically) instead of stdout
 ]]
 
@@ -413,8 +439,8 @@ function M.merge_main(args)
     end
     i = i + 1
   end
-  if format ~= "text" and format ~= "json" and format ~= "html" then
-    io.stderr:write("assay: merge: unknown format '" .. format .. "' (text, json, html)\n")
+  if not M.FORMATS[format] then
+    io.stderr:write("assay: merge: unknown format '" .. format .. "' (text, json, yaml, tsv, html)\n")
     return 2
   end
   if #files == 0 then files[1] = "-" end

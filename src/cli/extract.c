@@ -23,8 +23,9 @@ static const char usage_text[] =
     "input order (docs/output.md).\n"
     "\n"
     "options:\n"
-    "  --format FORMAT         jsonl (default), yaml (a document per record)\n"
-    "                          or tsv (an annotation per row)\n"
+    "  --format FORMAT         jsonl (default), yaml (a document per record),\n"
+    "                          tsv (an annotation per row) or html (the\n"
+    "                          texts highlighted: the report's page)\n"
     "  --offsets bytes|chars   offsets in bytes (default) or code points\n"
     "  --layers L1,L2          write only these layers\n"
     "  --trace                 add to each annotation how its rule matched\n"
@@ -123,8 +124,8 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
     }
   }
   if (o->format && strcmp(o->format, "jsonl") && strcmp(o->format, "yaml") &&
-      strcmp(o->format, "tsv")) {
-    cli_errorf("extract: unknown format '%s' (jsonl, yaml, tsv)", o->format);
+      strcmp(o->format, "tsv") && strcmp(o->format, "html")) {
+    cli_errorf("extract: unknown format '%s' (jsonl, yaml, tsv, html)", o->format);
     return -1;
   }
   if (o->ninputs == 0) o->inputs[o->ninputs++] = "-";
@@ -290,6 +291,31 @@ static void ex_write(void *ud, cli_job *job) {
   job->doc = NULL;
 }
 
+/* --format html: the documents' page is the report's HTML page (the texts
+ * with their annotations, and what they say together), so extract hands
+ * the inputs to `assay report --format html`. */
+static int extract_html(const extract_opts *o) {
+  char **args = calloc((size_t)o->ninputs + 12, sizeof *args);
+  if (!args) return CLI_USAGE;
+  int n = 0;
+  args[n++] = "report";
+  args[n++] = "--format";
+  args[n++] = "html";
+  if (o->pack.rules) {
+    args[n++] = "--rules";
+    args[n++] = (char *)o->pack.rules;
+  }
+  if (o->pack.unsafe) args[n++] = "--unsafe";
+  if (o->output) {
+    args[n++] = "-o";
+    args[n++] = (char *)o->output;
+  }
+  for (int i = 0; i < o->ninputs; i++) args[n++] = (char *)o->inputs[i];
+  int st = cli_report(n, args);
+  free(args);
+  return st;
+}
+
 int cli_extract(int argc, char **argv) {
   if (argc > 1 && cli_is_help(argv[1])) {
     printf(usage_text, cli_pack_help);
@@ -305,6 +331,10 @@ int cli_extract(int argc, char **argv) {
   cli_output out;
   memset(&out, 0, sizeof out);
   if (parse_args(&o, argc, argv)) goto done;
+  if (o.format && !strcmp(o.format, "html")) {
+    status = extract_html(&o);
+    goto done;
+  }
   if (!(rules = cli_compile(&o.pack))) goto done;
   in_options io = {o.encoding, o.pack.limits.max_doc_bytes, NULL};
   if (in_open(&rd, o.inputs, (size_t)o.ninputs, &io) != ASSAY_OK) {

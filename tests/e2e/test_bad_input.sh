@@ -91,7 +91,7 @@ has "a rule that raises: the rule, its place and the message" "$tmp/rec" "\"erro
 record "$tmp/out" 4
 has "a rule that allocates without end: the memory limit" "$tmp/rec" "\"error\":\"rule grow.memory ($P:21): memory limit (67108864 bytes) exceeded\"}"
 record "$tmp/out" 5
-has "os.execute is not there in the sandbox" "$tmp/rec" "\"error\":\"rule run.command ($P:28): $P:30: attempt to call a nil value (field 'execute')\"}"
+has "os.execute is not there in the sandbox" "$tmp/rec" "\"error\":\"rule run.command ($P:28): $P:30: os.execute is not available in the rule sandbox (--unsafe lifts it)\"}"
 record "$tmp/out" 6
 has "os.execute from a JSON line too" "$tmp/rec" '{"doc":"cmd","schema":1,"pack":"hostile 1","error":"rule run.command'
 if [ -e "$tmp/pwned" ]; then fail "os.execute ran a command"; else ok; fi

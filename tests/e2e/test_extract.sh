@@ -103,6 +103,25 @@ has "tsv error row" "$tmp/out.tsv" "$(printf '%s\t\terror' "$tmp/in/c.jsonl:2")"
 "$ASSAY" extract --format xml --rules $PACKS/basic.lua "$tmp/in/a.txt" > /dev/null 2>&1
 status "unknown format" 2 $?
 
+# --- every format on examples/ with the default pack ----------------------------
+"$ASSAY" extract --format yaml examples/sony > "$tmp/sony.yaml"
+status "extract yaml on examples" 0 $?
+if [ "$(grep -c '^---$' "$tmp/sony.yaml")" -eq 5 ]; then ok; else fail "five YAML documents"; fi
+has "yaml outlet meta" "$tmp/sony.yaml" "outlet: PCMag"
+"$ASSAY" extract --format tsv examples/sony > "$tmp/sony.tsv"
+has "tsv actor row on examples" "$tmp/sony.tsv" "$(printf '\tactor\t')"
+has "tsv claim row on examples" "$tmp/sony.tsv" "$(printf '\tclaim\t')"
+"$ASSAY" extract --format html -o "$tmp/sony.html" examples/sony
+status "extract html on examples" 0 $?
+has "extract html is the report page" "$tmp/sony.html" 'data-proposition="KP | responsible for | Sony Pictures"'
+"$ASSAY" report --format yaml examples/sony > "$tmp/rep.yaml"
+has "report yaml" "$tmp/rep.yaml" "key: KP | responsible for | Sony Pictures"
+"$ASSAY" report --format tsv examples/sony > "$tmp/rep.tsv"
+has "report tsv header" "$tmp/rep.tsv" "$(printf 'proposition\tstance\tdoc\tdate\tsource\tvia\tcue\tcontent')"
+has "report tsv denial row" "$tmp/rep.tsv" "$(printf 'KP | responsible for | Sony Pictures\tdenied\texamples/sony/000_0c653dbc88194f72.txt')"
+"$ASSAY" report --format json examples/sony > "$tmp/rep.json"
+has "report json proposition" "$tmp/rep.json" '"key":"KP | responsible for | Sony Pictures"'
+
 # --- threads: the same output in the same order whatever -j -----------------
 "$ASSAY" extract -j 1 --rules $PACKS/basic.lua examples/sony "$tmp/in" > "$tmp/j1.jsonl" 2>/dev/null
 "$ASSAY" extract -j 4 --rules $PACKS/basic.lua examples/sony "$tmp/in" > "$tmp/j4.jsonl" 2>/dev/null

@@ -61,7 +61,7 @@ has "the error says what to do" 'needs records made by assay extract --with-text
 cmp -s "$tmp/r.json" "$tmp/m.json" && ok || fail "json report equals json merge"
 "$ASSAY" report --format pdf examples/sony 2> "$tmp/err"
 [ $? -eq 2 ] && ok || fail "an unknown format is a usage error"
-has "the formats are named" 'text, json, html' "$tmp/err"
+has "the formats are named" 'text, json, yaml, tsv, html' "$tmp/err"
 
 # ---- hostile articles come out escaped ---------------------------------
 mkdir -p "$tmp/evil"

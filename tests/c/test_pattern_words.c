@@ -1,0 +1,197 @@
+/*
+ * test_pattern_words.c -- the word-set fast path of token pattern regexes:
+ * /^(a|b|c)$/ tests compare words instead of calling PCRE2, and must match
+ * exactly what the regex would (case, negation, non-literal fallbacks);
+ * and the document index (pattern_index.c): scans that start from it find
+ * exactly the matches of a plain scan, rejected matches included.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "pattern.h"
+
+static int count_match(void *ud, const assay_pattern_match *m) {
+  (void)m;
+  ++*(int *)ud;
+  return ASSAY_OK;
+}
+
+/* Number of matches of src over doc, or the negative status. */
+static int count(const char *src, assay_doc *doc, int *nwords) {
+  assay_pattern *pat = NULL;
+  assay_error err;
+  int rc = assay_pattern_new(&pat, src, NULL, &err);
+  if (rc) return rc;
+  *nwords = pat->natoms > 0 && pat->atoms[0].ntests > 0
+                ? pat->atoms[0].tests[0].nwords
+                : 0;
+  int n = 0;
+  rc = assay_pattern_scan(pat, doc, count_match, &n, &err);
+  assay_pattern_free(pat);
+  return rc < 0 ? rc : n;
+}
+
+/* Formats matches "first-last" and rejects every third one when asked
+ * (PAT_REJECT: the scan goes on from the token after its start). */
+typedef struct trail {
+  char s[4096];
+  size_t n;
+  int seen, reject;
+} trail;
+
+static int record(void *ud, const assay_pattern_match *m) {
+  trail *t = ud;
+  if (t->n < sizeof t->s)
+    t->n += (size_t)snprintf(t->s + t->n, sizeof t->s - t->n, " %u-%u",
+                             (unsigned)m->first, (unsigned)m->last);
+  return t->reject && ++t->seen % 3 == 0 ? PAT_REJECT : ASSAY_OK;
+}
+
+/* The matches of src with and without the index must be the same. */
+static void same_with_index(const char *src, assay_doc *doc,
+                            const pat_index *ix, int reject) {
+  assay_pattern *pat = NULL;
+  assay_error err;
+  CHECK_INT(assay_pattern_new(&pat, src, NULL, &err), 0);
+  if (!pat) return;
+  trail plain = {.reject = reject}, fast = {.reject = reject};
+  CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
+  CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
+  if (strcmp(plain.s, fast.s))
+    fprintf(stderr, "%s: plain [%s] indexed [%s]\n", src, plain.s, fast.s);
+  CHECK_STR(fast.s, plain.s);
+  assay_pattern_free(pat);
+}
+
+static void index_cases(void) {
+  const char *text =
+      "The year ended. Last year the Year of the Rat began; this year, "
+      "next year and the year after. \xC3\x89lys\xC3\xA9" "e said the year "
+      "was over. YEAR. Unit 7 and unit 9 and Unit 8. The the the year.";
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  pat_index *ix = pat_index_new(NULL);
+  CHECK(ix != NULL);
+  CHECK_INT(pat_index_build(ix, doc), 0);
+  CHECK(pat_index_covers(ix, doc));
+  const char *pats[] = {
+      "'year'",
+      "'the' 'year'",
+      "'the'? 'year'",
+      "'the'+ 'year'",
+      "[lower=/^(last|next|this)$/] 'year'",
+      "( 'last' | 'next' ) 'year' | 'the' 'year'",
+      "\"Unit\" [kind=number]",
+      "[text=Unit] [kind=number]",
+      "\"YEAR\"",
+      "'\xC3\xA9lys\xC3\xA9" "e' 'said'",
+      "\"\xC3\x89lys\xC3\xA9" "e\"",
+      "[lower=the, !sent_start] [kind=word]",
+      "<s> 'the' .",
+      "'nowhere' 'year'",
+      ". 'year'",
+      "[kind=number]",
+  };
+  for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
+    same_with_index(pats[i], doc, ix, 0);
+    same_with_index(pats[i], doc, ix, 1);
+  }
+  /* An index of another document is not used. */
+  assay_doc *other = NULL;
+  CHECK_INT(assay_doc_new(&other, "o", "year", 4, NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(other, NULL), 0);
+  CHECK(!pat_index_covers(ix, other));
+  same_with_index("'year'", other, ix, 0);
+  assay_doc_free(other);
+  pat_index_free(ix);
+  assay_doc_free(doc);
+}
+
+/* An anchored regex (first-byte prefilter) and the same regex anchored
+ * with a lookbehind PCRE2 does not see as an anchor must agree. */
+static void first_byte_cases(void) {
+  const char *text = "On 12/31/86 and 1/2/1987 the mid-year report, Mid-March "
+                     "talks and 3rd-quarter results: \xC3\xA9t\xC3\xA9 "
+                     "ended; tomorrow, then -5 and 1990s data.";
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  const char *bodies[] = {
+      "(0?[1-9]|1[0-2])\\/(0?[1-9]|[12][0-9]|3[01])\\/([0-9]{2}|[0-9]{4})$",
+      "mid-[a-z0-9.]+$", "t.*$", "\\d+s$", "[^a-z]", "-?\\d", "\\p{Ll}+$",
+      "(?i)MID", "\\xE9t", "(|x)", "",
+  };
+  const char *shapes[] = {"[text=/%s%s/]", "[lower=/%s%s/]",
+                          "[lower!=/%s%s/, kind=word]", "[text=/%s%s/i]"};
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+      char a[256], b[256];
+      int nw = 0;
+      snprintf(a, sizeof a, shapes[k], "^", bodies[i]);
+      snprintf(b, sizeof b, shapes[k], "(?<![\\s\\S])", bodies[i]);
+      int na = count(a, doc, &nw), nb = count(b, doc, &nw);
+      if (na != nb) fprintf(stderr, "%s: %d, %s: %d\n", a, na, b, nb);
+      CHECK(na >= 0);
+      CHECK_INT(na, nb);
+    }
+  assay_pattern *pat = NULL;
+  assay_error err;
+  CHECK_INT(assay_pattern_new(&pat, "[lower=/^mid-[a-z0-9.]+$/]", NULL, &err),
+            0);
+  if (pat) {
+    const pat_test *t = &pat->atoms[0].tests[0];
+    CHECK_INT(t->has_first, 1);
+    CHECK(t->first['m' >> 3] & (1u << ('m' & 7)));
+    CHECK(!(t->first['x' >> 3] & (1u << ('x' & 7))));
+    CHECK(!(t->first['M' >> 3] & (1u << ('M' & 7))));
+    assay_pattern_free(pat);
+  }
+  CHECK_INT(assay_pattern_new(&pat, "[lower=/mid/]", NULL, &err), 0);
+  if (pat) {
+    CHECK_INT(pat->atoms[0].tests[0].has_first, 0); /* not anchored */
+    assay_pattern_free(pat);
+  }
+  assay_doc_free(doc);
+}
+
+int main(void) {
+  index_cases();
+  first_byte_cases();
+  const char *text = "Sony said it was hacked. The FBI says so, officials "
+                     "told reporters. SAID nothing. Says who? Ash is a tree.";
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  struct {
+    const char *src;
+    int matches, words; /* words: size of the set, 0 when PCRE2 runs */
+  } cases[] = {
+      {"[lower=/^(said|says|told)$/]", 5, 3},
+      {"[lower=/^(?:said|says|told)$/]", 5, 3},
+      {"[lower=/^said$/]", 2, 1},
+      {"[text=/^(said|Says)$/]", 2, 2},          /* exact case on text */
+      {"[text=/^(said|Says)$/i]", 4, 0},         /* caseless: PCRE2 */
+      {"[lower=/^(s.id|says)$/]", 4, 0},         /* a metacharacter */
+      {"[lower=/^(said|says)/]", 4, 0},          /* not anchored at the end */
+      {"[lower=/(said|says)$/]", 4, 0},          /* nor at the start */
+      {"[lower=/^(sa|id)$/]", 0, 2},             /* whole words only */
+      {"[lower=/^(a|as)$/]", 1, 2},              /* "a", not "ash" */
+      {"[lower=/^(is|)$/]", 1, 2},               /* an empty word */
+      {"[lower!=/^(said|says|told)$/, kind=word]", 15, 3},
+      {"'officials' [lower=/^(said|says|told)$/] 'reporters'", 1, 0},
+      {"[lower=/^(so|who)$/] [kind=punct]", 2, 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int words = -1;
+    int n = count(cases[i].src, doc, &words);
+    if (n != cases[i].matches || words != cases[i].words)
+      fprintf(stderr, "case %s: %d matches, %d words\n", cases[i].src, n,
+              words);
+    CHECK_INT(n, cases[i].matches);
+    CHECK_INT(words, cases[i].words);
+  }
+  assay_doc_free(doc);
+  return check_summary();
+}
