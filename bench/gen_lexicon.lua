@@ -1,37 +1,60 @@
--- gen_lexicon.lua -- writes a synthetic YAML lexicon (docs/lexicons.md) of N
--- entries for measuring load time, memory and scan speed by hand:
+-- gen_lexicon.lua -- writes the synthetic YAML lexicon of N entries on which
+-- the lexicon budget is measured (docs/lexicons.md, "Performance"):
 --   lua5.4 bench/gen_lexicon.lua 1000000 > /tmp/lex1m.yaml
--- Names are 1-4 words from a vocabulary of 60000 made-up words (Zipf-ish,
--- so prefixes are shared as in real name lists); every third entry has an
--- alias, every entry an `id` attribute.  Deterministic (fixed seed).
+-- The shape of a name list: a 2-3 word name (a first name from 2000, skewed
+-- to the common ones; surnames from 60000), one in 20 with a hyphenated
+-- surname; a norm (a Wikidata-like id); one entry in three with one alias,
+-- either the initial and surname ("K. Robaldor") or the initials ("KR").
+-- Deterministic: bench/lexicon_bench.c -n N -w FILE writes the same bytes
+-- (both use splitmix64 with integer arithmetic only).
 local n = tonumber(arg[1] or "100000")
+
 local syl = { "ka", "ro", "mi", "tsu", "ne", "bal", "dor", "qui", "ven", "lo",
               "sha", "pe", "an", "gu", "tor", "el", "sin", "ba", "ru", "ix" }
-local words = {}
-for i = 1, 60000 do
-  local w, x = {}, i
+
+-- Word k: the syllables of k in base 20, capitalised.
+local function word(k)
+  local w = {}
   repeat
-    w[#w + 1] = syl[x % #syl + 1]
-    x = x // #syl
-  until x == 0
+    w[#w + 1] = syl[k % 20 + 1]
+    k = k // 20
+  until k == 0
   local s = table.concat(w)
-  words[i] = s:sub(1, 1):upper() .. s:sub(2)
+  return s:sub(1, 1):upper() .. s:sub(2)
 end
-math.randomseed(42)
-local function word()
-  local r = math.random()
-  return words[math.floor(60000 ^ r)] -- small indices are common
+
+local state = 42
+local function rnd() -- splitmix64, a non-negative 63-bit integer
+  state = state + 0x9E3779B97F4A7C15
+  local z = state
+  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+  return (z ~ (z >> 31)) >> 1
 end
-local kinds = { "person", "org", "place", "country", "outlet" }
-local out = { "name: generated", "fold: true", "entries:" }
-io.write(table.concat(out, "\n"), "\n")
+
+local out = { "name: generated\nkind: person\nfold: true\nentries:\n" }
 for i = 1, n do
-  local k = math.random(1, 4)
-  local ws = {}
-  for j = 1, k do ws[j] = word() end
-  ws[#ws + 1] = words[(i % 60000) + 1] .. (i // 60000 > 0 and tostring(i // 60000) or "")
-  local name = table.concat(ws, " ")
-  io.write("  - name: ", name, "\n    kind: ", kinds[i % 5 + 1], "\n")
-  if i % 3 == 0 then io.write("    aliases: [", ws[#ws], " ", ws[1], "]\n") end
-  io.write("    attrs: {id: E", tostring(i), "}\n")
+  local nw = rnd() % 3 == 0 and 3 or 2
+  local a, b = rnd() % 2000, rnd() % 2000
+  local ws = { word(a < b and a or b) }
+  for j = 2, nw do ws[j] = word(2000 + rnd() % 60000) end
+  if rnd() % 20 == 0 then ws[nw] = ws[nw] .. "-" .. word(2000 + rnd() % 60000) end
+  out[#out + 1] = "  - name: " .. table.concat(ws, " ") ..
+                  "\n    norm: Q" .. tostring(1000 + i) .. "\n"
+  if i % 3 == 0 then
+    local alias
+    if rnd() % 2 == 0 then
+      alias = ws[1]:sub(1, 1) .. ". " .. ws[nw]
+    else
+      local t = {}
+      for j = 1, nw do t[j] = ws[j]:sub(1, 1) end
+      alias = table.concat(t)
+    end
+    out[#out + 1] = "    aliases: [" .. alias .. "]\n"
+  end
+  if #out >= 4096 then
+    io.write(table.concat(out))
+    out = {}
+  end
 end
+io.write(table.concat(out))

@@ -1,7 +1,8 @@
 /*
  * lexicon.c -- the phrase dictionary over tokens: interned token strings,
- * a trie over token ids kept in one open-addressing edge table, entries
- * with kind, norm and attributes, and the leftmost-longest scan.
+ * a trie over token ids kept in one open-addressing edge table (compacted
+ * at freeze), entries with kind, norm and attributes, the phrase splitter
+ * and the leftmost-longest scan.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,18 @@ typedef struct lex_islot {
   uint32_t off, hash; /* off 0: empty slot */
 } lex_islot;
 
+/* An intern table: a set of pool strings, open addressing.  With `own`
+ * the strings live in the table's own pool: the vocabulary is looked up
+ * for every phrase token and every text token, and in a pool of its own
+ * (not between a million names) it stays in the cache. */
+typedef struct lex_itab {
+  lex_islot *slot;
+  size_t n, cap;
+  int own;
+  char *pool;
+  size_t pool_len, pool_cap;
+} lex_itab;
+
 /* One trie edge (parent, token) -> child.  A node has exactly one edge
  * into it, so the edge also carries what a phrase ending at the child
  * resolves to: 0 nothing, entry + 1, or LEX_OVR | index into overrides. */
@@ -25,6 +38,13 @@ typedef struct lex_edge {
   uint32_t parent, tok, child, value; /* child 0: empty slot */
 } lex_edge;
 #define LEX_OVR 0x80000000u
+
+/* A frozen edge: 12 bytes instead of 16, because the child's node id is
+ * the edge's slot + 1 (freeze inserts parents before their children, so a
+ * parent's id is known when its child edges are placed).  tok 0: empty. */
+typedef struct lex_fedge {
+  uint32_t parent, tok, value;
+} lex_fedge;
 
 typedef struct lex_entry {
   uint32_t name, kind, norm; /* pool offsets; norm 0: the name */
@@ -45,10 +65,13 @@ struct assay_lexicon {
   int frozen, fold_auto;
   char *pool;
   size_t pool_len, pool_cap;
-  lex_islot *strs; /* interned strings: tokens, kinds, keys, values */
-  size_t nstrs, strs_cap;
-  lex_edge *edges;
+  lex_itab toks; /* interned token strings, the vocabulary */
+  lex_itab strs; /* build only: interned kinds, attribute keys, values
+                    (apart, so that the vocabulary stays small and hot) */
+  lex_edge *edges; /* build only */
   size_t nedges, edges_cap;
+  lex_fedge *fedges; /* frozen only */
+  size_t fedges_cap;
   lex_entry *entries;
   size_t nentries, entries_cap;
   lex_attr *attrs; /* build: (entry, key, value) in order; frozen: (entry
@@ -115,29 +138,37 @@ int lex_error(assay_lexicon *lx, int status, const char *fmt, ...) {
   return status;
 }
 
-static uint32_t lex_pool_add(assay_lexicon *lx, const char *s, size_t n) {
-  if (lx->pool_len + n + 1 > UINT32_MAX) return 0;
-  if (mem_grow(&lx->alloc, (void **)&lx->pool, &lx->pool_cap,
-               lx->pool_len + n + 1, 1))
-    return 0;
-  uint32_t off = (uint32_t)lx->pool_len;
-  memcpy(lx->pool + off, s, n);
-  lx->pool[off + n] = '\0';
-  lx->pool_len += n + 1;
+/* Appends s[0, n) and a NUL to a pool (which starts with "" at offset 0);
+ * its offset, or 0 when out of memory. */
+static uint32_t lex_pool_put(assay_lexicon *lx, char **pool, size_t *len,
+                             size_t *cap, const char *s, size_t n) {
+  if (*len + n + 2 > UINT32_MAX) return 0;
+  if (mem_grow(&lx->alloc, (void **)pool, cap, *len + n + 2, 1)) return 0;
+  if (!*len) (*pool)[(*len)++] = '\0';
+  uint32_t off = (uint32_t)*len;
+  memcpy(*pool + off, s, n);
+  (*pool)[off + n] = '\0';
+  *len += n + 1;
   return off;
 }
 
-static uint32_t lex_str_find(const assay_lexicon *lx, const char *s,
-                             size_t n, uint32_t h) {
-  if (!lx->strs_cap) return 0;
-  size_t i = lex_slot(h, lx->strs_cap);
+static uint32_t lex_pool_add(assay_lexicon *lx, const char *s, size_t n) {
+  return lex_pool_put(lx, &lx->pool, &lx->pool_len, &lx->pool_cap, s, n);
+}
+
+static uint32_t lex_str_find(const assay_lexicon *lx, const lex_itab *t,
+                             const char *s, size_t n, uint32_t h) {
+  if (!t->cap) return 0;
+  const char *pool = t->own ? t->pool : lx->pool;
+  size_t len = t->own ? t->pool_len : lx->pool_len;
+  size_t i = lex_slot(h, t->cap);
   for (;;) {
-    const lex_islot *sl = &lx->strs[i];
+    const lex_islot *sl = &t->slot[i];
     if (!sl->off) return 0;
-    if (sl->hash == h && sl->off + n < lx->pool_len &&
-        memcmp(lx->pool + sl->off, s, n) == 0 && !lx->pool[sl->off + n])
+    if (sl->hash == h && sl->off + n < len &&
+        memcmp(pool + sl->off, s, n) == 0 && !pool[sl->off + n])
       return sl->off;
-    if (++i == lx->strs_cap) i = 0;
+    if (++i == t->cap) i = 0;
   }
 }
 
@@ -148,35 +179,46 @@ static void lex_str_put(lex_islot *tab, size_t cap, lex_islot sl) {
   tab[i] = sl;
 }
 
-static int lex_str_rehash(assay_lexicon *lx, size_t cap) {
+static int lex_str_rehash(assay_lexicon *lx, lex_itab *t, size_t cap) {
   lex_islot *tab = mem_calloc(&lx->alloc, cap, sizeof *tab);
   if (!tab) return -1;
-  for (size_t i = 0; i < lx->strs_cap; i++)
-    if (lx->strs[i].off) lex_str_put(tab, cap, lx->strs[i]);
-  mem_free(&lx->alloc, lx->strs, lx->strs_cap * sizeof *tab);
-  lx->strs = tab;
-  lx->strs_cap = cap;
+  for (size_t i = 0; i < t->cap; i++)
+    if (t->slot[i].off) lex_str_put(tab, cap, t->slot[i]);
+  mem_free(&lx->alloc, t->slot, t->cap * sizeof *tab);
+  t->slot = tab;
+  t->cap = cap;
   return 0;
 }
 
-/* The offset of the interned copy of s[0, n), or 0 when out of memory. */
-static uint32_t lex_intern(assay_lexicon *lx, const char *s, size_t n) {
+static void lex_itab_free(assay_lexicon *lx, lex_itab *t) {
+  mem_free(&lx->alloc, t->slot, t->cap * sizeof *t->slot);
+  mem_free(&lx->alloc, t->pool, t->pool_cap);
+  t->slot = NULL;
+  t->pool = NULL;
+  t->n = t->cap = t->pool_len = t->pool_cap = 0;
+}
+
+/* The offset of the copy of s[0, n) interned in t, or 0 when out of
+ * memory. */
+static uint32_t lex_intern(assay_lexicon *lx, lex_itab *t, const char *s,
+                           size_t n) {
   uint32_t h = lex_hash(s, n);
-  uint32_t off = lex_str_find(lx, s, n, h);
+  uint32_t off = lex_str_find(lx, t, s, n, h);
   if (off) return off;
-  if ((lx->nstrs + 1) * 10 > lx->strs_cap * 7 &&
-      lex_str_rehash(lx, lx->strs_cap ? lx->strs_cap * 2 : 64))
+  if ((t->n + 1) * 10 > t->cap * 7 &&
+      lex_str_rehash(lx, t, t->cap ? t->cap * 2 : 64))
     return 0;
-  off = lex_pool_add(lx, s, n);
+  off = t->own ? lex_pool_put(lx, &t->pool, &t->pool_len, &t->pool_cap, s, n)
+               : lex_pool_add(lx, s, n);
   if (!off) return 0;
   lex_islot sl = {off, h};
-  lex_str_put(lx->strs, lx->strs_cap, sl);
-  lx->nstrs++;
+  lex_str_put(t->slot, t->cap, sl);
+  t->n++;
   return off;
 }
 
 static uint32_t lex_intern_z(assay_lexicon *lx, const char *s) {
-  return s && *s ? lex_intern(lx, s, strlen(s)) : 0;
+  return s && *s ? lex_intern(lx, &lx->strs, s, strlen(s)) : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -232,6 +274,33 @@ static lex_edge *lex_edge_get(assay_lexicon *lx, uint32_t parent,
   return e;
 }
 
+/* The frozen edge (parent, tok), or NULL. */
+static const lex_fedge *lex_fedge_find(const assay_lexicon *lx,
+                                       uint32_t parent, uint32_t tok) {
+  size_t i = lex_slot(lex_edge_hash(parent, tok), lx->fedges_cap);
+  for (;;) {
+    const lex_fedge *e = &lx->fedges[i];
+    if (!e->tok) return NULL;
+    if (e->parent == parent && e->tok == tok) return e;
+    if (++i == lx->fedges_cap) i = 0;
+  }
+}
+
+/* One step of a walk: the child of node by tok (0: none) and its value. */
+static uint32_t lex_step(const assay_lexicon *lx, uint32_t node, uint32_t tok,
+                         uint32_t *value) {
+  if (lx->fedges) {
+    const lex_fedge *f = lex_fedge_find(lx, node, tok);
+    if (!f) return 0;
+    *value = f->value;
+    return (uint32_t)(f - lx->fedges) + 1;
+  }
+  const lex_edge *e = lex_edge_find(lx, node, tok);
+  if (!e) return 0;
+  *value = e->value;
+  return e->child;
+}
+
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                           */
 /* ------------------------------------------------------------------ */
@@ -254,6 +323,7 @@ int assay_lexicon_new(assay_lexicon **out, unsigned flags,
   }
   lx->pool[0] = '\0';
   lx->pool_len = 1;
+  lx->toks.own = 1;
   *out = lx;
   return ASSAY_OK;
 }
@@ -270,8 +340,10 @@ void assay_lexicon_free(assay_lexicon *lx) {
   assay_allocator a = lx->alloc;
   lex_free_build(lx);
   mem_free(&a, lx->pool, lx->pool_cap);
-  mem_free(&a, lx->strs, lx->strs_cap * sizeof *lx->strs);
+  lex_itab_free(lx, &lx->toks);
+  lex_itab_free(lx, &lx->strs);
   mem_free(&a, lx->edges, lx->edges_cap * sizeof *lx->edges);
+  mem_free(&a, lx->fedges, lx->fedges_cap * sizeof *lx->fedges);
   mem_free(&a, lx->entries, lx->entries_cap * sizeof *lx->entries);
   mem_free(&a, lx->attrs, lx->attrs_cap * sizeof *lx->attrs);
   mem_free(&a, lx->ovr, lx->ovr_cap * sizeof *lx->ovr);
@@ -303,8 +375,12 @@ size_t assay_lexicon_entry_count(const assay_lexicon *lx) {
 /* Entries                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The name table (build only) maps a canonical name to its entry, so that
- * the same name given twice means the same entry. */
+/* The same name given twice means the same entry.  Most names are found
+ * through the trie: the phrase of a name leads to the edge whose value is
+ * its entry.  The name table (build only) holds just the others: names
+ * whose phrase an earlier entry had taken (first wins), or that have no
+ * tokens.  So a list of a million distinct names costs no table of a
+ * million slots and no cache miss in it per name. */
 static lex_islot *lex_name_slot(assay_lexicon *lx, const char *name,
                                 size_t n, uint32_t h) {
   size_t i = lex_slot(h, lx->names_cap);
@@ -317,9 +393,7 @@ static lex_islot *lex_name_slot(assay_lexicon *lx, const char *name,
   }
 }
 
-static int lex_names_grow(assay_lexicon *lx) {
-  if ((lx->nentries + 1) * 2 <= lx->names_cap) return 0;
-  size_t cap = lx->names_cap ? lx->names_cap * 2 : 64;
+static int lex_names_rehash(assay_lexicon *lx, size_t cap) {
   lex_islot *tab = mem_calloc(&lx->alloc, cap, sizeof *tab);
   if (!tab) return -1;
   for (size_t k = 0; k < lx->names_cap; k++) {
@@ -335,16 +409,49 @@ static int lex_names_grow(assay_lexicon *lx) {
   return 0;
 }
 
+static int lex_names_grow(assay_lexicon *lx) {
+  if ((lx->nentries + 1) * 2 <= lx->names_cap) return 0;
+  return lex_names_rehash(lx, lx->names_cap ? lx->names_cap * 2 : 64);
+}
+
+int lex_reserve(assay_lexicon *lx, size_t n) {
+  if (lx->frozen || n > (size_t)INT32_MAX) return -1;
+  /* Two edges and 40 bytes of strings an entry: the shape of a name list
+   * (docs/lexicons.md, "Performance"); more only grows as usual. */
+  size_t entries = lx->nentries + n, edges = lx->nedges + 2 * n;
+  if (edges * 10 > lx->edges_cap * 7 &&
+      lex_edge_rehash(lx, edges * 10 / 7 + 8))
+    return -1;
+  if (mem_grow(&lx->alloc, (void **)&lx->entries, &lx->entries_cap, entries,
+               sizeof *lx->entries) ||
+      mem_grow(&lx->alloc, (void **)&lx->pool, &lx->pool_cap,
+               lx->pool_len + 40 * n, 1))
+    return -1;
+  return 0;
+}
+
+static int lex_walk(assay_lexicon *lx, const char *phrase, lex_edge **out);
+
 int assay_lexicon_add_entry(assay_lexicon *lx, const char *name,
                             const char *kind, const char *norm) {
   if (!lx || !name) return ASSAY_EMISUSE;
   if (lx->frozen) return lex_error(lx, ASSAY_EMISUSE, "lexicon is frozen");
   size_t n = strlen(name);
   if (!n) return lex_error(lx, ASSAY_ESYNTAX, "empty entry name");
-  if (lex_names_grow(lx)) goto nomem;
+  lex_edge *edge = NULL;
+  int rc = lex_walk(lx, name, &edge);
+  if (rc == ASSAY_ENOMEM) return rc;
+  if (edge && edge->value) {
+    uint32_t x = edge->value & LEX_OVR ? lx->ovr[edge->value & ~LEX_OVR].entry
+                                       : edge->value - 1;
+    if (strcmp(lx->pool + lx->entries[x].name, name) == 0)
+      return (int)x; /* the same name: the same entry */
+  }
   uint32_t h = lex_hash(name, n);
-  lex_islot *sl = lex_name_slot(lx, name, n, h);
-  if (sl->off) return (int)(sl->off - 1); /* the same name: the same entry */
+  if ((!edge || edge->value) && lx->names_cap) {
+    lex_islot *sl = lex_name_slot(lx, name, n, h);
+    if (sl->off) return (int)(sl->off - 1);
+  }
   if (lx->nentries >= INT32_MAX - 1 ||
       mem_grow(&lx->alloc, (void **)&lx->entries, &lx->entries_cap,
                lx->nentries + 1, sizeof *lx->entries))
@@ -352,16 +459,25 @@ int assay_lexicon_add_entry(assay_lexicon *lx, const char *name,
   lex_entry e = {0, 0, 0, 0};
   e.name = lex_pool_add(lx, name, n);
   e.kind = lex_intern_z(lx, kind);
-  e.norm = norm && *norm && strcmp(norm, name) ? lex_intern_z(lx, norm) : 0;
+  /* Norms are mostly unique ids: copied, not interned, so they do not
+   * crowd the intern table. */
+  e.norm = norm && *norm && strcmp(norm, name)
+               ? lex_pool_add(lx, norm, strlen(norm))
+               : 0;
   if (!e.name || (kind && *kind && !e.kind) || (norm && *norm && !e.norm &&
                                                strcmp(norm, name)))
     goto nomem;
   int idx = (int)lx->nentries;
+  if (edge && !edge->value) {
+    edge->value = (uint32_t)idx + 1; /* its name is its first phrase */
+  } else {
+    if (lex_names_grow(lx)) goto nomem;
+    lex_islot *sl = lex_name_slot(lx, name, n, h);
+    sl->off = (uint32_t)idx + 1;
+    sl->hash = h;
+  }
   lx->entries[lx->nentries++] = e;
-  sl->off = (uint32_t)idx + 1;
-  sl->hash = h;
-  int rc = assay_lexicon_add_alias(lx, idx, name, NULL);
-  if (rc < 0) return rc;
+  if (!edge) return rc; /* no tokens: the entry is kept, as the error */
   return idx;
 nomem:
   return lex_error(lx, ASSAY_ENOMEM, "lexicon: out of memory");
@@ -398,25 +514,172 @@ static const char *lex_tok_str(const assay_lexicon *lx, const assay_token *t,
   return text ? text + t->start : NULL;
 }
 
+int lex_plain_split(const char *phrase, size_t len, uint32_t *starts,
+                    uint32_t *ends, size_t max) {
+  /* Which bytes keep a phrase on the fast path: ASCII letters and digits
+   * (a run of them is one word or number token for tok_run, whatever the
+   * case: no URL, e-mail, abbreviation or clitic rule fires without some
+   * other character) and the space that separates them. */
+  size_t n = 0, i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)phrase[i];
+    if (c == ' ') {
+      i++;
+      continue;
+    }
+    size_t a = i;
+    while (i < len) {
+      c = (unsigned char)phrase[i];
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9')))
+        break;
+      i++;
+    }
+    if (i == a || (i < len && phrase[i] != ' ') || n == max) return -1;
+    starts[n] = (uint32_t)a;
+    ends[n++] = (uint32_t)i;
+  }
+  return (int)n;
+}
+
+#define LEX_PLAIN_MAX 32 /* tokens of a phrase on the fast path, at most */
+
+/* The key token ids of phrase into ids (at most LEX_PLAIN_MAX): the fast
+ * path without tok_run.  Returns their number, -1 when the phrase needs
+ * tok_run, -2 when out of memory. */
+static int lex_plain_ids(assay_lexicon *lx, const char *phrase, size_t len,
+                         uint32_t *ids) {
+  uint32_t st[LEX_PLAIN_MAX], en[LEX_PLAIN_MAX];
+  char low[256];
+  if (len >= sizeof low) return -1;
+  int n = lex_plain_split(phrase, len, st, en, LEX_PLAIN_MAX);
+  for (int k = 0; k < n; k++) {
+    const char *s = phrase + st[k];
+    size_t w = en[k] - st[k];
+    if (lx->flags & ASSAY_LEX_FOLD) {
+      for (size_t j = 0; j < w; j++) {
+        unsigned char c = (unsigned char)s[j];
+        low[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+      s = low;
+    }
+    if (!(ids[k] = lex_intern(lx, &lx->toks, s, w))) return -2;
+  }
+  return n;
+}
+
+/* Walks phrase into the trie, adding the edges missing: *out is the edge
+ * of its last token.  ASSAY_ESYNTAX for a phrase without tokens (*out
+ * NULL), ASSAY_ENOMEM; the message is set. */
+static int lex_walk(assay_lexicon *lx, const char *phrase, lex_edge **out) {
+  *out = NULL;
+  lx->fold_auto = 0; /* the keys are decided from here on */
+  size_t len = strlen(phrase);
+  uint32_t ids[LEX_PLAIN_MAX];
+  int nids = lex_plain_ids(lx, phrase, len, ids);
+  if (nids == -2) goto nomem;
+  size_t ntok = nids >= 0 ? (size_t)nids : 0;
+  if (nids < 0) {
+    if (tok_run(NULL, phrase, len, &lx->tl) != ASSAY_OK) goto nomem;
+    ntok = lx->tl.ntokens;
+  }
+  if (!ntok)
+    return lex_error(lx, ASSAY_ESYNTAX, "empty phrase \"%s\"", phrase);
+  uint32_t node = 0;
+  lex_edge *e = NULL;
+  for (size_t i = 0; i < ntok; i++) {
+    uint32_t id;
+    if (nids >= 0) {
+      id = ids[i];
+    } else {
+      size_t n;
+      const char *s = lex_tok_str(lx, &lx->tl.tokens[i], phrase, &n);
+      id = lex_intern(lx, &lx->toks, s, n);
+    }
+    if (!id || !(e = lex_edge_get(lx, node, id))) goto nomem;
+    node = e->child;
+  }
+  *out = e;
+  return ASSAY_OK;
+nomem:
+  return lex_error(lx, ASSAY_ENOMEM, "lexicon: out of memory");
+}
+
+#if defined(__GNUC__)
+#define LEX_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define LEX_PREFETCH(p) ((void)(p))
+#endif
+#define LEX_PF_BATCH 32 /* phrases walked side by side */
+#define LEX_PF_TOKS 8   /* tokens of a phrase walked, at most */
+
+void lex_prefetch(const assay_lexicon *lx, const char *const *phrases,
+                  size_t n) {
+  /* In a large lexicon nearly every token of a new phrase costs a cache
+   * miss in the vocabulary and one in the edge table, and one phrase's
+   * misses come one after the other.  Walking many phrases a step at a
+   * time, with a prefetch for each before the loads, lets their misses
+   * overlap; the adds that follow then find the lines in the cache. */
+  if (lx->frozen || !lx->edges_cap || !lx->toks.cap) return;
+  int fold = (lx->flags & ASSAY_LEX_FOLD) != 0;
+  for (size_t base = 0; base < n; base += LEX_PF_BATCH) {
+    size_t m = n - base < LEX_PF_BATCH ? n - base : LEX_PF_BATCH;
+    char low[LEX_PF_BATCH][256];
+    uint32_t st[LEX_PF_BATCH][LEX_PF_TOKS], en[LEX_PF_BATCH][LEX_PF_TOKS];
+    uint32_t h[LEX_PF_BATCH][LEX_PF_TOKS], node[LEX_PF_BATCH];
+    int nt[LEX_PF_BATCH];
+    for (size_t j = 0; j < m; j++) {
+      const char *p = phrases[base + j];
+      size_t len = strlen(p);
+      nt[j] = len < sizeof low[j]
+                  ? lex_plain_split(p, len, st[j], en[j], LEX_PF_TOKS)
+                  : -1;
+      for (int k = 0; k < nt[j]; k++) {
+        char *s = low[j] + st[j][k];
+        size_t w = en[j][k] - st[j][k];
+        for (size_t i = 0; i < w; i++) {
+          unsigned char c = (unsigned char)p[st[j][k] + i];
+          s[i] = (char)(fold && c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        h[j][k] = lex_hash(s, w);
+        LEX_PREFETCH(&lx->toks.slot[lex_slot(h[j][k], lx->toks.cap)]);
+      }
+      node[j] = 0;
+    }
+    for (int k = 0; k < LEX_PF_TOKS; k++) {
+      uint32_t id[LEX_PF_BATCH];
+      int any = 0;
+      for (size_t j = 0; j < m; j++) {
+        id[j] = 0;
+        if (k >= nt[j] || node[j] == UINT32_MAX) continue;
+        id[j] = lex_str_find(lx, &lx->toks, low[j] + st[j][k],
+                             en[j][k] - st[j][k], h[j][k]);
+        if (!id[j]) {
+          node[j] = UINT32_MAX; /* a new token: no edge further on */
+          continue;
+        }
+        LEX_PREFETCH(&lx->edges[lex_slot(lex_edge_hash(node[j], id[j]),
+                                         lx->edges_cap)]);
+        any = 1;
+      }
+      if (!any) break;
+      for (size_t j = 0; j < m; j++) {
+        if (!id[j]) continue;
+        const lex_edge *e = lex_edge_find(lx, node[j], id[j]);
+        node[j] = e ? e->child : UINT32_MAX;
+      }
+    }
+  }
+}
+
 int assay_lexicon_add_alias(assay_lexicon *lx, int entry, const char *phrase,
                             const char *kind) {
   if (!lx || !phrase || entry < 0 || (size_t)entry >= lx->nentries)
     return ASSAY_EMISUSE;
   if (lx->frozen) return lex_error(lx, ASSAY_EMISUSE, "lexicon is frozen");
-  lx->fold_auto = 0; /* the keys are decided from here on */
-  size_t len = strlen(phrase);
-  if (tok_run(NULL, phrase, len, &lx->tl) != ASSAY_OK) goto nomem;
-  if (!lx->tl.ntokens)
-    return lex_error(lx, ASSAY_ESYNTAX, "empty phrase \"%s\"", phrase);
-  uint32_t node = 0;
-  lex_edge *e = NULL;
-  for (size_t i = 0; i < lx->tl.ntokens; i++) {
-    size_t n;
-    const char *s = lex_tok_str(lx, &lx->tl.tokens[i], phrase, &n);
-    uint32_t id = lex_intern(lx, s, n);
-    if (!id || !(e = lex_edge_get(lx, node, id))) goto nomem;
-    node = e->child;
-  }
+  lex_edge *e;
+  int rc = lex_walk(lx, phrase, &e);
+  if (rc) return rc;
   if (e->value) return ASSAY_OK; /* the first phrase added wins */
   uint32_t k = lex_intern_z(lx, kind);
   if (kind && *kind && !k) goto nomem;
@@ -485,31 +748,68 @@ static int lex_freeze_attrs(assay_lexicon *lx) {
   return 0;
 }
 
-/* After freezing, only token strings are looked up by string: the intern
- * table keeps just them (kinds, keys and values stay in the pool). */
-static int lex_keep_tokens(assay_lexicon *lx) {
-  size_t bound = lx->nstrs < lx->nedges ? lx->nstrs : lx->nedges;
-  size_t cap = lex_cap_for(bound), n = 0;
-  lex_islot *tab = mem_calloc(&lx->alloc, cap, sizeof *tab);
-  if (!tab) return -1;
-  for (size_t k = 0; k < lx->edges_cap; k++) {
-    const lex_edge *e = &lx->edges[k];
-    if (!e->child) continue;
-    const char *str = lx->pool + e->tok;
-    uint32_t h = lex_hash(str, strlen(str));
-    size_t i = lex_slot(h, cap);
-    while (tab[i].off && tab[i].off != e->tok)
-      if (++i == cap) i = 0;
-    if (tab[i].off) continue;
-    tab[i].off = e->tok;
-    tab[i].hash = h;
-    n++;
+/* Places build edge e into the frozen table f of cap slots, its parent
+ * being at id[e->parent]; records its child's new id. */
+static void lex_place(lex_fedge *f, size_t cap, uint32_t *id,
+                      const lex_edge *e) {
+  uint32_t parent = id[e->parent];
+  size_t i = lex_slot(lex_edge_hash(parent, e->tok), cap);
+  while (f[i].tok)
+    if (++i == cap) i = 0;
+  f[i].parent = parent;
+  f[i].tok = e->tok;
+  f[i].value = e->value;
+  id[e->child] = (uint32_t)i + 1;
+}
+
+#define LEX_UNPLACED UINT32_MAX
+#define LEX_PASSES 6 /* sequential passes before the creation-order pass */
+
+/* Rebuilds the edges as 12-byte frozen edges whose slot names the child.
+ * A child's id is known only once its parent edge is placed.  Passes in
+ * slot order (sequential reads of the build table) place every edge whose
+ * parent is placed: one pass a phrase depth, and names are short.  What
+ * deeper phrases leave is placed in creation order, in which a parent
+ * always comes before its children.  On failure the build table stays
+ * (scans use it). */
+static int lex_compact_edges(assay_lexicon *lx) {
+  size_t n = lx->nedges, cap = lex_cap_for(n), left = n;
+  lex_fedge *f = mem_calloc(&lx->alloc, cap, sizeof *f);
+  uint32_t *id = mem_alloc(&lx->alloc, (n + 1) * sizeof *id);
+  uint32_t *order = NULL;
+  if (!f || !id) goto nomem;
+  id[0] = 0; /* the root */
+  for (size_t c = 1; c <= n; c++) id[c] = LEX_UNPLACED;
+  for (int pass = 0; left && pass < LEX_PASSES; pass++) {
+    for (size_t k = 0; k < lx->edges_cap; k++) {
+      lex_edge *e = &lx->edges[k];
+      if (!e->child || id[e->child] != LEX_UNPLACED ||
+          id[e->parent] == LEX_UNPLACED)
+        continue;
+      lex_place(f, cap, id, e);
+      left--;
+    }
   }
-  mem_free(&lx->alloc, lx->strs, lx->strs_cap * sizeof *tab);
-  lx->strs = tab;
-  lx->strs_cap = cap;
-  lx->nstrs = n;
+  if (left) {
+    if (!(order = mem_alloc(&lx->alloc, n * sizeof *order))) goto nomem;
+    for (size_t k = 0; k < lx->edges_cap; k++)
+      if (lx->edges[k].child && id[lx->edges[k].child] == LEX_UNPLACED)
+        order[lx->edges[k].child - 1] = (uint32_t)k;
+    for (size_t c = 1; c <= n; c++)
+      if (id[c] == LEX_UNPLACED) lex_place(f, cap, id, &lx->edges[order[c - 1]]);
+    mem_free(&lx->alloc, order, n * sizeof *order);
+  }
+  mem_free(&lx->alloc, id, (n + 1) * sizeof *id);
+  mem_free(&lx->alloc, lx->edges, lx->edges_cap * sizeof *lx->edges);
+  lx->edges = NULL;
+  lx->edges_cap = 0;
+  lx->fedges = f;
+  lx->fedges_cap = cap;
   return 0;
+nomem:
+  mem_free(&lx->alloc, f, cap * sizeof *f);
+  mem_free(&lx->alloc, id, (n + 1) * sizeof *id);
+  return -1;
 }
 
 int assay_lexicon_freeze(assay_lexicon *lx) {
@@ -517,14 +817,16 @@ int assay_lexicon_freeze(assay_lexicon *lx) {
   if (lx->frozen) return ASSAY_OK;
   if (lex_freeze_attrs(lx))
     return lex_error(lx, ASSAY_ENOMEM, "lexicon: out of memory");
-  /* Tables sized tight now that nothing more comes; a failed rehash only
+  /* Tables sized tight now that nothing more comes; a failure here only
    * costs memory. */
-  if (lx->edges_cap > lex_cap_for(lx->nedges))
+  if (lex_compact_edges(lx) && lx->edges_cap > lex_cap_for(lx->nedges))
     (void)lex_edge_rehash(lx, lex_cap_for(lx->nedges));
-  (void)lex_keep_tokens(lx);
-  if (lx->strs_cap > lex_cap_for(lx->nstrs) + lex_cap_for(lx->nstrs) / 4)
-    (void)lex_str_rehash(lx, lex_cap_for(lx->nstrs));
+  if (lx->toks.cap > lex_cap_for(lx->toks.n) + lex_cap_for(lx->toks.n) / 4)
+    (void)lex_str_rehash(lx, &lx->toks, lex_cap_for(lx->toks.n));
+  lex_itab_free(lx, &lx->strs); /* kinds, keys, values: never looked up */
   lex_shrink(lx, (void **)&lx->pool, &lx->pool_cap, lx->pool_len, 1);
+  lex_shrink(lx, (void **)&lx->toks.pool, &lx->toks.pool_cap,
+             lx->toks.pool_len, 1);
   lex_shrink(lx, (void **)&lx->entries, &lx->entries_cap, lx->nentries,
              sizeof *lx->entries);
   lex_shrink(lx, (void **)&lx->ovr, &lx->ovr_cap, lx->novr, sizeof *lx->ovr);
@@ -536,8 +838,11 @@ int assay_lexicon_freeze(assay_lexicon *lx) {
 
 size_t assay_lexicon_memory(const assay_lexicon *lx) {
   if (!lx) return 0;
-  return sizeof *lx + lx->pool_cap + lx->strs_cap * sizeof *lx->strs +
+  return sizeof *lx + lx->pool_cap + lx->toks.pool_cap +
+         lx->toks.cap * sizeof *lx->toks.slot +
+         lx->strs.cap * sizeof *lx->strs.slot +
          lx->edges_cap * sizeof *lx->edges +
+         lx->fedges_cap * sizeof *lx->fedges +
          lx->entries_cap * sizeof *lx->entries +
          lx->attrs_cap * sizeof *lx->attrs + lx->ovr_cap * sizeof *lx->ovr +
          lx->names_cap * sizeof *lx->names + lx->tl.tokens_cap *
@@ -632,7 +937,7 @@ static uint32_t lex_tok_id(const assay_lexicon *lx, const assay_token *toks,
   if (c->pos[k] == i) return c->id[k];
   size_t n;
   const char *s = lex_tok_str(lx, &toks[i], text, &n);
-  uint32_t id = s ? lex_str_find(lx, s, n, lex_hash(s, n)) : 0;
+  uint32_t id = s ? lex_str_find(lx, &lx->toks, s, n, lex_hash(s, n)) : 0;
   c->pos[k] = i;
   c->id[k] = id;
   return id;
@@ -674,14 +979,14 @@ int assay_lexicon_scan(const assay_lexicon *lx, const assay_token *toks,
     uint32_t node = 0, best = 0;
     size_t best_end = 0;
     for (size_t j = i; j < ntoks; j++) {
-      uint32_t id = lex_tok_id(lx, toks, j, text, &cache);
-      const lex_edge *e = id ? lex_edge_find(lx, node, id) : NULL;
-      if (!e) break;
-      if (e->value) {
-        best = e->value;
+      uint32_t id = lex_tok_id(lx, toks, j, text, &cache), value = 0;
+      uint32_t child = id ? lex_step(lx, node, id, &value) : 0;
+      if (!child) break;
+      if (value) {
+        best = value;
         best_end = j + 1;
       }
-      node = e->child;
+      node = child;
     }
     if (!best) {
       i++;

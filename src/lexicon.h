@@ -29,6 +29,33 @@ int lex_fold_undecided(const assay_lexicon *lx);
 /* The lexicon's allocator, for scratch memory of the loader. */
 assay_allocator lex_allocator(const assay_lexicon *lx);
 
+/* The tokens of a phrase made only of ASCII letters, digits and spaces,
+ * exactly as tok_run cuts it (the fast path of assay_lexicon_add_alias):
+ * their byte spans [starts[k], ends[k]).  Returns the number of tokens, or
+ * -1 when the phrase holds another byte or more than max tokens (it must
+ * go through tok_run). */
+int lex_plain_split(const char *phrase, size_t len, uint32_t *starts,
+                    uint32_t *ends, size_t max);
+
+/* Warms the cache for adding phrases[0, n) (the loader calls it on a batch
+ * of entries before adding them): looks their tokens and trie edges up,
+ * many phrases side by side so that the memory loads overlap.  Read only;
+ * a hint with no effect on the lexicon. */
+void lex_prefetch(const assay_lexicon *lx, const char *const *phrases,
+                  size_t n);
+
+/* Sizes the build tables for about n more entries, so that loading a large
+ * file does not rehash them again and again.  A hint: 0 on success, -1
+ * when out of memory (the lexicon is unchanged). */
+int lex_reserve(assay_lexicon *lx, size_t n);
+
+/* The loader's fast reader (lexicon_load.c): loads yaml when the whole
+ * input is in the plain one-line shape of large name lists and returns
+ * ASSAY_OK; else returns 1 (it gave up, maybe after adding some entries:
+ * loading the same input with libyaml then gives the same lexicon and the
+ * errors).  assay_lexicon_load_string tries it first. */
+int lex_load_fast(assay_lexicon *lx, const char *yaml, size_t len);
+
 /* 1 once assay_lexicon_freeze has run. */
 int lex_frozen(const assay_lexicon *lx);
 

@@ -1,6 +1,7 @@
 /*
  * lexicon_load.c -- the YAML lexicon loader (docs/lexicons.md): streams
- * libyaml events into assay_lexicon entries, one entry in memory at a time.
+ * libyaml events into assay_lexicon entries, one entry in memory at a time,
+ * behind a fast reader for the plain one-line shape of large name lists.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -50,6 +51,9 @@ typedef struct ld {
   ld_entry top; /* top-level kind and attrs */
   ld_entry e;
   int entries_seen;
+  ld_entry *cur;   /* fast reader: the entry being read, in batch */
+  ld_entry *batch; /* fast reader: entries read, not added yet */
+  size_t nbatch;
 } ld;
 
 static int ld_fail(ld *L, yaml_mark_t m, int status, const char *fmt, ...)
@@ -234,9 +238,9 @@ static int ld_aliases(ld *L, ld_entry *e) {
   }
 }
 
-/* Adds the entry read into L->e to the lexicon. */
-static int ld_commit(ld *L) {
-  ld_entry *e = &L->e;
+/* Adds entry e (read into L->e, or a batch of the fast reader) to the
+ * lexicon. */
+static int ld_commit_entry(ld *L, ld_entry *e) {
   const char *s = e->buf.s;
   if (!e->has_name)
     return ld_fail(L, e->mark, ASSAY_ESYNTAX, "entry without a name");
@@ -270,6 +274,8 @@ static int ld_commit(ld *L) {
   }
   return ASSAY_OK;
 }
+
+static int ld_commit(ld *L) { return ld_commit_entry(L, &L->e); }
 
 /* One item of `entries`, from its first event. */
 static int ld_entry_item(ld *L) {
@@ -330,25 +336,27 @@ static int ld_entries(ld *L) {
   }
 }
 
+/* The value of `fold:`: 1, 0, or -1 when it is not a YAML boolean. */
+static int ld_fold_value(const char *v) {
+  static const char *yes[] = {"true", "True", "TRUE", "yes", "Yes", "on"};
+  static const char *no[] = {"false", "False", "FALSE", "no", "No", "off"};
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+    if (strcmp(v, yes[i]) == 0) return 1;
+    if (strcmp(v, no[i]) == 0) return 0;
+  }
+  return -1;
+}
+
 static int ld_fold(ld *L) {
   size_t off;
   int rc = ld_scalar(L, &L->top.buf, "fold", &off);
   if (rc) return rc;
-  const char *v = L->top.buf.s + off;
-  static const char *yes[] = {"true", "True", "TRUE", "yes", "Yes", "on"};
-  static const char *no[] = {"false", "False", "FALSE", "no", "No", "off"};
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-    if (strcmp(v, yes[i]) == 0) {
-      lex_decide_fold(L->lx, 1);
-      return ASSAY_OK;
-    }
-    if (strcmp(v, no[i]) == 0) {
-      lex_decide_fold(L->lx, 0);
-      return ASSAY_OK;
-    }
-  }
-  return ld_fail(L, L->ev.start_mark, ASSAY_ESYNTAX,
-                 "'fold' is not true or false");
+  int fold = ld_fold_value(L->top.buf.s + off);
+  if (fold < 0)
+    return ld_fail(L, L->ev.start_mark, ASSAY_ESYNTAX,
+                   "'fold' is not true or false");
+  lex_decide_fold(L->lx, fold);
+  return ASSAY_OK;
 }
 
 /* The top-level map, from its first key on. */
@@ -412,9 +420,373 @@ static void ld_entry_free(ld *L, ld_entry *e) {
   mem_free(&L->alloc, e->attrs, e->attrs_cap * sizeof *e->attrs);
 }
 
-/* Runs the loader over a parser whose input is set. */
+
+/* ------------------------------------------------------------------ */
+/* The fast reader                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Large lexicons are name lists in one plain shape: `- name: X` items
+ * with one-line `key: value` lines, flow `[...]` aliases and `{...}`
+ * attrs, unquoted scalars.  libyaml spends more time on them than the
+ * whole rest of the load (docs/lexicons.md, "Performance"), so this reader
+ * takes exactly that subset and hands every entry to ld_commit, as the
+ * event reader does.  Anything outside the subset, and any error, makes it
+ * give up: the caller then runs libyaml over the whole input again, which
+ * gives the same lexicon (re-adding an entry, alias or attribute changes
+ * nothing) and the error messages with their line and column. */
+
+#define LD_FAST_GIVE_UP 1
+
+typedef struct ld_fast {
+  const unsigned char *p, *end; /* the rest of the current line */
+  const unsigned char *next;    /* the next line */
+} ld_fast;
+
+/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80) that libyaml
+ * reads as a printable character (no C1 control, NEL, line or paragraph
+ * separator, BOM, surrogate, U+FFFE/F), or 0. */
+static size_t ld_fast_utf8(const unsigned char *s, const unsigned char *end) {
+  size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  if (!n || s[0] > 0xF4 || (size_t)(end - s) < n) return 0;
+  uint32_t cp = s[0] & (0x7F >> n);
+  for (size_t k = 1; k < n; k++) {
+    if ((s[k] & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (s[k] & 0x3F);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
+  if (cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x2028 ||
+      cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+    return 0;
+  return n;
+}
+
+static int ld_fast_alnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+/* Skips spaces and a comment to the end of the line; 0 when something
+ * else is there. */
+static int ld_fast_eol(ld_fast *F) {
+  while (F->p < F->end && *F->p == ' ') F->p++;
+  if (F->p == F->end) return 1;
+  if (*F->p != '#' || (F->p[-1] != ' ')) return 0;
+  while (F->p < F->end) {
+    if (*F->p >= 0x80) {
+      size_t n = ld_fast_utf8(F->p, F->end);
+      if (!n) return 0;
+      F->p += n;
+    } else if (*F->p >= 0x20 && *F->p < 0x7F) {
+      F->p++;
+    } else {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* Copies s[0, n) into b as ld_save does; 0 when out of memory. */
+static int ld_fast_save(ld *L, ld_buf *b, const unsigned char *s, size_t n,
+                        size_t *off) {
+  if (!b->len) {
+    if (mem_grow(&L->alloc, (void **)&b->s, &b->cap, 64, 1)) return 0;
+    b->s[0] = '\0';
+    b->len = 1;
+  }
+  if (mem_grow(&L->alloc, (void **)&b->s, &b->cap, b->len + n + 1, 1))
+    return 0;
+  *off = b->len;
+  memcpy(b->s + b->len, s, n);
+  b->s[b->len + n] = '\0';
+  b->len += n + 1;
+  return 1;
+}
+
+/* A plain scalar at F->p, saved into b (*off its offset).  It starts with
+ * a letter, digit or non-ASCII character and holds those, inner spaces and
+ * .-'&/()+_!?$%@* (and , ; and a ':' before a non-space outside flow
+ * collections); it ends at the end
+ * of the line, at " #", or in a flow collection at , ] }.  Trailing spaces
+ * are not part of it, as in YAML.  0 when the text is not such a scalar. */
+static int ld_fast_scalar(ld *L, ld_fast *F, ld_buf *b, int flow,
+                          size_t *off) {
+  const unsigned char *a = F->p, *last = F->p;
+  if (F->p == F->end || !(ld_fast_alnum(*F->p) || *F->p >= 0x80)) return 0;
+  while (F->p < F->end) {
+    unsigned char c = *F->p;
+    if (c >= 0x80) {
+      size_t n = ld_fast_utf8(F->p, F->end);
+      if (!n) return 0;
+      F->p += n;
+      last = F->p;
+      continue;
+    }
+    if (c == ' ') {
+      F->p++;
+      continue;
+    }
+    if (c == '#') {
+      if (F->p[-1] != ' ') return 0;
+      break;
+    }
+    if (flow && (c == ',' || c == ']' || c == '}')) break;
+    int colon = c == ':' && F->p + 1 < F->end && F->p[1] != ' ';
+    if (!(ld_fast_alnum(c) || strchr(".-'&/()+_!?$%@*", c) ||
+          (!flow && (c == ',' || c == ';' || colon))))
+      return 0; /* the rest: libyaml decides */
+    F->p++;
+    last = F->p;
+  }
+  F->p = last; /* trailing spaces are skipped by the caller */
+  return ld_fast_save(L, b, a, (size_t)(last - a), off);
+}
+
+/* A key at F->p: a letter, then letters, digits and '_', then ':' and a
+ * space or the end of the line.  Returns its length (F->p after the ':'),
+ * 0 when not such a key. */
+static size_t ld_fast_key(ld_fast *F, const char **key) {
+  const unsigned char *a = F->p;
+  if (F->p == F->end || !ld_fast_alnum(*F->p) || *F->p <= '9') return 0;
+  while (F->p < F->end && (ld_fast_alnum(*F->p) || *F->p == '_')) F->p++;
+  size_t n = (size_t)(F->p - a);
+  if (F->p == F->end || *F->p != ':') return 0;
+  F->p++;
+  if (F->p < F->end && *F->p != ' ') return 0;
+  *key = (const char *)a;
+  return n;
+}
+
+static int ld_fast_is(const char *key, size_t n, const char *word) {
+  return strlen(word) == n && memcmp(key, word, n) == 0;
+}
+
+static void ld_fast_spaces(ld_fast *F) {
+  while (F->p < F->end && *F->p == ' ') F->p++;
+}
+
+/* The value of an entry key (after "key:"): a scalar, or for aliases a
+ * flow list of scalars, for attrs a flow map of scalars. */
+static int ld_fast_value(ld *L, ld_fast *F, const char *key, size_t kn) {
+  ld_entry *e = L->cur;
+  yaml_mark_t none = {0, 0, 0};
+  ld_fast_spaces(F);
+  if (ld_fast_is(key, kn, "aliases") && F->p < F->end && *F->p == '[') {
+    F->p++;
+    ld_fast_spaces(F);
+    if (F->p < F->end && *F->p == ']') {
+      F->p++;
+      return ld_fast_eol(F);
+    }
+    for (;;) {
+      size_t t;
+      if (!ld_fast_scalar(L, F, &e->buf, 1, &t) ||
+          ld_push_alias(L, e, t, 0, none))
+        return 0;
+      ld_fast_spaces(F);
+      if (F->p == F->end) return 0;
+      if (*F->p++ == ']') return ld_fast_eol(F);
+      if (F->p[-1] != ',') return 0;
+      ld_fast_spaces(F);
+    }
+  }
+  if (ld_fast_is(key, kn, "attrs") && F->p < F->end && *F->p == '{') {
+    F->p++;
+    ld_fast_spaces(F);
+    if (F->p < F->end && *F->p == '}') {
+      F->p++;
+      return ld_fast_eol(F);
+    }
+    for (;;) {
+      const char *k;
+      size_t klen = ld_fast_key(F, &k);
+      ld_kv kv;
+      if (!klen ||
+          !ld_fast_save(L, &e->buf, (const unsigned char *)k, klen, &kv.key))
+        return 0;
+      ld_fast_spaces(F);
+      if (!ld_fast_scalar(L, F, &e->buf, 1, &kv.value) ||
+          mem_grow(&L->alloc, (void **)&e->attrs, &e->attrs_cap,
+                   e->nattrs + 1, sizeof *e->attrs))
+        return 0;
+      e->attrs[e->nattrs++] = kv;
+      ld_fast_spaces(F);
+      if (F->p == F->end) return 0;
+      if (*F->p++ == '}') return ld_fast_eol(F);
+      if (F->p[-1] != ',') return 0;
+      ld_fast_spaces(F);
+    }
+  }
+  size_t off;
+  if (!ld_fast_scalar(L, F, &e->buf, 0, &off) || !ld_fast_eol(F)) return 0;
+  if (ld_fast_is(key, kn, "name")) {
+    e->name = off;
+    e->has_name = 1;
+  } else if (ld_fast_is(key, kn, "norm")) {
+    e->norm = off;
+  } else if (ld_fast_is(key, kn, "kind")) {
+    e->kind = off;
+  } else if (ld_fast_is(key, kn, "aliases")) {
+    return !ld_push_alias(L, e, off, 0, none);
+  } else {
+    return 0; /* attrs not a map, an unknown key: libyaml's errors */
+  }
+  return 1;
+}
+
+/* Moves F to the next line; 0 at the end of the input.  *indent: its
+ * leading spaces; blank and comment lines are skipped. */
+static int ld_fast_line(ld_fast *F, const unsigned char *end, size_t *indent) {
+  while (F->next < end) {
+    const unsigned char *nl = memchr(F->next, '\n', (size_t)(end - F->next));
+    F->p = F->next;
+    F->end = nl ? nl : end;
+    F->next = nl ? nl + 1 : end;
+    const unsigned char *q = F->p;
+    while (q < F->end && *q == ' ') q++;
+    if (q == F->end) continue; /* blank */
+    if (*q == '#') { /* a comment line: its bytes must be readable */
+      for (F->p = q + 1; F->p < F->end;) {
+        size_t n = *F->p >= 0x80 ? ld_fast_utf8(F->p, F->end)
+                                 : (*F->p >= 0x20 && *F->p < 0x7F);
+        if (!n) return -1;
+        F->p += n;
+      }
+      continue;
+    }
+    *indent = (size_t)(q - F->p);
+    F->p = q;
+    return 1;
+  }
+  return 0;
+}
+
+#define LD_BATCH 64 /* entries read before they are added */
+
+/* Adds the entries of the batch, in order, after a lex_prefetch of their
+ * phrases.  Non-zero on an error (the reader then gives up). */
+static int ld_fast_flush(ld *L) {
+  const char *ph[LD_BATCH * 4];
+  size_t n = 0;
+  for (size_t i = 0; i < L->nbatch; i++) {
+    const ld_entry *e = &L->batch[i];
+    if (e->has_name && n < LD_BATCH * 4) ph[n++] = e->buf.s + e->name;
+    for (size_t k = 0; k < e->naliases && n < LD_BATCH * 4; k++)
+      ph[n++] = e->buf.s + e->aliases[k].text;
+  }
+  lex_prefetch(L->lx, ph, n);
+  for (size_t i = 0; i < L->nbatch; i++)
+    if (ld_commit_entry(L, &L->batch[i])) return -1;
+  L->nbatch = 0;
+  return 0;
+}
+
+/* Reads the whole input in the plain shape.  ASSAY_OK, or
+ * LD_FAST_GIVE_UP (some entries may have been added). */
+static int ld_fast_run(ld *L, const char *text, size_t len) {
+  const unsigned char *end = (const unsigned char *)text + len;
+  ld_fast F = {NULL, NULL, (const unsigned char *)text};
+  ld_entry *e;
+  size_t indent, dash = 0;
+  int has_entries = 0, in_entries = 0, in_item = 0, bare = 0;
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) return LD_FAST_GIVE_UP;
+  if (lex_frozen(L->lx)) return LD_FAST_GIVE_UP;
+  for (;;) {
+    int more = ld_fast_line(&F, end, &indent);
+    if (more < 0) return LD_FAST_GIVE_UP;
+    /* an item ends at a line that is not one of its keys */
+    int item_key = more && in_item && !bare && indent == dash + 2;
+    if (in_item && !item_key) {
+      /* Only a next item, a top-level key or the end closes an item: a
+       * deeper line may continue a scalar, and the item must not be added
+       * before libyaml has seen it whole. */
+      if (more && indent != 0 &&
+          !(indent == dash && F.end - F.p >= 2 && F.p[0] == '-' &&
+            F.p[1] == ' '))
+        return LD_FAST_GIVE_UP;
+      if (++L->nbatch == LD_BATCH && ld_fast_flush(L)) return LD_FAST_GIVE_UP;
+      in_item = 0;
+    }
+    if (!more) break;
+    if (item_key) {
+      const char *k;
+      size_t kn = ld_fast_key(&F, &k);
+      if (!kn || !ld_fast_value(L, &F, k, kn)) return LD_FAST_GIVE_UP;
+      continue;
+    }
+    if (in_entries && indent == dash && F.end - F.p >= 2 && F.p[0] == '-' &&
+        F.p[1] == ' ') {
+      /* an item: "- scalar" or "- key: value" */
+      F.p += 2;
+      if (F.p < F.end && *F.p == ' ') return LD_FAST_GIVE_UP;
+      e = L->cur = &L->batch[L->nbatch];
+      e->buf.len = 0;
+      e->name = e->norm = e->kind = 0;
+      e->has_name = 0;
+      e->naliases = e->nattrs = 0;
+      const unsigned char *save = F.p;
+      const char *k;
+      size_t kn = ld_fast_key(&F, &k);
+      in_item = 1;
+      bare = !kn;
+      if (kn) {
+        if (!ld_fast_value(L, &F, k, kn)) return LD_FAST_GIVE_UP;
+        continue;
+      }
+      F.p = save;
+      if (!ld_fast_scalar(L, &F, &e->buf, 0, &e->name) || !ld_fast_eol(&F))
+        return LD_FAST_GIVE_UP;
+      e->has_name = 1; /* added when the next line shows it is whole */
+      continue;
+    }
+    if (indent != 0) return LD_FAST_GIVE_UP;
+    in_entries = 0;
+    const char *k;
+    size_t kn = ld_fast_key(&F, &k);
+    if (!kn) return LD_FAST_GIVE_UP;
+    if (ld_fast_is(k, kn, "entries")) {
+      /* the items follow, each "- " at one indent */
+      if (!ld_fast_eol(&F) || has_entries) return LD_FAST_GIVE_UP;
+      ld_fast peek = F;
+      size_t d;
+      if (ld_fast_line(&peek, end, &d) != 1 || peek.end - peek.p < 2 ||
+          peek.p[0] != '-' || peek.p[1] != ' ')
+        return LD_FAST_GIVE_UP;
+      dash = d;
+      has_entries = in_entries = 1;
+      L->entries_seen = 1;
+      continue;
+    }
+    int setting = ld_fast_is(k, kn, "kind") || ld_fast_is(k, kn, "fold");
+    int info = ld_fast_is(k, kn, "name") || ld_fast_is(k, kn, "description") ||
+               ld_fast_is(k, kn, "source") || ld_fast_is(k, kn, "license") ||
+               ld_fast_is(k, kn, "version");
+    if ((!setting && !info) || (setting && L->entries_seen))
+      return LD_FAST_GIVE_UP;
+    size_t off;
+    ld_fast_spaces(&F);
+    if (!ld_fast_scalar(L, &F, &L->top.buf, 0, &off) || !ld_fast_eol(&F))
+      return LD_FAST_GIVE_UP;
+    if (ld_fast_is(k, kn, "kind")) {
+      L->top.kind = off;
+    } else if (ld_fast_is(k, kn, "fold")) {
+      int fold = ld_fold_value(L->top.buf.s + off);
+      if (fold < 0) return LD_FAST_GIVE_UP;
+      lex_decide_fold(L->lx, fold);
+    }
+  }
+  if (!has_entries || ld_fast_flush(L)) return LD_FAST_GIVE_UP;
+  return ASSAY_OK;
+}
+
+/* Bytes of YAML an entry, about, in the shape the budget is measured on
+ * (docs/lexicons.md, "Performance"): the size of the input then sizes the
+ * lexicon's tables once. */
+#define LD_BYTES_PER_ENTRY 64
+
+/* Runs the loader over a parser whose input (of about `bytes`) is set. */
 static int ld_run(assay_lexicon *lx, yaml_parser_t *p, const char *name,
-                  assay_error *err) {
+                  size_t bytes, assay_error *err) {
   ld L;
   memset(&L, 0, sizeof L);
   L.lx = lx;
@@ -422,6 +794,8 @@ static int ld_run(assay_lexicon *lx, yaml_parser_t *p, const char *name,
   L.p = p;
   L.name = name;
   L.err = err;
+  if (bytes / LD_BYTES_PER_ENTRY >= 1024 && !lex_frozen(lx))
+    (void)lex_reserve(lx, bytes / LD_BYTES_PER_ENTRY); /* only a hint */
   int rc = lex_frozen(lx)
                ? ld_fail(&L, L.ev.start_mark, ASSAY_EMISUSE,
                          "lexicon is frozen")
@@ -433,15 +807,42 @@ static int ld_run(assay_lexicon *lx, yaml_parser_t *p, const char *name,
   return rc;
 }
 
+/* The fast reader over a whole input (lexicon.h). */
+int lex_load_fast(assay_lexicon *lx, const char *text, size_t len) {
+  if (!text || lex_frozen(lx)) return LD_FAST_GIVE_UP;
+  ld L;
+  memset(&L, 0, sizeof L);
+  L.lx = lx;
+  L.alloc = lex_allocator(lx);
+  L.name = "<fast>"; /* its errors are never shown: libyaml redoes them */
+  L.batch = mem_calloc(&L.alloc, LD_BATCH, sizeof *L.batch);
+  if (!L.batch) return LD_FAST_GIVE_UP;
+  if (len / LD_BYTES_PER_ENTRY >= 1024)
+    (void)lex_reserve(lx, len / LD_BYTES_PER_ENTRY); /* only a hint */
+  int rc = ld_fast_run(&L, text, len);
+  for (size_t i = 0; i < LD_BATCH; i++) ld_entry_free(&L, &L.batch[i]);
+  mem_free(&L.alloc, L.batch, LD_BATCH * sizeof *L.batch);
+  ld_entry_free(&L, &L.top);
+  return rc;
+}
+
+/* Files up to this size are read whole (and go through the fast reader). */
+#define LD_WHOLE_MAX (1L << 30)
+
 int assay_lexicon_load_string(assay_lexicon *lx, const char *yaml, size_t len,
                               const char *name, assay_error *err) {
   if (!lx || (!yaml && len)) return ASSAY_EMISUSE;
+  if (lex_load_fast(lx, yaml, len) == ASSAY_OK) {
+    if (err) memset(err, 0, sizeof *err);
+    return ASSAY_OK;
+  }
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p))
     return lex_error(lx, ASSAY_ENOMEM, "lexicon: out of memory");
   yaml_parser_set_input_string(&p, (const unsigned char *)(yaml ? yaml : ""),
                                len);
-  int rc = ld_run(lx, &p, name ? name : "<string>", err);
+  /* the fast reader has sized the tables already */
+  int rc = ld_run(lx, &p, name ? name : "<string>", 0, err);
   yaml_parser_delete(&p);
   return rc;
 }
@@ -461,13 +862,30 @@ int assay_lexicon_load(assay_lexicon *lx, const char *path,
     }
     return lex_error(lx, ASSAY_EIO, "cannot open %s: %s", path, strerror(e));
   }
+  /* Read whole (up to a size that memory takes easily) for the fast
+   * reader, and then the string loader; else streamed through libyaml. */
+  long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  rewind(f);
+  if (size >= 0 && size <= LD_WHOLE_MAX) {
+    assay_allocator a = lex_allocator(lx);
+    char *buf = mem_alloc(&a, (size_t)size + 1);
+    if (buf && fread(buf, 1, (size_t)size, f) == (size_t)size &&
+        fgetc(f) == EOF && !ferror(f)) {
+      fclose(f);
+      int rc = assay_lexicon_load_string(lx, buf, (size_t)size, path, err);
+      mem_free(&a, buf, (size_t)size + 1);
+      return rc;
+    }
+    mem_free(&a, buf, (size_t)size + 1);
+    rewind(f);
+  }
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
     fclose(f);
     return lex_error(lx, ASSAY_ENOMEM, "lexicon: out of memory");
   }
   yaml_parser_set_input_file(&p, f);
-  int rc = ld_run(lx, &p, path, err);
+  int rc = ld_run(lx, &p, path, size > 0 ? (size_t)size : 0, err);
   yaml_parser_delete(&p);
   fclose(f);
   return rc;

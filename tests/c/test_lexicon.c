@@ -1,7 +1,8 @@
 /*
  * test_lexicon.c -- the phrase dictionary: exact and folded matching,
  * leftmost-longest, aliases and kinds, attributes, the YAML loader and its
- * errors, and a generated lexicon of 10^5 entries.
+ * errors, a generated lexicon of 10^5 entries, and the load fast paths
+ * (phrase splitter against tok_run, fast YAML reader against libyaml).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,6 +395,381 @@ static void test_generated(void) {
   assay_lexicon_free(lx);
 }
 
+/* ------------------------------------------------------------------ */
+/* The phrase fast path gives exactly tok_run's tokens                  */
+/* ------------------------------------------------------------------ */
+
+/* 1 when lex_plain_split agrees with tok_run on phrase (or declines). */
+static int split_agrees(const char *phrase, tok_list *tl, int *took) {
+  uint32_t st[40], en[40];
+  size_t len = strlen(phrase);
+  int n = lex_plain_split(phrase, len, st, en, 40);
+  *took = n >= 0;
+  if (n < 0) return 1;
+  if (tok_run(NULL, phrase, len, tl) != ASSAY_OK) return 0;
+  if ((size_t)n != tl->ntokens) return 0;
+  for (int k = 0; k < n; k++) {
+    const assay_token *t = &tl->tokens[k];
+    if (t->start != st[k] || t->end != en[k]) return 0;
+    for (uint32_t j = st[k]; j < en[k]; j++) {
+      unsigned char c = (unsigned char)phrase[j];
+      char lc = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      if (t->lower[j - st[k]] != lc) return 0;
+    }
+    if (t->lower[en[k] - st[k]]) return 0;
+  }
+  return 1;
+}
+
+static void test_plain_split(void) {
+  tok_list tl;
+  tok_list_init(&tl, NULL);
+  static const char *fast[] = {
+      "North Korea", "Sony Pictures Entertainment", "DPRK", "G7", "4bn",
+      "2014", "1st Battalion", "www", "http", "ftp 3", "Mr", "Nov 28",
+      "US", "e g", "A", "a", "x 1 y 2", "  leading", "trailing  ",
+      "two  spaces", "MiXeD CaSe 42abc", "nt", "n t", "Amazon com"};
+  static const char *slow[] = {
+      "Kim Jong-un", "U.S.", "AT&T", "Democratic People's Republic",
+      "Sony's", "Re/code", "Nov.", "Mr. Smith", "Gonçalves", "São Paulo",
+      "9/11", "1,000", "4.5bn", "www.example.com", "http://x.org",
+      "a@b.com", "can't", "tab\there", "line\nbreak", "$5", "20%", "",
+      "x_y", "O'Brien", "e.g.", "Z\xC3\xBCrich"};
+  int bad = 0, took;
+  for (size_t i = 0; i < sizeof fast / sizeof *fast; i++) {
+    if (!split_agrees(fast[i], &tl, &took) || !took) {
+      bad++;
+      fprintf(stderr, "fast path: %s\n", fast[i]);
+    }
+  }
+  uint32_t st[8], en[8];
+  for (size_t i = 0; i < sizeof slow / sizeof *slow; i++) {
+    if (slow[i][0] &&
+        lex_plain_split(slow[i], strlen(slow[i]), st, en, 8) != -1) {
+      bad++;
+      fprintf(stderr, "should take tok_run: %s\n", slow[i]);
+    }
+  }
+  CHECK_INT(bad, 0);
+  /* more tokens than room: tok_run's business */
+  CHECK_INT(lex_plain_split("a b c d e f g h i", 17, st, en, 8), -1);
+  CHECK_INT(lex_plain_split("   ", 3, st, en, 8), 0);
+  /* random phrases over letters, digits, spaces and the characters that
+   * make tokens join or split */
+  static const char *alpha[] = {"a", "Z", "q", "7", "0", " ", " ", "-",
+                                ".", "'", "&", "/", ",", "\xC3\xA9", "n't",
+                                "www.", "U.S.", "Mr.", "@", "_", "http://"};
+  unsigned x = 12345;
+  int disagree = 0, fast_taken = 0, slow_taken = 0;
+  for (int r = 0; r < 20000; r++) {
+    char phrase[128] = "";
+    int len = 1 + (int)(x % 12);
+    for (int k = 0; k < len; k++) {
+      x = x * 1103515245u + 12345u;
+      /* mostly the fast alphabet, so that both paths get many cases */
+      unsigned pick = (x >> 16) % 64;
+      const char *piece = pick < 56 ? alpha[pick % 6] : alpha[pick % 21];
+      strcat(phrase, piece);
+    }
+    if (!split_agrees(phrase, &tl, &took)) {
+      if (disagree++ < 5) fprintf(stderr, "disagree: \"%s\"\n", phrase);
+    }
+    fast_taken += took;
+    slow_taken += !took;
+  }
+  CHECK_INT(disagree, 0);
+  CHECK(fast_taken > 3000);
+  CHECK(slow_taken > 3000);
+  tok_list_clear(&tl);
+}
+
+/* ------------------------------------------------------------------ */
+/* The fast YAML reader gives exactly the libyaml loader's lexicon      */
+/* ------------------------------------------------------------------ */
+
+typedef struct dbuf {
+  char *s;
+  size_t len, cap;
+} dbuf;
+
+static void dput(dbuf *b, const char *s) {
+  size_t n = strlen(s);
+  if (b->len + n + 1 > b->cap) {
+    b->cap = (b->len + n + 1) * 2;
+    b->s = realloc(b->s, b->cap);
+  }
+  memcpy(b->s + b->len, s, n + 1);
+  b->len += n;
+}
+
+static int on_dump(void *ud, const assay_lexicon_match *m) {
+  char line[1024];
+  snprintf(line, sizeof line, "%u-%u %d %s/%s/%s\n", m->first, m->last,
+           m->entry, m->name, m->kind ? m->kind : "-", m->norm);
+  dput(ud, line);
+  return ASSAY_OK;
+}
+
+/* Everything a lexicon shows: its entries with attributes, and its matches
+ * over text (the YAML itself holds every name and alias). */
+static char *dump(const assay_lexicon *lx, const char *text) {
+  dbuf b = {0};
+  char line[1024];
+  dput(&b, "");
+  for (size_t e = 0; e < assay_lexicon_entry_count(lx); e++) {
+    for (size_t i = 0; i < assay_lexicon_entry_attr_count(lx, (int)e); i++) {
+      const char *v, *k = assay_lexicon_entry_attr_at(lx, (int)e, i, &v);
+      snprintf(line, sizeof line, "%zu %s=%s\n", e, k, v);
+      dput(&b, line);
+    }
+  }
+  tok_list tl;
+  tok_list_init(&tl, NULL);
+  tok_run(NULL, text, strlen(text), &tl);
+  assay_lexicon_scan(lx, tl.tokens, tl.ntokens, text, on_dump, &b);
+  tok_list_clear(&tl);
+  return b.s;
+}
+
+/* Loads yaml with assay_lexicon_load_string (the fast reader, and libyaml
+ * after it when it gives up, on the same lexicon) and with libyaml alone (a
+ * leading "---" makes the fast reader give up at once); compares the two
+ * lexicons.  want_fast 1: the fast reader must take the whole input; 0:
+ * either, and the input is valid; -1: either, and both loads must agree
+ * on the status.  Returns 1 when all holds. */
+static int fast_agrees(const char *yaml, int want_fast, const char *what) {
+  assay_lexicon *a = NULL, *b = NULL, *t = NULL;
+  assay_lexicon_new(&a, LEX_FOLD_AUTO, NULL);
+  assay_lexicon_new(&b, LEX_FOLD_AUTO, NULL);
+  assay_lexicon_new(&t, LEX_FOLD_AUTO, NULL);
+  size_t len = strlen(yaml);
+  int took = lex_load_fast(t, yaml, len) == ASSAY_OK;
+  assay_lexicon_free(t);
+  int rc_a = assay_lexicon_load_string(a, yaml, len, "x", NULL);
+  char *doc = malloc(len + 5);
+  memcpy(doc, "---\n", 4);
+  memcpy(doc + 4, yaml, len + 1);
+  int rc = assay_lexicon_load_string(b, doc, len + 4, "x", NULL);
+  assay_lexicon_freeze(a);
+  assay_lexicon_freeze(b);
+  char *da = dump(a, yaml), *db = dump(b, yaml);
+  int ok = (want_fast != 1 || took) &&
+           (want_fast < 0 ? rc == rc_a : rc == ASSAY_OK && rc_a == ASSAY_OK) &&
+           assay_lexicon_entry_count(a) == assay_lexicon_entry_count(b) &&
+           strcmp(da, db) == 0;
+  if (!ok)
+    fprintf(stderr, "%s: fast %d (want %d), rc %d / libyaml %d, %zu vs %zu "
+            "entries%s\n", what, took, want_fast, rc_a, rc,
+            assay_lexicon_entry_count(a), assay_lexicon_entry_count(b),
+            strcmp(da, db) ? ", different lexicons" : "");
+  free(da);
+  free(db);
+  free(doc);
+  assay_lexicon_free(a);
+  assay_lexicon_free(b);
+  return ok;
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  dbuf b = {0};
+  char chunk[4096];
+  size_t n;
+  dput(&b, "");
+  while ((n = fread(chunk, 1, sizeof chunk - 1, f)) > 0) {
+    chunk[n] = '\0';
+    dput(&b, chunk);
+  }
+  fclose(f);
+  return b.s;
+}
+
+static void test_fast_yaml(void) {
+  static const struct {
+    int fast;
+    const char *yaml;
+  } cases[] = {
+      {1, "entries:\n  - Cuba\n  - North Korea\n"},
+      {1, "entries:\n- Cuba\n- name: Chile\n  norm: CL\n"},
+      {1, "# a comment\nname: c\nkind: country\nfold: true\n\nentries:\n"
+          "  # inside\n  - name: North Korea   # trailing\n    norm: KP\n"
+          "    aliases: [North Korean, DPRK,Pyongyang]\n"
+          "    attrs: {iso3: PRK, un_member: 1991}\n"
+          "  - name: Korea, South\n    aliases: S. Korea\n    kind: place\n"
+          "  - Kim Jong-un\n  - name: North Korea\n    aliases: []\n"
+          "    attrs: {}\nversion: 2\n"},
+      {1, "fold: no\nentries:\n  - name: São Paulo\n    aliases: [SP, "
+          "Sampa]\n  - Zürich\n  - O'Brien & Sons\n"},
+      {1, "source: https://example.org/x\nentries:\n  - a:b\n"},
+      /* outside the plain shape: libyaml reads them */
+      {0, "entries:\n  - name: \"Quoted\"\n"},
+      {0, "entries:\n  - {name: Flow, norm: F}\n"},
+      {0, "entries:\n  - name: Block\n    aliases:\n      - B1\n"
+          "      - {text: B2, kind: k}\n"},
+      {0, "attrs: {src: x}\nentries:\n  - A\n"},
+      {0, "entries:\n  - name: Multi\n      line\n"},
+      {0, "entries:\n  - Multi\n    line\n"},
+      {0, "entries:\n  - A\n  - Multi\n   line\n"},
+      {0, "entries:\n  - C#\n"},
+      {0, "entries:\n  - &a Anchor\n"},
+      {0, "entries:\n  - name: A\n  - B\r\n"},
+  };
+  int bad = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char what[32];
+    snprintf(what, sizeof what, "case %zu", i);
+    bad += !fast_agrees(cases[i].yaml, cases[i].fast, what);
+  }
+  /* a generated list in the shape the budget is measured on */
+  dbuf g = {0};
+  dput(&g, "kind: person\nfold: true\nentries:\n");
+  for (unsigned e = 0; e < 3000; e++) {
+    char name[256], line[600];
+    gen_phrase(e, name);
+    snprintf(line, sizeof line, "  - name: %s\n    norm: Q%u\n%s%s%s", name,
+             e, e % 3 ? "" : "    aliases: [", e % 3 ? "" : name,
+             e % 3 ? "" : " X]\n");
+    dput(&g, line);
+  }
+  bad += !fast_agrees(g.s, 1, "generated");
+  free(g.s);
+  /* mutated plain files: whatever the fast reader makes of them, or gives
+   * up on, the lexicon is libyaml's */
+  static const char base[] =
+      "kind: person\nfold: true\nentries:\n  - name: Ana Maria Lopez\n"
+      "    norm: Q1\n    aliases: [A. Lopez, AML]\n  - Bob Stone\n"
+      "  - name: Chen Wei-Ling  # c\n    attrs: {id: E3, x: y}\n"
+      "  - name: Dora\n    kind: org\n    aliases: Dora Inc\n";
+  static const char bytes[] = " \n:-#[],{}\"'a\t.~&*!|>?%@`0";
+  unsigned x = 777;
+  int mutated_bad = 0, fast_ok = 0, yaml_err = 0;
+  for (int r = 0; r < 3000; r++) {
+    char doc[sizeof base];
+    memcpy(doc, base, sizeof base);
+    for (int k = 0; k < 1 + r % 3; k++) {
+      x = x * 1103515245u + 12345u;
+      size_t at = (x >> 8) % (sizeof base - 1);
+      x = x * 1103515245u + 12345u;
+      doc[at] = bytes[(x >> 8) % (sizeof bytes - 1)];
+    }
+    char what[32];
+    snprintf(what, sizeof what, "mutation %d", r);
+    assay_lexicon *t = NULL;
+    assay_lexicon_new(&t, LEX_FOLD_AUTO, NULL);
+    fast_ok += lex_load_fast(t, doc, strlen(doc)) == ASSAY_OK;
+    assay_lexicon_free(t);
+    assay_lexicon_new(&t, LEX_FOLD_AUTO, NULL);
+    yaml_err += assay_lexicon_load_string(t, doc, strlen(doc), "m", NULL) != 0;
+    assay_lexicon_free(t);
+    if (!fast_agrees(doc, -1, what) && mutated_bad++ < 3)
+      fprintf(stderr, "%s\n", doc);
+  }
+  bad += mutated_bad;
+  CHECK(fast_ok > 150); /* both readers and errors are exercised */
+  CHECK(yaml_err > 300);
+  CHECK(3000 - fast_ok - yaml_err > 150);
+  fprintf(stderr, "mutations: %d read fast, %d errors, of 3000\n", fast_ok,
+          yaml_err);
+  /* the pack's own lexicons, whichever reader takes them */
+  static const char *files[] = {"countries.yaml", "organizations.yaml",
+                                "outlets.yaml", "first_names.yaml",
+                                "anonymous.yaml", "actors_anonymous.yaml",
+                                "cues.yaml", "titles.yaml", "government.yaml"};
+  char root[1024];
+  snprintf(root, sizeof root, "%s", __FILE__);
+  char *cut = strstr(root, "tests/c/test_lexicon.c");
+  int fast_files = 0, read_files = 0;
+  for (size_t i = 0; cut && i < sizeof files / sizeof *files; i++) {
+    char path[1200];
+    snprintf(path, sizeof path, "%.*srules/lexicons/%s", (int)(cut - root),
+             root, files[i]);
+    char *y = slurp(path);
+    if (!y) continue;
+    read_files++;
+    assay_lexicon *t = NULL;
+    assay_lexicon_new(&t, LEX_FOLD_AUTO, NULL);
+    fast_files += lex_load_fast(t, y, strlen(y)) == ASSAY_OK;
+    assay_lexicon_free(t);
+    bad += !fast_agrees(y, 0, files[i]);
+    free(y);
+  }
+  CHECK_INT(bad, 0);
+  if (cut) CHECK(read_files > 0);
+  fprintf(stderr, "fast reader took %d of %d pack lexicons\n", fast_files,
+          read_files);
+}
+
+/* A fast-reader file with an error late in it: the message still names
+ * the line and column (libyaml reads it again). */
+static void test_fast_errors(void) {
+  static const struct {
+    const char *yaml, *msg;
+    int line, col;
+  } cases[] = {
+      {"entries:\n  - name: A\n    norm: a\n  - name: B\n    nmae: b\n",
+       "unknown key 'nmae'", 5, 5},
+      {"entries:\n  - name: A\n  - norm: b\n", "entry without a name", 3, 5},
+      {"entries:\n  - name: A\n    aliases: [B, \"\"]\n", "empty alias", 3,
+       18},
+      {"entries:\n  - A\nkind: late\n", "must come before", 3, 1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assay_lexicon *lx = NULL;
+    assay_error err;
+    assay_lexicon_new(&lx, ASSAY_LEX_FOLD, NULL);
+    CHECK(assay_lexicon_load_string(lx, cases[i].yaml, strlen(cases[i].yaml),
+                                    "late.yaml", &err) != ASSAY_OK);
+    CHECK(strstr(err.message, cases[i].msg) != NULL);
+    CHECK_INT(err.line, cases[i].line);
+    CHECK_INT(err.column, cases[i].col);
+    CHECK_STR(err.file, "late.yaml");
+    CHECK(assay_lexicon_entry_count(lx) >= 1); /* read before the error */
+    assay_lexicon_free(lx);
+  }
+}
+
+/* Scanning before freeze (the build table) and after (the compact table)
+ * gives the same matches. */
+static void test_scan_unfrozen(void) {
+  assay_lexicon *lx = make_basic(ASSAY_LEX_FOLD);
+  const char *text = "Sony Pictures Entertainment and north korean officials "
+                     "in Pyongyang; DPRK.";
+  char before[1024], after[1024];
+  scan(lx, text, before, sizeof before);
+  CHECK_INT(assay_lexicon_freeze(lx), ASSAY_OK);
+  scan(lx, text, after, sizeof after);
+  CHECK_STR(before, after);
+  CHECK(strstr(after, "Pyongyang=North Korea/government/KP") != NULL);
+  assay_lexicon_free(lx);
+}
+
+/* The same name twice is one entry, also when its phrase belongs to
+ * another entry (found through the name table, not the trie). */
+static void test_same_name(void) {
+  assay_lexicon *lx = NULL;
+  CHECK_INT(assay_lexicon_new(&lx, ASSAY_LEX_FOLD, NULL), ASSAY_OK);
+  int t = assay_lexicon_add_entry(lx, "Tbilisi", "city", NULL);
+  CHECK_INT(assay_lexicon_add_alias(lx, t, "the Capital", NULL), ASSAY_OK);
+  int c = assay_lexicon_add_entry(lx, "the Capital", "magazine", NULL);
+  CHECK(c != t && c >= 0);
+  CHECK_INT(assay_lexicon_add_entry(lx, "the Capital", "x", NULL), c);
+  int d = assay_lexicon_add_entry(lx, "THE CAPITAL", NULL, NULL);
+  CHECK(d != c && d != t && d >= 0); /* another name, the same phrase */
+  CHECK_INT(assay_lexicon_add_entry(lx, "THE CAPITAL", NULL, NULL), d);
+  CHECK_INT(assay_lexicon_add_entry(lx, "Tbilisi", NULL, NULL), t);
+  CHECK_INT(assay_lexicon_add_entry(lx, "tbilisi", NULL, NULL), 3);
+  size_t before = assay_lexicon_entry_count(lx);
+  CHECK_INT(assay_lexicon_add_entry(lx, "  ", NULL, NULL), ASSAY_ESYNTAX);
+  CHECK_INT(assay_lexicon_entry_count(lx), before + 1);
+  CHECK_INT(assay_lexicon_add_entry(lx, "  ", NULL, NULL), (int)before);
+  CHECK_INT(assay_lexicon_freeze(lx), ASSAY_OK);
+  char out[256];
+  scan(lx, "In the capital, Tbilisi.", out, sizeof out);
+  CHECK_STR(out, "the capital=Tbilisi/city/Tbilisi;Tbilisi=Tbilisi/city/Tbilisi");
+  assay_lexicon_free(lx);
+}
+
 int main(void) {
   test_match();
   test_entries();
@@ -401,5 +777,10 @@ int main(void) {
   test_yaml_errors();
   test_yaml_file();
   test_generated();
+  test_plain_split();
+  test_fast_yaml();
+  test_fast_errors();
+  test_scan_unfrozen();
+  test_same_name();
   return check_summary();
 }
