@@ -20,7 +20,7 @@ int cli_explain(int argc, char **argv); /* explain.c */
 int cli_report(int argc, char **argv);  /* report.c: assay report */
 int cli_query(int argc, char **argv);   /* query.c: assay query DB SQL */
 int cli_merge(int argc, char **argv);   /* report.c: assay merge */
-int cli_show(int argc, char **argv);    /* show.c: assay show */
+int cli_show(int argc, char **argv);    /* report.c: assay show */
 
 /* The folder holding the shipped data: "<prefix>/share/assay" next to the
  * installed program, or the source tree when run from a build tree.  Never
