@@ -327,33 +327,15 @@ end
 -- ---- end of --store ----
 
 local function main(args)
-  local rules_path, format, output, unsafe = nil, "text", nil, false
-  local store_path -- --store
-  local inputs = {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    if a == "-h" or a == "--help" then
-      io.write(USAGE)
-      return 0
-    elseif a == "--rules" or a == "--format" or a == "-o" or a == "--output" or a == "--store" then
-      local v = args[i + 1]
-      if not v then
-        io.stderr:write("assay: " .. a .. " needs a value\n")
-        return 2
-      end
-      if a == "--store" then store_path = v elseif a == "--rules" then rules_path = v elseif a == "--format" then format = v else output = v end
-      i = i + 1
-    elseif a == "--unsafe" then
-      unsafe = true
-    elseif a:sub(1, 1) == "-" and a ~= "-" then
-      io.stderr:write("assay: report: unknown option " .. a .. " (see assay report --help)\n")
-      return 2
-    else
-      inputs[#inputs + 1] = a
-    end
-    i = i + 1
-  end
+  local opts, rc = require("assay.args").parse(args, {
+    name = "report", usage = USAGE,
+    values = { ["--rules"] = "rules", ["--format"] = "format", ["-o"] = "output",
+               ["--output"] = "output", ["--store"] = "store" },
+    flags = { ["--unsafe"] = "unsafe" },
+  })
+  if not opts then return rc end
+  local rules_path, format, output, unsafe = opts.rules, opts.format or "text", opts.output, opts.unsafe
+  local store_path, inputs = opts.store, opts.inputs
   if not M.FORMATS[format] then
     io.stderr:write("assay: report: unknown format '" .. format .. "' (text, json, yaml, tsv, html)\n")
     return 2
@@ -416,29 +398,12 @@ options:
 
 -- `assay merge`: the report from extract records instead of documents.
 function M.merge_main(args)
-  local format, output, files = "text", nil, {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    if a == "-h" or a == "--help" then
-      io.write(MERGE_USAGE)
-      return 0
-    elseif a == "--format" or a == "-o" or a == "--output" then
-      local v = args[i + 1]
-      if not v then
-        io.stderr:write("assay: " .. a .. " needs a value\n")
-        return 2
-      end
-      if a == "--format" then format = v else output = v end
-      i = i + 1
-    elseif a:sub(1, 1) == "-" and a ~= "-" then
-      io.stderr:write("assay: merge: unknown option " .. a .. " (see assay merge --help)\n")
-      return 2
-    else
-      files[#files + 1] = a
-    end
-    i = i + 1
-  end
+  local opts, rc = require("assay.args").parse(args, {
+    name = "merge", usage = MERGE_USAGE,
+    values = { ["--format"] = "format", ["-o"] = "output", ["--output"] = "output" },
+  })
+  if not opts then return rc end
+  local format, output, files = opts.format or "text", opts.output, opts.inputs
   if not M.FORMATS[format] then
     io.stderr:write("assay: merge: unknown format '" .. format .. "' (text, json, yaml, tsv, html)\n")
     return 2

@@ -171,36 +171,16 @@ local function show_doc(doc, color, num)
 end
 
 local function main(args)
-  local rules_path, color, auto, unsafe, inputs = nil, "auto", "never", false, {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    if a == "-h" or a == "--help" then
-      io.write(USAGE)
-      return 0
-    elseif a == "--rules" or a == "--color" then
-      local v = args[i + 1]
-      if not v then
-        io.stderr:write("assay: " .. a .. " needs a value\n")
-        return 2
-      end
-      if a == "--rules" then rules_path = v else color = v end
-      i = i + 1
-    elseif a:match("^%-%-color%-auto=") then
-      auto = a:match("=(.*)$")
-    elseif a:match("^%-%-colou?r=") then
-      color = a:match("=(.*)$")
-    elseif a == "--unsafe" then
-      unsafe = true
-    elseif a:sub(1, 1) == "-" and a ~= "-" then
-      io.stderr:write("assay: show: unknown option " .. a .. " (see assay show --help)\n")
-      return 2
-    else
-      inputs[#inputs + 1] = a
-    end
-    i = i + 1
-  end
-  -- "auto" is what show.c found (--color-auto): a terminal without
+  local opts, rc = require("assay.args").parse(args, {
+    name = "show", usage = USAGE,
+    values = { ["--rules"] = "rules", ["--color"] = "color", ["--colour"] = "color",
+               ["--color-auto"] = "auto" },
+    flags = { ["--unsafe"] = "unsafe" },
+  })
+  if not opts then return rc end
+  local rules_path, color, auto, unsafe, inputs =
+    opts.rules, opts.color or "auto", opts.auto or "never", opts.unsafe, opts.inputs
+  -- "auto" is what report.c found (--color-auto): a terminal without
   -- NO_COLOR; run directly, without it, plain is the safe side.
   if color == "auto" then color = auto end
   if color ~= "always" and color ~= "never" then
