@@ -684,6 +684,15 @@ static json_t *rec_value(const assay_doc *doc, const assay_value *v,
   }
 }
 
+json_t *doc_json_string(const char *s, size_t len) {
+  return rec_string(s ? s : "", s ? len : 0);
+}
+
+json_t *doc_value_json(const assay_doc *doc, const assay_value *v) {
+  rec_pos pos = {doc, 0, 0, 0};
+  return rec_value(doc, v, &pos);
+}
+
 static json_t *rec_annotation(const assay_doc *doc, const assay_annotation *a,
                               rec_pos *pos) {
   json_t *o = json_object();

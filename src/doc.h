@@ -92,4 +92,10 @@ json_t *doc_meta(const assay_doc *doc);
  * Returns a new reference, or NULL when out of memory. */
 json_t *doc_record(const assay_doc *doc, unsigned flags,
                    const char *const *layers);
+
+/* A JSON string of s[0, len); bytes that are not UTF-8 (jansson refuses
+ * them) become U+FFFD, so a record is always written. */
+json_t *doc_json_string(const char *s, size_t len);
+/* An attribute value as in the records (byte offsets). */
+json_t *doc_value_json(const assay_doc *doc, const assay_value *v);
 #endif

@@ -491,75 +491,6 @@ int assay_rules_pack_hash(const assay_rules *rules, char hex[65]) {
 /* Writing                                                              */
 /* ------------------------------------------------------------------ */
 
-/* A JSON string for s[0, len), lossy (U+FFFD per bad byte) where the text
- * is not UTF-8, as the JSON records are. */
-static json_t *db_jstring(const char *s, size_t len) {
-  json_t *j = json_stringn(s ? s : "", s ? len : 0);
-  if (j)
-    return j;
-  char *buf = malloc(len * 3 + 1);
-  if (!buf)
-    return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < len;) {
-    size_t bad;
-    if (assay_text_valid_utf8(s + i, len - i, &bad))
-      bad = len - i;
-    memcpy(buf + o, s + i, bad);
-    o += bad;
-    i += bad;
-    if (i < len) {
-      memcpy(buf + o, "\xEF\xBF\xBD", 3);
-      o += 3;
-      i++;
-    }
-  }
-  j = json_stringn(buf, o);
-  free(buf);
-  return j;
-}
-
-/* An attribute as JSON, in the shape of the JSON records (docs/output.md):
- * a SPAN is {"start", "end", "text", "<layer>": id}. */
-static json_t *db_value(const assay_doc *doc, const assay_value *v) {
-  switch (v->type) {
-  case ASSAY_VALUE_STRING:
-    return db_jstring(v->str, v->len);
-  case ASSAY_VALUE_NUMBER:
-    if (v->num > -9.0e15 && v->num < 9.0e15 &&
-        v->num == (double)(json_int_t)v->num)
-      return json_integer((json_int_t)v->num);
-    return json_real(v->num);
-  case ASSAY_VALUE_BOOL:
-    return json_boolean(v->num != 0);
-  case ASSAY_VALUE_REF:
-    return json_integer(v->ref);
-  case ASSAY_VALUE_SPAN: {
-    json_t *o = json_object();
-    if (!o)
-      return NULL;
-    int bad = 0;
-    if (v->start != UINT32_MAX || v->end != UINT32_MAX) {
-      bad |= json_object_set_new(o, "start", json_integer(v->start));
-      bad |= json_object_set_new(o, "end", json_integer(v->end));
-    }
-    if (v->str)
-      bad |= json_object_set_new(o, "text", db_jstring(v->str, v->len));
-    const assay_annotation *r = assay_doc_annotation(doc, v->ref);
-    if (r)
-      bad |= json_object_set_new(o, doc->layers[r->layer].name,
-                                 json_integer(r->id));
-    if (bad) {
-      json_decref(o);
-      return NULL;
-    }
-    return o;
-  }
-  default:
-    return json_null();
-  }
-}
-
 static int bind_text(sqlite3_stmt *st, int i, const char *s, size_t n) {
   return s ? sqlite3_bind_text(st, i, s, (int)n, SQLITE_TRANSIENT)
            : sqlite3_bind_null(st, i);
@@ -593,7 +524,7 @@ static int put_annotation(assay_db *db, sqlite3_int64 num,
   int bad = !attrs;
   for (uint32_t i = 0; i < a->nattrs && !bad; i++) {
     const doc_attr *at = &a->attrs[i];
-    bad = json_object_set_new(attrs, at->key, db_value(doc, &at->v));
+    bad = json_object_set_new(attrs, at->key, doc_value_json(doc, &at->v));
     if (at->v.type == ASSAY_VALUE_REF) {
       int w = snprintf(refs + nrefs, sizeof refs - nrefs, "%s%s",
                        nrefs ? "," : "", at->key);
@@ -664,7 +595,7 @@ static int put_doc(assay_db *db, const assay_doc *doc, const char *hash,
   sqlite3_stmt *st = db->q[num ? Q_UPDATE : Q_INSERT];
   json_t *warn = json_array();
   for (size_t i = 0; warn && i < doc->nwarnings; i++)
-    if (json_array_append_new(warn, db_jstring(doc->warnings[i],
+    if (json_array_append_new(warn, doc_json_string(doc->warnings[i],
                                                strlen(doc->warnings[i])))) {
       json_decref(warn);
       warn = NULL;
