@@ -1,10 +1,12 @@
 -- dates.lua -- the date rules of the news pack: TIMEX3 dates, times,
 -- durations and sets (layer "date"), normalised against meta.published.
 --
--- Two stages.  "dates" finds the plain expressions (Nov. 24, Tuesday,
--- three weeks ago, 8:45PM ET, every week); "dates.mods" wraps them in the
--- words that modify them (late November, the end of the year, about three
--- years), and the "longest" policy of layer date keeps the wrapper.  The
+-- Three stages.  "dates" finds the plain expressions (Nov. 24, Tuesday,
+-- three weeks ago, 8:45PM ET, every week, Thanksgiving); "dates.mods"
+-- wraps them in the words that modify them (late November, the end of the
+-- year, about three years), and the "longest" policy of layer date keeps
+-- the wrapper; "dates.context" revises values that depend on the dates
+-- before them (a year ago after a quarter, the following year).  The
 -- calendar arithmetic is assay.date (src/date.c); docs/dates.md.
 
 local D = assay.date
@@ -30,6 +32,10 @@ local CAL_UNIT = [[[lower=/^(day|week|month|quarter|year|decade|century)$/] ]]
 local SEASON = [[[lower=/^(spring|summer|fall|autumn|winter)$/] ]]
 local PART = [[[lower=/^(morning|afternoon|evening|night|overnight)$/] ]]
 local TZ = [[/^(UTC|GMT|Z|WET|WEST|BST|CET|CEST|EET|EEST|MSK|IST|PKT|ICT|WIB|HKT|SGT|AWST|JST|KST|AEST|AEDT|NZST|NZDT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|AKDT|HST|ET|CT|MT|PT)$/]]
+
+-- The zone abbreviations of TZ, as a set.
+local TZ_WORD = {}
+for z in TZ:match("%^%((.-)%)%$"):gmatch("[^|]+") do TZ_WORD[z] = true end
 
 -- A word of the list `words` ("a|b") that is not part of a name: lower
 -- case, or capitalised at the start of a sentence ("Entertainment Weekly",
@@ -118,35 +124,128 @@ local function tokens_of(doc)
   return t
 end
 
+-- Words that put the event of their clause in the future or the past.
 local FUTURE = {
   will = true, ["'ll"] = true, ["’ll"] = true, shall = true, ["won't"] = true,
-  ["won’t"] = true, scheduled = true, slated = true, planned = true,
-  expected = true, due = true, set = true, plans = true, plan = true,
-  tomorrow = true, upcoming = true, next = true, going = true, ["until"] = true,
+  ["won’t"] = true, scheduled = true, slated = true, tomorrow = true,
+  upcoming = true, next = true, payable = true, effective = true,
+  expire = true, expires = true, starting = true, pending = true,
+  would = true, soon = true,
 }
+-- Future only before "to" or "for": "plans to meet", "set for", "due to
+-- expire" (not "the plan", "set a record", "due to its loss").
+local FUTURE_TO = { plan = "to", plans = "to", planning = "to",
+  expected = true, expects = true, set = true, due = "to", going = "to",
+  intends = "to", hopes = "to", aims = "to", ready = true }
 
 local PAST = { was = true, were = true, had = true, did = true,
-  ago = true, last = true, yesterday = true, earlier = true }
+  ago = true, last = true, yesterday = true, earlier = true,
+  ["wasn't"] = true, ["weren't"] = true, ["didn't"] = true,
+  ["hadn't"] = true }
 
--- The tense of the words before token i in its sentence: 1 future, -1
--- past (was, were, a verb in -ed), 0 when nothing says.  "said" is the
--- reporter's tense, not the event's, and ends the search.
-local function tense3(doc, i)
+-- Irregular past tenses common in news ("bought", not only "-ed").
+local PAST_IRREGULAR = {}
+for w in ([[arose ate became began bought brought built came caught chose
+  cost drew drove fell felt fought found fled flew forgot froze gave got
+  grew heard held hid hit kept knew laid led left lent lost made meant met
+  paid quit ran rang rode rose sank sat saw sent shook shot showed shut
+  slid sold sought spent spoke spread stood stole struck swore swept swam
+  took taught tore thought threw understood undertook upheld withdrew won
+  wore wrote overtook overthrew]]):gmatch("%a+") do
+  PAST_IRREGULAR[w] = true
+end
+
+-- Words after which an "-ed" word is an adjective or a passive to come
+-- ("is expected", "the reduced dividend"), not a past tense.
+local NOT_PAST_BEFORE = { is = true, are = true, be = true, being = true,
+  ["'s"] = true, the = true, a = true, an = true, its = true, their = true,
+  his = true, her = true, will = true, to = true }
+
+-- Words in -ed that are no past tense ("planned" says nothing of when).
+local NOT_PAST_ED = { need = true, indeed = true, proceed = true,
+  exceed = true, succeed = true, planned = true, scheduled = true,
+  proposed = true, expected = true, speed = true, breed = true,
+  -- adjectives of finance and reporting ("preferred shares")
+  preferred = true, based = true, related = true, limited = true,
+  secured = true, unsecured = true, subordinated = true, diluted = true,
+  adjusted = true, owned = true, listed = true, combined = true,
+  estimated = true, unspecified = true, unidentified = true,
+  undisclosed = true, registered = true, restated = true, detailed = true,
+  unnamed = true, armed = true, advanced = true, interested = true,
+  concerned = true, skilled = true, talented = true, qualified = true }
+
+-- The tense one token gives: 1, -1 or nil; toks[j + 1] is the next.
+local function token_tense(toks, j)
+  local w = toks[j].lower
+  if FUTURE[w] then return 1 end
+  if w == "to" and toks[j - 1] and (toks[j - 1].lower == "is"
+                                    or toks[j - 1].lower == "are") then
+    return 1 -- "is to resume trading Tuesday"
+  end
+  local to = FUTURE_TO[w]
+  if to then
+    local nx = toks[j + 1] and toks[j + 1].lower
+    if nx == "to" or (nx == "for" and to ~= "to") then return 1 end
+    return nil
+  end
+  if PAST[w] then return -1 end
+  if PAST_IRREGULAR[w] or (#w > 4 and w:match("^%l+ed$")
+                           and not NOT_PAST_ED[w]) then
+    local pv = toks[j - 1]
+    if pv and NOT_PAST_BEFORE[pv.lower] then return nil end
+    return -1
+  end
+  return nil
+end
+
+-- Words that end the search: the reporter's tense is not the event's,
+-- and a relative clause has its own ("she would bring aid to Kenya,
+-- where the Aug. 7 blasts killed 257").
+local REPORTING = { said = true, says = true, say = true, told = true,
+  according = true, announced = true, reported = true, where = true,
+  which = true, who = true, whom = true, whose = true }
+
+-- A preposition of deadline before a date ("extended to Nov. 20", "by
+-- Dec. 15"): a past verb before it says nothing of the date's year.
+local DEADLINE = { to = true, by = true, ["until"] = true, till = true,
+  through = true, before = true }
+
+-- Punctuation that ends the clause of a date when looking ahead.
+local CLAUSE_END = { [":"] = true, [";"] = true, ["("] = true, ['"'] = true,
+  ["``"] = true, ["“"] = true, ["--"] = true, ["—"] = true }
+
+-- The tense of the clause around tokens first..last: 1 future, -1 past
+-- (was, were, bought, a verb in -ed), 0 when nothing says.  Looks back 15
+-- tokens, then ahead eight; "said" is the reporter's tense, not the
+-- event's, and ends the search.
+local function tense3(doc, first, last)
   local toks = tokens_of(doc)
-  local s = toks[i] and toks[i].sentence
-  for j = i - 1, math.max(1, i - 10), -1 do
+  local t0 = toks[first]
+  if not t0 then return 0 end
+  local s = t0.sentence
+  local prev = toks[first - 1]
+  local deadline = prev and DEADLINE[prev.lower]
+  for j = first - 1, math.max(1, first - 15), -1 do
     local t = toks[j]
-    if t.sentence ~= s or t.lower == "said" or t.lower == "says" then break end
-    if FUTURE[t.lower] then return 1 end
-    if PAST[t.lower] or (t.lower:match("^%l+ed$") and #t.lower > 4) then
-      return -1
+    if t.sentence ~= s or REPORTING[t.lower] then break end
+    local d = token_tense(toks, j)
+    if d and not (deadline and d < 0) then return d end
+  end
+  if deadline then return 0 end
+  last = last or first
+  for j = last + 1, math.min(#toks, last + 8) do
+    local t = toks[j]
+    if t.sentence ~= s or REPORTING[t.lower] or CLAUSE_END[t.text] then
+      break
     end
+    local d = token_tense(toks, j)
+    if d then return d end
   end
   return 0
 end
 
 -- For weekdays: the coming one only when the sentence speaks of the future.
-local function tense(doc, i) return tense3(doc, i) > 0 and 1 or -1 end
+local function tense(doc, i, j) return tense3(doc, i, j) > 0 and 1 or -1 end
 
 -- ---- weekdays ---------------------------------------------------------
 
@@ -166,16 +265,44 @@ local PART_CODE = { morning = "MO", afternoon = "AF", evening = "EV",
 local WEEKDAY_DIR = { last = -1, past = -1, previous = -1, next = 1,
                       coming = 1, this = 0, following = 1 }
 
+-- Past reporting verbs: "said Monday" is the day of the saying, past.
+local SAID = { said = true, told = true, announced = true, reported = true,
+  confirmed = true, denied = true, added = true, wrote = true,
+  predicted = true, warned = true, disclosed = true, revealed = true }
+
+-- The direction of a bare weekday from the document date: the past one
+-- unless the clause speaks of the future; after "said" the past one; after
+-- a deadline ("until 9 a.m. Tuesday") the nearest.
+local function weekday_dir(doc, first, last)
+  local pv = doc:token(first - 1)
+  if pv and pv.lower == "on" then pv = doc:token(first - 2) end
+  if pv and SAID[pv.lower] then return -1 end
+  local t = tense3(doc, first, last)
+  if t == 0 then
+    -- a deadline: "until Tuesday", "until 9 a.m. Tuesday"
+    for j = first - 1, math.max(1, first - 4), -1 do
+      local tk = doc:token(j)
+      if DEADLINE[tk.lower] and tk.lower ~= "to" then return 0 end
+      if tk.kind == "word" and not tk.lower:match("^[ap]%.?m%.?$")
+         and not TZ_WORD[tk.text] and tk.lower ~= "noon"
+         and tk.lower ~= "midnight" then
+        break
+      end
+    end
+  end
+  return t > 0 and 1 or -1
+end
+
 local function emit_weekday(m, doc)
   local wd = D.weekday_number(m.wd.text)
   local a, rel = anchor(doc), m.rel and m.rel.text:lower()
   local dir, strict = -1, false
   if rel == "this" then
-    dir = tense(doc, m.wd.first) -- "this Friday": the coming one unless past
+    dir = tense(doc, m.wd.first, m.last) -- "this Friday": the coming one unless past
   elseif rel then
     dir, strict = WEEKDAY_DIR[rel], rel ~= "coming"
   else
-    dir = tense(doc, m.wd.first)
+    dir = weekday_dir(doc, m.wd.first, m.last)
   end
   local v = weekday_value(a, wd, dir, strict)
   if m.part then
@@ -276,7 +403,7 @@ rule "date.month_day" {
   emit = function(m, doc)
     local y = m.year and tonumber(m.year.text:match("%d+"))
     return date_ann(m, day_value(anchor(doc), y, D.month(m.mon.text),
-                                 day_num(m.day.text), tense3(doc, m.first)))
+                                 day_num(m.day.text), tense3(doc, m.first, m.last)))
   end,
 }
 
@@ -289,7 +416,7 @@ rule "date.day_month" {
     local y = m.year and tonumber(m.year.text:match("%d+"))
     local d = m.day and day_num(m.day.text) or D.ordinal(m.dayw.text)
     return date_ann(m, day_value(anchor(doc), y, D.month(m.mon.text), d,
-                                 tense3(doc, m.first)))
+                                 tense3(doc, m.first, m.last)))
   end,
 }
 
@@ -319,7 +446,7 @@ rule "date.month" {
   match = tokens(PLAIN_MONTH .. ":mon"),
   emit = function(m, doc)
     return date_ann(m, month_value(anchor(doc), D.month(m.mon.text), nil,
-                                   tense3(doc, m.mon.first)))
+                                   tense3(doc, m.mon.first, m.mon.last)))
   end,
 }
 
@@ -329,7 +456,7 @@ rule "date.month.cued" {
                  .. [[("May" | "March" | "Mar." | "MAY"):mon ]]),
   emit = function(m, doc)
     local t = date_ann(m, month_value(anchor(doc), D.month(m.mon.text), nil,
-                                      tense3(doc, m.mon.first)))
+                                      tense3(doc, m.mon.first, m.mon.last)))
     t.start, t.stop = m.mon.start, m.mon.stop
     return t
   end,
@@ -342,6 +469,17 @@ rule "date.month.relative" {
   emit = function(m, doc)
     return date_ann(m, month_value(anchor(doc), D.month(m.mon.text),
                                    REL_N[m.rel.text:lower()]))
+  end,
+}
+
+rule "date.month.rel_year" {
+  -- June last year, January this year, March next year
+  match = tokens(MONTH .. [[:mon [lower=/^(this|last|next|past)$/]:rel 'year' ]]),
+  emit = function(m, doc)
+    local a, n = anchor(doc), REL_N[m.rel.text:lower()]
+    local y = a and a.year + n
+    return date_ann(m, D.format({ year = y, month = D.month(m.mon.text) },
+                                "month"))
   end,
 }
 
@@ -381,9 +519,16 @@ end
 rule "date.year" {
   -- in 2013, since 2000, the 2014 election: a number is a year only
   -- after a cue and not before a counted noun
-  match = tokens([[ [lower=/^(in|since|by|until|till|of|from|to|through|during|before|after|between|and|or|the|for|around|about|circa|throughout|early|late|beginning|end|year|spring|summer|fall|autumn|winter|than|on|at|mid|fiscal|its|his|her|their|our|your|both|'s|’s|a|an)$/]:ctx ]]
-                 .. YEAR .. [[:y ([lower_case, kind=word]:next)?]]),
-  where = function(m, doc) return not is_count_noun(m.next and m.next.text) end,
+  match = tokens([[ [lower=/^(in|into|since|by|until|till|of|from|to|through|during|before|after|between|and|or|the|for|around|about|circa|throughout|early|late|beginning|end|year|spring|summer|fall|autumn|winter|than|on|at|mid|fiscal|its|his|her|their|our|your|both|'s|’s|a|an)$/]:ctx ]]
+                 .. YEAR .. [[:y ]]),
+  where = function(m, doc)
+    -- the next word is only looked at, so that "between 1994 and 1997"
+    -- leaves "and" to the second year
+    local nx = doc:token(m.last + 1)
+    if m.ctx.text:lower() == "fiscal" then return true end
+    return not (nx and nx.lowercase and nx.kind == "word"
+                and is_count_noun(nx.text))
+  end,
   emit = function(m, doc)
     local t = date_ann(m, m.y.text)
     t.stop = m.y.stop
@@ -398,6 +543,58 @@ rule "date.year_word" {
   emit = function(m, doc) return date_ann(m, m.y.text) end,
 }
 
+local TENS = { ten = 10, eleven = 11, twelve = 12, thirteen = 13,
+  fourteen = 14, fifteen = 15, sixteen = 16, seventeen = 17, eighteen = 18,
+  nineteen = 19, twenty = 20, thirty = 30, forty = 40, fifty = 50,
+  sixty = 60, seventy = 70, eighty = 80, ninety = 90 }
+local ONES = { one = 1, two = 2, three = 3, four = 4, five = 5, six = 6,
+  seven = 7, eight = 8, nine = 9 }
+
+-- The number of "ninety-six", "ninety six", "seventy", "oh five"; nil if
+-- the words are no number of 1..99.
+local function two_digits(words)
+  local t, o = words:lower():match("^(%a+)[-%s]+(%a+)$")
+  if t and TENS[t] and TENS[t] >= 20 and ONES[o] then return TENS[t] + ONES[o] end
+  if t == "oh" and ONES[o] then return ONES[o] end
+  return TENS[words:lower()] or nil
+end
+
+local TENS_WORD = "/^(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+  .. "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+  .. "eighty|ninety)(-(one|two|three|four|five|six|seven|eight|nine))?$/"
+local ONES_WORD = "/^(one|two|three|four|five|six|seven|eight|nine)$/"
+
+rule "date.year_spoken" {
+  -- nineteen ninety-six, January nineteen ninety-seven, the winter of
+  -- nineteen ninety-four, the year two thousand (broadcast transcripts)
+  match = tokens("(" .. MONTH .. ":mon | 'the'? " .. SEASON
+                 .. ":s 'of'? | 'the' 'year')? ( [lower=/^(nineteen|eighteen|twenty)$/]:c ("
+                 .. "[lower=" .. TENS_WORD .. "] [lower=" .. ONES_WORD .. "]? | 'oh' [lower="
+                 .. ONES_WORD .. "]):yy | 'two' 'thousand':k ('and'? [lower=" .. ONES_WORD
+                 .. "]:o)? )"),
+  where = function(m, doc)
+    -- a bare "twenty thirty" is a count; spoken years start with nineteen
+    return m.k ~= nil or m.mon ~= nil or m.s ~= nil
+      or m.c.text:lower() == "nineteen" or m.text:lower():match("^the year")
+  end,
+  emit = function(m, doc)
+    local y
+    if m.k then
+      y = 2000 + (m.o and ONES[m.o.text:lower()] or 0)
+    else
+      local yy = two_digits(m.yy.text)
+      if not yy then return nil end
+      y = TENS[m.c.text:lower()] * 100 + yy
+    end
+    if m.mon then
+      return date_ann(m, D.format({ year = y, month = D.month(m.mon.text) }, "month"))
+    elseif m.s then
+      return date_ann(m, y .. "-" .. SEASON_CODE[m.s.text:lower()])
+    end
+    return date_ann(m, tostring(y))
+  end,
+}
+
 rule "date.year_possessive" {
   -- 2013's
   match = tokens(YEAR .. [[:y ("'s" | "’s")]]),
@@ -408,11 +605,15 @@ rule "date.year_possessive" {
   end,
 }
 
+local DECADE_WORD = { twenties = 2, thirties = 3, forties = 4, fifties = 5,
+  sixties = 6, seventies = 7, eighties = 8, nineties = 9 }
+
 rule "date.decade" {
-  -- the 1990s, the '90s, the 1990's
-  match = tokens([[ 'the'? ( [text=/^(1[5-9]|20)[0-9]0s$/]:dec | ("'" | "’") [text=/^[0-9]0s$/]:short | [text=/^(1[5-9]|20)[0-9]0$/]:dec ("'s" | "’s") ) ]]),
+  -- the 1990s, the '90s, the 1990's, the nineties
+  match = tokens([[ 'the'? ( [text=/^(1[5-9]|20)[0-9]0s$/]:dec | ("'" | "’") [text=/^[0-9]0s$/]:short | [text=/^(1[5-9]|20)[0-9]0$/]:dec ("'s" | "’s") ) | 'the' ("'" | "’")? [lower=/^(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)$/, lower_case]:word ]]),
   emit = function(m, doc)
     if m.short then return date_ann(m, "19" .. m.short.text:sub(1, 1)) end
+    if m.word then return date_ann(m, "19" .. DECADE_WORD[m.word.text]) end
     return date_ann(m, m.dec.text:sub(1, 3))
   end,
 }
@@ -437,6 +638,114 @@ rule "date.weekdays" {
   end,
 }
 
+-- ---- holidays ------------------------------------------------------------
+
+lexicon "dates_holidays" { file = "lexicons/dates_holidays.yaml", fold = false }
+
+-- Easter Sunday of a year (Gregorian; the anonymous algorithm of Meeus).
+local function easter(y)
+  local a, b, c = y % 19, y // 100, y % 100
+  local d, e = b // 4, b % 4
+  local g = (8 * b + 13) // 25
+  local h = (19 * a + b - d - g + 15) % 30
+  local i, k = c // 4, c % 4
+  local l = (32 + 2 * e + 2 * i - h - k) % 7
+  local mm = (a + 11 * h + 19 * l) // 433
+  local month = (h + l - 7 * mm + 90) // 25
+  return { year = y, month = month, day = (h + l - 7 * mm + 33 * month + 19) % 32 }
+end
+
+-- The date of a holiday (lexicon attributes) in year y, or nil.
+local function holiday_date(at, y)
+  local off = tonumber(at.offset) or 0
+  local d
+  if at.rule == "fixed" then
+    return { year = y, month = tonumber(at.month), day = tonumber(at.day) }
+  elseif at.rule == "easter" then
+    d = easter(y)
+  elseif at.rule == "nth" or at.rule == "after" then
+    local mo, wd, n = tonumber(at.month), tonumber(at.wd), tonumber(at.n)
+    if n < 0 then
+      d = D.weekday_near({ year = y, month = mo,
+                           day = D.days_in_month(y, mo) }, wd, -1)
+    else
+      d = D.weekday_near({ year = y, month = mo, day = 1 }, wd, 1)
+      d = D.add(d, 7 * (n - 1), "day")
+    end
+  end
+  if d and off ~= 0 then d = D.add(d, off, "day") end
+  return d
+end
+
+-- The year of a holiday against the anchor: dir -1 the last one on or
+-- before it, +1 the next on or after, 0 the nearest.
+local function holiday_year(a, at, dir)
+  local best, bestd
+  for y = a.year - 1, a.year + 1 do
+    local d = holiday_date(at, y)
+    local diff = d and D.diff(a, d)
+    if diff then
+      local dist = math.abs(diff)
+      if dir * diff < 0 then dist = dist + 10000 end
+      if not bestd or dist < bestd then best, bestd = y, dist end
+    end
+  end
+  return best
+end
+
+local HOLIDAY_REL = { last = -1, past = -1, next = 1, coming = 1, this = 0 }
+
+rule "date.holiday" {
+  -- Christmas, Thanksgiving Day, last Easter, Labor Day 1998, Easter week
+  match = lexicon "dates_holidays",
+  emit = function(m, doc)
+    local at, a = m.attrs or {}, anchor(doc)
+    local t = { layer = "date", type = "DATE", start = m.start, stop = m.stop }
+    local pv, nx = doc:token(m.first - 1), doc:token(m.last + 1)
+    if nx and (nx.text == "Island" or nx.text == "Islands") then return nil end
+    local rel = pv and HOLIDAY_REL[pv.lower]
+    if rel then t.start = pv.start end
+    local y
+    local yt = nx
+    if nx and nx.lower == "of" then yt = doc:token(m.last + 2) end
+    if yt and (yt.text:match("^1[5-9]%d%d$") or yt.text:match("^20%d%d$")) then
+      y, t.stop = tonumber(yt.text), yt.stop
+    elseif a then
+      local dir = rel
+      if rel == 0 or not rel then dir = tense3(doc, m.first, m.last) end
+      if rel and rel ~= 0 then
+        -- "last Christmas" is never the one of today
+        local d0 = holiday_date(at, a.year)
+        local diff = d0 and D.diff(a, d0)
+        y = holiday_year(a, at, rel)
+        if diff == 0 then y = y + rel end
+      else
+        y = holiday_year(a, at, dir)
+        local wk = nx and (nx.lower == "week" or nx.lower == "weekend")
+        local yn = holiday_year(a, at, 0)
+        local dn = wk and D.diff(a, holiday_date(at, yn))
+        -- the week of a holiday that is days away is this week
+        if dn and math.abs(dn) <= 7 then y = yn end
+      end
+    end
+    local d = y and holiday_date(at, y)
+    if not d then
+      if at.rule ~= "fixed" then return nil end
+      t.value = D.format({ month = tonumber(at.month), day = tonumber(at.day) })
+      return t
+    end
+    local unit = nx and t.stop == m.stop and nx.lower
+    if unit == "week" then
+      t.value, t.stop = D.format(d, "week"), nx.stop
+    elseif unit == "weekend" then
+      t.value, t.stop = D.format(d, "week") .. "-WE", nx.stop
+    else
+      t.value = D.format(d)
+    end
+    return t
+  end,
+}
+
 -- ---- relative expressions -----------------------------------------------
 
 rule "date.relative_word" {
@@ -451,6 +760,18 @@ rule "date.relative_word" {
     if m.w.text:lower() == "present" and m.text:lower():match("^at") then
       t.start = m.w.start
     end
+    return t
+  end,
+}
+
+rule "date.relative_word.quoted" {
+  -- ``Today, I'm here to tell you...'': a quotation opens a sentence
+  match = tokens [[ [quote] [lower=/^(today|yesterday|tomorrow|now)$/, title]:w ]],
+  emit = function(m, doc)
+    local v = REL_WORD[m.w.text:lower()]
+    if type(v) == "function" then v = v(anchor(doc)) end
+    local t = date_ann(m, v)
+    t.start = m.w.start
     return t
   end,
 }
@@ -494,28 +815,53 @@ rule "date.this_unit" {
 
 rule "date.the_unit" {
   -- the weekend, the year, the fiscal year: the one around the document
-  -- date ("the quarter" is date.quarter's: the last one reported)
-  match = tokens [[ 'the' 'fiscal'? [lower=/^(weekend|year|month)$/]:unit ]],
+  -- date ("the quarter" is date.quarter's: the last one reported); the
+  -- year ended June 30 is a year's stretch
+  match = tokens [[ 'the' ('fiscal' | 'full' | 'calendar')? [lower=/^(weekend|year|month)$/]:unit ]],
   emit = function(m, doc)
     local a, unit = anchor(doc), m.unit.text:lower()
     if unit == "weekend" then
       local n = (a and D.weekday(a) < 5) and -1 or 0
       return date_ann(m, unit_rel_value(a, unit, n))
     end
-    -- "for the year", "results for the month": a stretch of one unit
-    return { layer = "date", type = "DURATION", value = D.duration(1, unit) }
+    -- "the year ended Sept. 30": a stretch of one unit; otherwise the
+    -- unit the document is in ("a high for the year", "earlier in the
+    -- year"), as TimeML reads it
+    local nx = doc:token(m.last + 1)
+    if not a or (nx and (nx.lower == "ended" or nx.lower == "ending"
+                         or nx.lower == "through" or nx.lower == "to")) then
+      return { layer = "date", type = "DURATION", value = D.duration(1, unit) }
+    end
+    return date_ann(m, unit_rel_value(a, unit, 0))
   end,
 }
+
+local SEASON_CUE = { ["in"] = true, into = true, over = true, during = true,
+  through = true, throughout = true, since = true, ["until"] = true,
+  by = true, before = true, after = true }
 
 rule "date.season" {
   -- last summer, this fall, spring 2014, the summer of 2013
   match = tokens([[ ( [lower=/^(this|last|next|past|coming)$/]:rel | 'the'? ) ]]
                  .. SEASON .. [[:s ('of'? ]] .. YEAR .. [[:year)? ]]),
-  where = function(m, doc) return m.rel ~= nil or m.year ~= nil end,
+  where = function(m, doc)
+    if m.rel or m.year then return true end
+    -- "over the summer", "into the fall": a season of the story
+    local pv = doc:token(m.first - 1)
+    return m.text:lower():match("^the ") ~= nil and pv ~= nil
+      and SEASON_CUE[pv.lower] ~= nil
+  end,
   emit = function(m, doc)
     local code, a = SEASON_CODE[m.s.text:lower()], anchor(doc)
     if m.year then return date_ann(m, m.year.text .. "-" .. code) end
     if not a then return date_ann(m, "XXXX-" .. code) end
+    if not m.rel then
+      -- the last one begun, or the coming one when the clause says so
+      local n = 0
+      if tense3(doc, m.first, m.last) > 0
+         and a.month >= SEASON_MONTH[code] + 3 then n = 1 end
+      return date_ann(m, season_year(a, code, n) .. "-" .. code)
+    end
     return date_ann(m, season_year(a, code, REL_N[m.rel.text:lower()])
                     .. "-" .. code)
   end,
@@ -525,7 +871,8 @@ local AGO_SIGN = { ago = -1, earlier = -1, before = -1, later = 1,
                    hence = 1, now = 1 }
 
 rule "date.ago" {
-  -- three weeks ago, a year earlier, two days later, years ago
+  -- three weeks ago, a year earlier, years ago; two days later (a
+  -- duration: its anchor is an event, not the document date)
   match = tokens("(" .. NUM .. ":n)? " .. UNIT
                  .. [[:unit ('ago' | 'earlier' | 'later' | 'hence' | 'from' 'now'):dir ]]),
   where = function(m, doc)
@@ -533,6 +880,13 @@ rule "date.ago" {
   end,
   emit = function(m, doc)
     local words = m.dir.text:lower()
+    if words == "later" then
+      -- "three days later" counts from an event of the story, not from
+      -- the document date: TimeML marks the stretch, "three days"
+      local v = D.duration(m.n and num(m.n.text) or "X", m.unit.text:lower())
+      return v and { layer = "date", type = "DURATION", value = v,
+                     start = m.start, stop = m.unit.stop }
+    end
     local sign = AGO_SIGN[words:match("(%a+)$")]
     local unit, k = unit_of(m.unit.text)
     local n = m.n and num(m.n.text) or "X"
@@ -559,6 +913,29 @@ local function duration_value(ntext, unitword)
   return D.duration(n, unit)
 end
 
+-- Words that may follow "a second" used as a unit of time.
+local SECOND_OK = { later = true, earlier = true, ago = true, ["or"] = true,
+  ["and"] = true, before = true, after = true, longer = true, more = true }
+
+-- Words before "a year" that make it a rate ("$5 million a year").
+local RATE_BEFORE = { million = true, billion = true, trillion = true,
+  thousand = true, hundred = true, percent = true, ["%"] = true,
+  cents = true, times = true, dollars = true }
+local NOT_RATE = { was = true, has = true, is = true, this = true,
+  its = true, his = true, as = true, us = true, yes = true, thus = true,
+  less = true, unless = true, plus = true, news = true, always = true }
+
+-- "a UNIT" after an amount or a counted noun is a rate: 358,000 a month,
+-- 24 hours a day, 700 seats a week.
+local function is_rate(doc, m)
+  if not m.n.text:lower():match("^an?$") then return false end
+  local pv = doc:token(m.first - 1)
+  if not pv then return false end
+  if pv.kind == "number" or RATE_BEFORE[pv.lower] then return true end
+  return #pv.lower > 3 and pv.lower:match("^%l+s$") ~= nil
+    and not NOT_RATE[pv.lower] and not pv.title
+end
+
 rule "date.duration" {
   -- three weeks, 24 hours, a decade, the next three weeks, the past five
   -- years, the first nine months
@@ -566,11 +943,30 @@ rule "date.duration" {
                  .. NUM .. ":n " .. UNIT .. ":unit"),
   where = function(m, doc)
     local n = tonumber(m.n.text)
-    return not (n and n >= 1900 and n <= 2099 and not m.unit.text:match("s$"))
+    if n and n >= 1900 and n <= 2099 and not m.unit.text:match("s$") then
+      return false
+    end
+    local u, nx = m.unit.text, doc:token(m.last + 1)
+    -- an age ("52 years old") places nothing in time; "60 Minutes" is a
+    -- name; "a second group" is an ordinal
+    if nx and (nx.lower == "old" or nx.lower == "older") then return false end
+    if u:match("^%u") and not doc:token(m.unit.first).sent_start then
+      return false
+    end
+    if u:lower() == "second" and m.n.text:lower():match("^an?$") and nx
+       and nx.kind == "word" and not SECOND_OK[nx.lower] then
+      return false
+    end
+    return true
   end,
   emit = function(m, doc)
     local v = duration_value(m.n.text, m.unit.text)
-    return v and { layer = "date", type = "DURATION", value = v }
+    if not v then return nil end
+    if is_rate(doc, m) then
+      -- "$500 million a year", "700 seats a week": a rate, so a set
+      return { layer = "date", type = "SET", value = v }
+    end
+    return { layer = "date", type = "DURATION", value = v }
   end,
 }
 
@@ -585,13 +981,28 @@ rule "date.duration.hyphen" {
 }
 
 rule "date.duration.vague" {
-  -- for years, within weeks, in recent months: an unknown number of units
-  match = tokens [[ ([lower=/^(for|within|in|over)$/]:cue | 'recent':cue) [lower=/^(minutes|hours|days|weeks|months|years|decades|centuries)$/]:unit ]],
+  -- for years, within weeks, in recent months, in coming weeks: an
+  -- unknown number of units
+  match = tokens [[ ([lower=/^(for|within|in|over)$/]:cue | [lower=/^(recent|coming)$/]:cue) [lower=/^(minutes|hours|days|weeks|months|quarters|years|decades|centuries)$/]:unit ]],
   emit = function(m, doc)
     local t = { layer = "date", type = "DURATION",
                 value = D.duration("X", m.unit.text:lower()) }
-    if m.cue.text:lower() ~= "recent" then t.start = m.unit.start end
+    local cue = m.cue.text:lower()
+    if cue ~= "recent" and cue ~= "coming" then t.start = m.unit.start end
     return t
+  end,
+}
+
+rule "date.year_end" {
+  -- year-end, by year end, the year's end: the end of the document's year
+  -- (in January and February, with a past verb, the year before)
+  match = tokens [[ [lower=/^year-end$/] | 'year' 'end' | 'the'? 'year' ("'s" | "’s") 'end' ]],
+  emit = function(m, doc)
+    local a = anchor(doc)
+    if not a then return date_ann(m, "XXXX", { mod = "END" }) end
+    local y = a.year
+    if a.month <= 2 and tense3(doc, m.first, m.last) < 0 then y = y - 1 end
+    return date_ann(m, tostring(y), { mod = "END" })
   end,
 }
 
@@ -633,10 +1044,21 @@ local function quarter_value(a, which, year)
   return (year and tostring(year) or "XXXX") .. "-Q" .. q
 end
 
+local AGO_WORD = "[lower=/^(year-earlier|year-ago)$/]"
+local SAME_WORD = "[lower=/^(comparable|corresponding|same|like)$/]"
+
 rule "date.quarter" {
   -- the third quarter, the fourth quarter of 1998, third-quarter profit,
-  -- the latest quarter
-  match = tokens([[ ( 'the'? (]] .. YEAR .. [[:y1 | [lower=/^(year-earlier|year-ago)$/]:ago)? [lower=/^(first|second|third|fourth|latest|last|previous|current|same)$/]:which 'fiscal'? 'quarter' | [lower=/^(first|second|third|fourth)-quarter$/]:tok | 'the' 'quarter':which | 'the' ([lower=/^(year-earlier|year-ago)$/]:ago | 'latest') 'period':which | 'the' ]] .. YEAR .. [[:y1 ('fiscal'? 'quarter'):which ) ((',' | 'of') 'fiscal'? ]] .. YEAR .. [[:year)? ]]),
+  -- the latest quarter; the year-ago quarter, the 1988 period, last
+  -- year's quarter, the corresponding period last year
+  match = tokens([[ ( 'the'? (]] .. YEAR .. [[:y1 | ]] .. AGO_WORD .. [[:ago)? [lower=/^(first|second|third|fourth|latest|last|previous|current|same)$/]:which 'fiscal'? 'quarter'
+    | [lower=/^(first|second|third|fourth)-quarter$/]:tok
+    | 'the' 'quarter':which ('a' 'year' ('ago' | 'earlier')):ago?
+    | 'the'? ]] .. SAME_WORD .. [[? (]] .. AGO_WORD .. [[:ago | 'latest') ('period' | 'quarter'):which
+    | 'the' ]] .. YEAR .. [[:y1 ('fiscal'? ('quarter' | 'period')):which
+    | ('last' 'year' ("'s" | "’s")):ago 'quarter':which
+    | 'the' ]] .. SAME_WORD .. [[ ('period' | 'quarter'):which ('last' 'year' | 'a' 'year' ('ago' | 'earlier')):ago
+    ) ((',' | 'of') 'fiscal'? ]] .. YEAR .. [[:year)? ]]),
   emit = function(m, doc)
     local which = m.which and m.which.text:lower()
       or m.tok.text:lower():match("^(%a+)")
@@ -764,6 +1186,109 @@ rule "date.mod.time_on_day" {
     local clock = t.value:match("T(.*)$")
     if not day or not clock or not t.value:match("^%d") then return nil end
     return { layer = "date", type = "TIME", value = day .. "T" .. clock }
+  end,
+}
+
+-- ---- stage "dates.context": values that depend on the dates before -----
+
+stage "dates.context"
+
+-- Earnings reports compare a quarter with the same quarter a year before:
+-- TimeML gives "a year ago", "a year earlier", "year-earlier" and "the
+-- year-ago period" the granularity of the period they are compared with
+-- ("third-quarter net rose from $5 million a year ago": 1988-Q3).  The
+-- period in force is the last quarter named, within a few sentences,
+-- until a half, nine months or a year is named.
+local COMPARED = { ["a year ago"] = true, ["a year earlier"] = true,
+  ["year-earlier"] = true, ["year-ago"] = true, ["the year-ago period"] = true,
+  ["the year-earlier period"] = true, ["year-ago period"] = true,
+  ["year-earlier period"] = true }
+local CONTEXT_BYTES = 600
+-- Words for the quarter being reported, whose number the text gave before.
+local CURRENT_PERIOD = { ["the quarter"] = true, ["the latest quarter"] = true,
+  ["the latest period"] = true, ["this quarter"] = true,
+  ["the period"] = true, ["the most recent quarter"] = true }
+
+local function quarter_of(v)
+  local y, q = v:match("^(%d%d%d%d)%-Q(%d)$")
+  return tonumber(y), tonumber(q)
+end
+
+-- Durations and dates that make the year, not a quarter, the period.
+local function is_longer_period(d)
+  if d.type == "DURATION" then
+    return d.value == "P9M" or d.value == "P6M" or d.value == "P1Y"
+      or d.value == "P2Q" or d.value == "P3Q"
+  end
+  return d.value and (d.value:match("^%d%d%d%d$") or d.value:match("%-H%d$"))
+    and not COMPARED[d.text:lower()]
+end
+
+-- "the following year", "the previous day" after a date of the story: the
+-- unit after that date, at the unit's granularity (TimeML anchors them to
+-- the date before, not to the document date).
+local FOLLOWING = { ["the following"] = 1, ["the previous"] = -1,
+  ["the preceding"] = -1 }
+
+-- What a story date must give for each unit, and how much of it to keep.
+local GRANULAR = { year = { "^%d%d%d%d", 4 },
+  month = { "^%d%d%d%d%-%d%d", 7 }, week = { "^%d%d%d%d%-%d%d%-%d%d", 10 },
+  day = { "^%d%d%d%d%-%d%d%-%d%d", 10 } }
+
+local function following_value(prev, n, unit)
+  local g = GRANULAR[unit]
+  if not prev or not g or not prev:match(g[1]) then return nil end
+  local ok, v = pcall(D.shift, prev:sub(1, g[2]), n, unit, unit)
+  return ok and v or nil
+end
+
+rule "date.context.compared_quarter" {
+  run = function(doc)
+    if not anchor(doc) then return nil end
+    local qy, qn, qpos
+    local prev -- the value of the last date of the story (not relative)
+    for _, d in ipairs(doc:annotations("date")) do
+      local text = d.text:lower():gsub("%s+", " ")
+      local rel, unit = text:match("^(the %a+) (%a+)$")
+      local fv = rel and FOLLOWING[rel] and d.type == "DURATION"
+        and following_value(prev, FOLLOWING[rel], unit)
+      if fv then
+        doc:set(d.id, "type", "DATE")
+        doc:set(d.id, "value", fv)
+      elseif d.type == "DATE" and d.value and d.value:match("^%d%d%d%d")
+             and (d.rule == "date.month_day" or d.rule == "date.day_month"
+                  or d.rule == "date.month_year" or d.rule == "date.year"
+                  or d.rule == "date.year_word" or d.rule == "date.numeric") then
+        prev = d.value
+      end
+      if qy and d.start - qpos > CONTEXT_BYTES then qy = nil end
+      local py = text:match("^the (%d%d%d%d) period$")
+      if CURRENT_PERIOD[text] and qy then
+        -- "the quarter" after "the fiscal first quarter": that quarter
+        doc:set(d.id, "value", string.format("%04d-Q%d", qy, qn))
+        qpos = d.stop
+      elseif COMPARED[text] and qy then
+        doc:set(d.id, "value", string.format("%04d-Q%d", qy - 1, qn))
+        qpos = d.stop
+      elseif py then
+        -- "the 1988 period": that year's part compared, else the year
+        doc:set(d.id, "value", qy and (py .. "-Q" .. qn) or py)
+        if qy then qpos = d.stop end
+      elseif d.type == "DATE" and quarter_of(d.value or "") and
+             not COMPARED[text] then
+        -- the quarter reported is the latest one named (an earlier one
+        -- is compared with it); a quarter to come is none of them
+        local y, q = quarter_of(d.value)
+        local a = anchor(doc)
+        if y * 4 + q < a.year * 4 + (a.month + 2) // 3 then
+          if not qy or y * 4 + q >= qy * 4 + qn then qy, qn = y, q end
+          qpos = d.stop
+        end
+      elseif is_longer_period(d) then
+        qy = nil
+      end
+    end
+    return nil
   end,
 }
 

@@ -1,13 +1,17 @@
 -- timebank.lua -- scores the date rules of the news pack on TimeBank and
 -- AQUAINT (TempEval-3 training data in ../shared/eval/timebank/).
 --
---   assay run tests/eval/timebank.lua [--rules PACK.lua] [--errors] [DIR]
+--   assay run tests/eval/timebank.lua [--rules PACK.lua] [--errors]
+--                                     [--context] [--by-rule] [DIR]
 --
 -- Prints the TempEval-3 measures per set and for both: extent precision,
 -- recall and F1 (strict: the same span; relaxed: overlapping spans), value
 -- and type accuracy over the relaxed matches, and value F1 (value accuracy
 -- x relaxed F1).  --errors also lists every miss, false alarm and wrong
--- value.  Exits 0 with a message when the data is absent.
+-- value (with the rule that made it), --context the text around each;
+-- --by-rule counts, per rule, its annotations, those that match a gold
+-- one, those with the gold value, and false alarms.  Exits 0 with a
+-- message when the data is absent.
 
 local opts = { rules = "rules/news.lua", dir = "../shared/eval/timebank" }
 do
@@ -15,6 +19,8 @@ do
   while arg[i] do
     if arg[i] == "--rules" then opts.rules, i = arg[i + 1], i + 1
     elseif arg[i] == "--errors" then opts.errors = true
+    elseif arg[i] == "--context" then opts.errors, opts.context = true, true
+    elseif arg[i] == "--by-rule" then opts.by_rule = true
     else opts.dir = arg[i] end
     i = i + 1
   end
@@ -152,12 +158,23 @@ local function add_counts(a, b)
   for k, v in pairs(b) do a[k] = a[k] + v end
 end
 
+-- One line per error; with --context also the words around it.
 local function show_error(kind, id, x, text)
   local span = '"' .. text:sub(x.s + 1, x.e):gsub("%s+", " ") .. '"'
-  print(string.format("%-6s %-24s %-34s %-9s %s%s", kind, id, span,
+  print(string.format("%-6s %-24s %-34s %-9s %s%s%s", kind, id, span,
                       x.type or "", x.value or "",
-                      x.mod and x.mod ~= "" and (" " .. x.mod) or ""))
+                      x.mod and x.mod ~= "" and (" " .. x.mod) or "",
+                      x.rule and ("  [" .. x.rule .. "]") or ""))
+  if opts.context and kind ~= "  gold" then
+    local before = text:sub(math.max(1, x.s - 119), x.s):gsub("%s+", " ")
+    local after = text:sub(x.e + 1, x.e + 60):gsub("%s+", " ")
+    print("       ... " .. before .. "[[" .. text:sub(x.s + 1, x.e) .. "]]"
+          .. after .. " ...")
+  end
 end
+
+-- Per rule: {sys, matched, value} (--by-rule).
+local by_rule = {}
 
 -- Scores one document; returns its counts.
 local function score_doc(rules, dir, d, gold)
@@ -170,7 +187,7 @@ local function score_doc(rules, dir, d, gold)
   local sys = {}
   for _, a in ipairs(doc:annotations("date")) do
     sys[#sys + 1] = { s = a.start, e = a.stop, value = a.value, type = a.type,
-                      mod = a.mod }
+                      mod = a.mod, rule = a.rule }
   end
   local gs = {}
   for _, g in ipairs(gold) do
@@ -180,7 +197,19 @@ local function score_doc(rules, dir, d, gold)
   local pairs_, strict, used_g, used_s = align(gs, sys)
   local c = new_counts()
   c.gold, c.sys, c.strict, c.relaxed = #gs, #sys, strict, #pairs_
+  if opts.by_rule then
+    for si, s in ipairs(sys) do
+      local r = by_rule[s.rule or "?"] or { sys = 0, matched = 0, value = 0 }
+      by_rule[s.rule or "?"] = r
+      r.sys = r.sys + 1
+      if used_s[si] then r.matched = r.matched + 1 end
+    end
+  end
   for _, p in ipairs(pairs_) do
+    if opts.by_rule and p.g.value == p.s.value then
+      local r = by_rule[p.s.rule or "?"]
+      r.value = r.value + 1
+    end
     if p.g.value == p.s.value then c.value = c.value + 1
     elseif opts.errors then
       show_error("VALUE", d.id, p.s, text)
@@ -235,6 +264,18 @@ local function main()
   print("TempEval-3 measures of " .. opts.rules .. " (layer date):")
   for _, l in ipairs(lines) do report(l[1], l[2]) end
   report("all", total)
+  if opts.by_rule then
+    local names = {}
+    for k in pairs(by_rule) do names[#names + 1] = k end
+    table.sort(names, function(x, y) return by_rule[x].sys > by_rule[y].sys end)
+    print(string.format("%-32s %6s %8s %6s %6s", "rule", "sys", "matched",
+                        "value", "false"))
+    for _, k in ipairs(names) do
+      local r = by_rule[k]
+      print(string.format("%-32s %6d %8d %6d %6d", k, r.sys, r.matched,
+                          r.value, r.sys - r.matched))
+    end
+  end
   return 0
 end
 
