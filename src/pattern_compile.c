@@ -242,9 +242,13 @@ static int p_literal_words(const char *re, size_t n) {
   int words = 1;
   for (size_t i = s; i < e; i++) {
     unsigned char c = (unsigned char)re[i];
-    if (c == '|') {
+    if (c == '\\') { /* an escaped punctuation mark is itself: \. */
+      unsigned char d = i + 1 < e ? (unsigned char)re[i + 1] : 0;
+      if (!d || d >= 0x80 || !strchr(".-'/&,:;!%@\"", d)) return -1;
+      i++;
+    } else if (c == '|') {
       words++;
-    } else if (c < 0x20 || strchr("\\^$.?*+()[]{}#", c)) {
+    } else if (c < 0x20 || strchr("^$.?*+()[]{}#", c)) {
       return -1;
     }
   }
@@ -265,14 +269,21 @@ static int p_word_set(parser *p, pat_test *t, const char *re, size_t n,
   t->words = mem_calloc(a, (size_t)nwords, sizeof *t->words);
   t->wlen = mem_calloc(a, (size_t)nwords, 1);
   if (!t->wbuf || !t->words || !t->wlen) return -1;
-  memcpy(t->wbuf, re + s, e - s);
-  t->wbuf[e - s] = '\0';
+  /* Unescaped, with '|' turned into NUL ('|' escaped is not literal). */
+  size_t o = 0;
+  for (size_t i = s; i < e; i++) {
+    if (re[i] == '\\') i++;
+    else if (re[i] == '|') {
+      t->wbuf[o++] = '\0';
+      continue;
+    }
+    t->wbuf[o++] = re[i];
+  }
+  t->wbuf[o] = '\0';
   char *w = t->wbuf;
   for (int i = 0; i < nwords; i++) {
-    char *bar = strchr(w, '|');
-    size_t len = bar ? (size_t)(bar - w) : strlen(w);
+    size_t len = strlen(w);
     if (len > 255) return 1; /* keep PCRE2 for the odd long word */
-    if (bar) *bar = '\0';
     t->words[i] = w;
     t->wlen[i] = (uint8_t)len;
     w += len + 1;

@@ -84,9 +84,10 @@ typedef struct pat_vm {
   const pat_index *ix;
   int nkeys;
   uint32_t kfrom;
-  const char *key[VM_MAX_KEYS];
+  const char *key[VM_MAX_KEYS]; /* NULL: starts of the layer klay[k] */
   size_t klen[VM_MAX_KEYS];
-  uint32_t kcur[VM_MAX_KEYS];
+  uint32_t kcur[VM_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
+  doc_layer *klay[VM_MAX_KEYS];
   char kbuf[VM_KEY_BYTES];
 } pat_vm;
 
@@ -270,6 +271,28 @@ static int vm_atom_keys(const pat_atom *a, const char **key, size_t *klen,
   return -1;
 }
 
+static void vm_keys_rewind(pat_vm *vm) {
+  vm->kfrom = 0;
+  for (int k = 0; k < vm->nkeys; k++)
+    vm->kcur[k] = vm->key[k]
+                      ? pat_index_first(vm->ix, vm->key[k], vm->klen[k])
+                      : 0;
+}
+
+/* The first candidate start >= from of source k (UINT32_MAX: none). */
+static uint32_t vm_key_next(pat_vm *vm, int k, uint32_t from) {
+  if (vm->key[k]) {
+    while (vm->kcur[k] < from)
+      vm->kcur[k] = pat_index_next(vm->ix, vm->kcur[k]);
+    return vm->kcur[k];
+  }
+  if (!vm->klay[k]) return UINT32_MAX; /* no such layer in the document */
+  size_t n;
+  assay_annotation *const *it = doc_layer_items(vm->klay[k], &n);
+  while (vm->kcur[k] < n && it[vm->kcur[k]]->tfirst < from) vm->kcur[k]++;
+  return vm->kcur[k] < n ? it[vm->kcur[k]]->tfirst : UINT32_MAX;
+}
+
 /* Sets up index starts when every first atom of the pattern has keys. */
 static void vm_keys_init(pat_vm *vm) {
   const assay_pattern *pat = vm->pat;
@@ -277,28 +300,30 @@ static void vm_keys_init(pat_vm *vm) {
   int nk = 0;
   vm->nkeys = 0;
   if (!vm->ix || pat->nfirst <= 0) return;
-  for (int k = 0; k < pat->nfirst && nk >= 0; k++)
-    nk = vm_atom_keys(&pat->atoms[pat->first[k]], vm->key, vm->klen, nk,
-                      vm->kbuf, &used);
+  for (int k = 0; k < pat->nfirst && nk >= 0; k++) {
+    const pat_atom *a = &pat->atoms[pat->first[k]];
+    if (a->type == PAT_A_LAYER && nk < VM_MAX_KEYS) {
+      /* @layer: a match starts where one of its annotations does */
+      vm->klay[nk] = vm->layers[a->layer];
+      vm->key[nk++] = NULL;
+    } else {
+      nk = vm_atom_keys(a, vm->key, vm->klen, nk, vm->kbuf, &used);
+    }
+  }
   if (nk <= 0) return;
   vm->nkeys = nk;
-  vm->kfrom = 0;
-  for (int k = 0; k < nk; k++)
-    vm->kcur[k] = pat_index_first(vm->ix, vm->key[k], vm->klen[k]);
+  vm_keys_rewind(vm);
 }
 
 static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
   if (vm->nkeys > 0) {
-    if (from < vm->kfrom) /* back after a rejected match: rewind */
-      for (int k = 0; k < vm->nkeys; k++)
-        vm->kcur[k] = pat_index_first(vm->ix, vm->key[k], vm->klen[k]);
+    if (from < vm->kfrom) vm_keys_rewind(vm); /* back after a rejection */
     for (;;) {
       vm->kfrom = from;
       uint32_t best = UINT32_MAX;
       for (int k = 0; k < vm->nkeys; k++) {
-        while (vm->kcur[k] < from)
-          vm->kcur[k] = pat_index_next(vm->ix, vm->kcur[k]);
-        if (vm->kcur[k] < best) best = vm->kcur[k];
+        uint32_t c = vm_key_next(vm, k, from);
+        if (c < best) best = c;
       }
       if (best >= vm->ntoks) return vm->ntoks;
       if (vm_can_start(vm, best)) return best;

@@ -182,6 +182,9 @@ int main(void) {
       {"[lower!=/^(said|says|told)$/, kind=word]", 15, 3},
       {"'officials' [lower=/^(said|says|told)$/] 'reporters'", 1, 0},
       {"[lower=/^(so|who)$/] [kind=punct]", 2, 2},
+      {"[lower=/^(so\\.|who|reporters\\.)$/]", 1, 3}, /* escaped '.' */
+      {"[lower=/^(so\\,|who)$/]", 1, 2},
+      {"[lower=/^(s\\w|who)$/]", 2, 0},                /* \\w: a class */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int words = -1;
