@@ -636,7 +636,9 @@ static int compile(assay_compiler *c, const char *path, const char *source) {
     diag(c, 1, NULL, 0, NULL, "tokenizer: %s", err.message);
     return ASSAY_ENOMEM;
   }
-  lua_State *L = luaL_newstate();
+  /* The compiler's Lua state allocates through the compiler's allocator
+   * too (the assay_allocator contract is lua_Alloc's). */
+  lua_State *L = lua_newstate(c->alloc.fn, c->alloc.ud);
   if (!L) return ASSAY_ENOMEM;
   eng_open_state(L);
   char msg[1024];
