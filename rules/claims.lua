@@ -16,6 +16,7 @@ local C = {}   -- helpers, local to this file
 layer "cue" { policy = "longest", hidden = true }
 layer "predicate" { policy = "longest", hidden = true }
 layer "src" { policy = "longest", hidden = true }
+layer "subj" { policy = "longest", hidden = true }
 layer "claimx" { policy = "all", hidden = true }
 layer "claimv" { policy = "all", hidden = true }
 
@@ -29,6 +30,7 @@ lexicon "claims_cues" { file = "lexicons/claims_cues.yaml", fold = true }
 -- Words allowed between a source and its cue: auxiliaries, adverbs,
 -- negation and hedges (the stance reads them back), and dates.
 local ADV = [[ ( [lower=/^(has|have|had|is|are|was|were|will|would|also|reportedly|previously|now|still|already|first|publicly|earlier|later|not|n't|n’t|never|yet|strongly|initially|originally|repeatedly|recently|privately|separately|further|apparently|allegedly|flatly|explicitly|officially|long|vehemently|categorically|do|does|did|may|might|could|should|can|just|then|again|often|once|openly|quickly|directly|pointedly|widely|largely|ultimately|finally|today|tonight|yesterday|only|even|always|specifically|emphatically|firmly|clearly|essentially|reportedly|privately|subsequently|since|been|being|had|has|have|to|refused|declined|continue|continued|continues|went|on)$/]
+          | [lower_case, lower=/^(?!(family|ally|assembly|supply|rally|only|early|likely)$)[a-z]{3,}ly$/]
           | 'on'? @date ) ]]
 local ADVS = ADV .. "*"
 
@@ -39,7 +41,7 @@ local CUE = [[ [quote]? @cue{type=/^(verb|phrase)$/, norm!=/^(according to|citin
 -- After the cue: the outlet told ("told NBC News", "confirmed to Re/code"),
 -- dates and time adverbs ("reported earlier on Tuesday that").
 local TOLD = [[ ( 'to' ('the'? @actor{kind=outlet}):via )?
-  ( 'on'? @date | [lower=/^(earlier|later|late|today|yesterday|tonight|also|again|publicly|privately|previously|recently|first)$/] )* ]]
+  ( 'on'? @date{value!=/REF$/} | [lower=/^(earlier|later|late|today|yesterday|tonight|also|again|publicly|privately|previously|recently|first)$/] )* ]]
 
 -- A cue that can follow its source, with the outlet it was told to.
 local CUEPART = [[ ( [quote]? @cue{lemma=tell}:cue [quote]? ('the'? @actor{kind=outlet}):via
@@ -48,7 +50,7 @@ local CUEPART = [[ ( [quote]? @cue{lemma=tell}:cue [quote]? ('the'? @actor{kind=
   | ]] .. CUE .. " ) " .. TOLD
 
 -- Where a sentence-final attribution ends: a comma or the sentence end.
-local TAIL = [[ ( ',' | [kind=punct]* </s> ) ]]
+local TAIL = [[ ( ',' | ';' | [kind=punct]* </s> ) ]]
 
 -- Content before an attribution: from a sentence start to a comma.
 local BEFORE = [[ <s> ( . [!sent_start]*? ):content ',' [quote]? ]]
@@ -112,9 +114,12 @@ rule "src.noun" {
 
 -- A capitalised name before or after a speech verb that the actor rules
 -- did not know: "Lynch said", ", said Mr. Barrett".
+local FUNC_EARLY = "if|when|while|as|but|and|or|so|because|after|before|since|though|although|"
+  .. "the|a|an|this|that|these|those|in|on|at|for|with|from|by|to|of|it|there|then|yet"
 local SPEECH = [[@cue{type=verb, lemma=/^(say|tell|add|note|write|explain|argue|claim|insist|report|state|warn|deny|believe|think|ask|continue|suggest|reply|respond|announce|acknowledge|admit|recall|tweet|complain|predict|conclude|confirm|urge|call for|agree)$/}]]
 rule "src.name_before_cue" {
-  match = tokens("( [title, !headline]{1,4} ):n [quote]? " .. SPEECH),
+  match = tokens("( [title, !headline, lower!=/^(" .. FUNC_EARLY .. ")$/] [title, !headline]{0,3} ):n [quote]? ( " .. SPEECH
+                 .. [[ | @cue{type=phrase, stance=asserted, norm!=/^(according to|citing|in a statement)$/} ) ]]),
   emit = { layer = "src", span = "$n", name = true },
   priority = -3,
 }
@@ -143,17 +148,21 @@ local FUNC = "that|which|who|whom|whose|what|when|where|why|how|and|or|but|nor|s
   .. "these|those|his|her|their|its|our|my|your|some|many|several|all|both|each|other|another|"
   .. "one|most|said|says|say|told|added|asked|wrote|noted|however|meanwhile|instead|though|"
   .. "although|here|where|said|like|unlike|per|via|mr|ms|mrs|i|you|we|he|she|they|it|me|us|"
-  .. "him|them|not|no|yes|please|let|do|if"
+  .. "him|them|not|no|yes|please|let|do|if|n't|n’t|don't|don’t|certainly|really|probably|actually|simply|honestly|"
+  .. "cannot|ca|wo|'ll|’ll|'re|’re|'ve|’ve|'d|’d|'m|’m"
 C.FUNC = FUNC
 local NAMEW = "[shape=/^X/, lower!=/^(" .. FUNC .. ")$/, lower!=/['’]s$/]"
-local LOWW = "[lower_case, lower!=/^(" .. FUNC .. ")$/]"
+local LOWW = "[lower_case, lower!=/^(" .. FUNC .. ")$/, lower!=/^(?!(family|ally|assembly|supply|rally)$)[a-z]{3,}ly$/]"
 local HONOR = [[ [lower=/^(mr|mrs|ms|dr|rep|sen|gov|gen|lt|col|sgt|prof|rev)\.?$/] ]]
 local DET = [[ [lower=/^(the|a|an|this|these|those|his|her|their|its|our|some|many|several|all|both|each|other|another|one|two|three|four|five|most|few)$/] ]]
 local NPWORD = "( " .. NAMEW .. " | " .. LOWW .. " | " .. HONOR .. [[ | "'s" | "’s" | '-' | '&' ) ]]
 local PAREN = [[ ( '(' [text!=')', text!='(']{1,8} ')' ) ]]  -- the tokenizer may cut a sentence inside "(D-N.C.)"
 local OFNAME = "( 'of' 'the'? " .. NAMEW .. "{1,5} )"
+-- "a spokesman for committee Democrats", "people familiar with the talks"
+local PP = "( [lower=/^(for|at|from|with|in|of|close)$/] [lower=/^(to|with)$/]? " .. DET .. "? " .. NPWORD ..
+  "{0,3} ( " .. NAMEW .. " | " .. LOWW .. " ) )"
 C.NP = "( " .. DET .. "{0,2} " .. NPWORD .. "{0,6} ( " .. NAMEW .. " | " .. LOWW ..
-  " ) " .. PAREN .. "? " .. OFNAME .. "? )"
+  " ) " .. PAREN .. "? ( " .. OFNAME .. " | " .. PP .. " )? )"
 C.NAME_NP = "( " .. HONOR .. "? " .. NAMEW .. "{1,5} " .. PAREN .. "? )"
 
 -- The actors of the document, cached for the document being scanned.
@@ -164,6 +173,22 @@ function C.actors(doc)
     actor_cache.list = doc:annotations("actor")
   end
   return actor_cache.list
+end
+
+-- The annotations of a finished working layer (cue, date, src), cached
+-- for the document being scanned: doc:annotations builds a new table on
+-- each call, and the claim rules ask for these per match.
+local layer_cache = {}
+function C.layer(doc, name)
+  if layer_cache.doc ~= doc or layer_cache.text ~= doc.text or layer_cache.len ~= #doc then
+    layer_cache = { doc = doc, text = doc.text, len = #doc }
+  end
+  local l = layer_cache[name]
+  if not l then
+    l = doc:annotations(name)
+    layer_cache[name] = l
+  end
+  return l
 end
 
 -- The last actor inside a span, or nil.
@@ -177,6 +202,10 @@ function C.actor_in(doc, span)
 end
 
 function C.np_src(m, doc)
+  -- "it’s called", "today’s speech shows": a phrase does not start with
+  -- a possessive ending
+  local t1 = doc:token(m.n.first)
+  if t1.text == "'s" or t1.text == "’s" then return nil end
   -- a phrase does not run over a sentence or paragraph start (a headline
   -- above, "(D-N.C.)" aside: the tokenizer cuts there, the phrase does not)
   local first = m.n.first
@@ -195,7 +224,7 @@ end
 -- The cue verbs a bare noun phrase may go with: speech and judgement
 -- verbs in the past; their base and -s forms only where they are rarely
 -- nouns ("states", "comments", "questions" mostly are).
-local NPCUE_PAST = "say|tell|add|note|write|explain|argue|claim|insist|report|state|warn|deny|"
+local NPCUE_PAST = "say|tell|decline|refuse|add|note|write|explain|argue|claim|insist|report|state|warn|deny|"
   .. "believe|think|ask|suggest|reply|respond|announce|acknowledge|admit|recall|tweet|"
   .. "complain|predict|conclude|confirm|urge|call for|call on|agree|show|find|cite|call|contend|"
   .. "maintain|allege|estimate|indicate|declare|assert|reveal|disclose|question|dispute|"
@@ -204,8 +233,11 @@ local NPCUE_PAST = "say|tell|add|note|write|explain|argue|claim|insist|report|st
 local NPCUE_NOW = "say|tell|show|find|think|believe|argue|warn|suggest|add|insist|predict|"
   .. "contend|maintain|acknowledge|admit|deny|allege|estimate|indicate|conclude|write|explain|"
   .. "agree|fear|call for|urge|describe|accuse|blame|testify|emphasize|concede|boast"
+-- phrases of saying ("told reporters", "said in a statement", "pointed
+-- out")
+local SAY_PHRASE = "@cue{type=phrase, stance=asserted, norm!=/^(according to|citing|in a statement)$/}"
 C.NPCUE = "( @cue{type=verb, form=past, lemma=/^(" .. NPCUE_PAST .. ")$/} | @cue{type=verb, form=/^(base|3sg)$/, lemma=/^("
-  .. NPCUE_NOW .. ")$/} )"
+  .. NPCUE_NOW .. ")$/} | " .. SAY_PHRASE .. " )"
 
 rule "src.np_before_cue" {
   match = tokens("( " .. C.NP .. " ):n ( ',' [!sent_start, text!=',', !quote]{1,25}? ',' )? "
@@ -219,16 +251,47 @@ rule "src.np_before_cue" {
 -- Democrat."
 rule "src.np_after_cue" {
   match = tokens([[ @cue{type=verb, lemma=/^(say|tell|add|note|write|explain|argue|ask|recall|insist|continue|warn|claim|complain|reply|respond|state|declare|agree)$/} ]]
-                 .. "( " .. C.NP .. " ):n ( ',' | [kind=punct]* </s> )"),
+                 .. "( " .. C.NP .. " ):n ( ',' | [kind=punct]* </s> | [lower=/^(who|in|at|on|during|when|after|while|before|from|with|to)$/] )"),
   emit = C.np_src,
   priority = -4,
   retry = true,
 }
 
+-- "It said ...": "it" opening a sentence before a speech verb is the
+-- organisation of the sentence before ("it seems", "it shows" are not).
+rule "src.pronoun_it" {
+  match = tokens("[sent_start, lower=it]:n " .. ADVS .. [[ @cue{type=verb, lemma=/^(say|add|tell|report|announce|note|claim|argue|warn|deny|state|insist|confirm|write|explain)$/} ]]),
+  emit = { layer = "src", span = "$n", pronoun = true },
+  priority = -2,
+}
+
+-- Shares of a poll's respondents: "About three in 10 said", "43 percent
+-- say", "most said", "half of Democrats say".
+local SHARE_NUM = [[ [lower=/^(\d+(\.\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|half|most|majority|plurality|third|quarter|fifth)$/] ]]
+rule "src.share" {
+  match = tokens("( [lower=/^(about|nearly|almost|roughly|only|just|over|under|more|fewer|less|than|a|the|another|some|just|fully)$/]{0,3} "
+                 .. SHARE_NUM .. [[ ( ( 'in' | 'of' | 'out' 'of' ) [lower=/^(\d+|ten|five|four|three|two|them|those|these)$/] )?
+                    [lower=/^(percent|per|cent|%)$/]{0,2} ( 'of' 'the'? [!sent_start, kind=word]{1,3}? )? ):n
+                    ]] .. ADVS .. [[ @cue{type=verb, lemma=/^(say|think|believe|tell|want|prefer|support|favor|oppose|expect|agree|disagree)$/} ]]),
+  emit = { layer = "src", span = "$n" },
+  priority = -2,
+}
+
+-- The noun phrase opening a sentence, whatever verb follows: the subject
+-- that a participle after a comma speaks for ("The retired surgeon has
+-- given no details, saying only that ..."). Its own layer: only the
+-- participle rules take it.
+rule "subj.np" {
+  match = tokens("<s> ( " .. DET .. " " .. NPWORD .. "{0,4} ( " .. NAMEW .. " | " .. LOWW .. " ) ):n "
+                 .. "[lower_case, lower!=/^(" .. FUNC_EARLY .. ")$/]"),
+  emit = function(m, doc) return C.np_src(m, doc) and { layer = "subj", start = m.n.start, stop = m.n.stop } end,
+  priority = -5,
+}
+
 rule "src.pronoun" {
   -- not "I", "we", "you": inside a quotation the claim is the quoted
   -- speaker's ("I think ..."), and the quotation is already one.
-  match = tokens [[ [lower=/^(he|she|they|who)$/] ]],
+  match = tokens [[ [lower=/^(he|she|they|who|i|we)$/] ]],
   emit = { layer = "src", pronoun = true },
   priority = -2,
 }
@@ -259,8 +322,31 @@ function C.opens(t, i)
   if not tk or not tk.quote then return false end
   if OPEN[tk.text] then return true end
   if CLOSE[tk.text] then return false end
+  -- the second mark of a doubled one ('' in some wire copy) goes with the
+  -- first
+  local pv = t[i - 1]
+  if pv and pv.quote and not tk.space_before and not OPEN[pv.text] and not CLOSE[pv.text] then
+    return C.opens(t, i - 1)
+  end
   local nx = t[i + 1]
   return nx ~= nil and not nx.space_before and (tk.space_before or tk.line_start or i == 1)
+end
+
+-- Is token i inside a quotation: does the last quotation mark before it in
+-- its paragraph open one?  (A writer's own "I said" is a claim; a quoted
+-- speaker's "I think" is part of the quotation.)
+function C.in_quote(t, i)
+  local k = i - 1
+  while k >= 1 do
+    if t[k].quote then
+      -- a doubled mark ('' in some wire copy) opens or closes as a pair
+      if k > 1 and t[k - 1].quote and not t[k].space_before then k = k - 1 end
+      return C.opens(t, k)
+    end
+    if t[k].para_start then return false end
+    k = k - 1
+  end
+  return false
 end
 
 function C.closes(t, i)
@@ -364,20 +450,30 @@ end
 function C.cue_at(doc, i)
   local t = C.toks(doc)
   if not t[i] then return nil end
-  for _, c in ipairs(doc:annotations("cue")) do
+  for _, c in ipairs(C.layer(doc, "cue")) do
     if c.start == t[i].start then return c end
     if c.start > t[i].start then break end
   end
   return nil
 end
 
+-- Date words that open a content rather than date the cue ("said
+-- current officials ...", "said now is the time").
+local LOOSE_DATE = { current = true, now = true, present = true, recent = true, future = true,
+  past = true, former = true, once = true, soon = true, ["then"] = true }
+
 -- Skips dates and time words ("Wednesday", "late Tuesday") from token i.
 function C.skip_time(doc, i)
   local t = C.toks(doc)
-  local dates = {}
-  for _, d in ipairs(doc:annotations("date")) do dates[d.start] = d.stop end
+  C.layer(doc, "date")
+  local dates = layer_cache.date_map
+  if not dates then
+    dates = {}
+    for _, d in ipairs(C.layer(doc, "date")) do dates[d.start] = d.stop end
+    layer_cache.date_map = dates
+  end
   while t[i] do
-    if dates[t[i].start] then
+    if dates[t[i].start] and not LOOSE_DATE[t[i].lower] then
       local stop = dates[t[i].start]
       while t[i] and t[i].start < stop do i = i + 1 end
     elseif t[i].lower == "on" or t[i].lower == "late" or t[i].lower == "earlier" then
@@ -434,7 +530,7 @@ function C.stance(doc, base, from, to, ca, cb)
   end
   if ca and (s == "asserted" or s == "believed") then
     local lo, hi = t[ca].start, t[cb].stop
-    for _, c in ipairs(doc:annotations("cue")) do
+    for _, c in ipairs(C.layer(doc, "cue")) do
       if c.start >= lo and c.stop <= hi and c.stance == "doubted"
          and (c.type == "adjective" or c.type == "phrase") then
         s = "doubted"
@@ -446,6 +542,25 @@ function C.stance(doc, base, from, to, ca, cb)
   return s
 end
 
+-- Words after a cue that make it a noun or an adjective ("think tank",
+-- "pledged delegates").
+local NOUN_NEXT = { tank = true, tanks = true, delegates = true, delegate = true }
+local BASE_NOUN_NEXT = { is = true, was = true, has = true, had = true, at = true, of = true,
+  ["in"] = true, on = true, by = true, from = true, compares = true, shows = true,
+  says = true, finds = true, found = true, released = true, published = true }
+-- Before "find" without "that", the words of trying to find something:
+-- "could not find a sponsor", "did find himself in trouble".
+local FIND_AUX = { could = true, can = true, did = true, might = true, may = true, to = true,
+  ["not"] = true, ["n't"] = true, ["n’t"] = true, would = true, will = true, cannot = true }
+
+local SHOW_NOT = { up = true, off = true, ["and"] = true, ["or"] = true, before = true, on = true,
+  ["in"] = true, with = true, host = true, hosts = true, ["'"] = true, ["''"] = true, ["“"] = true }
+local PASSIVE_AUX = { was = true, were = true, is = true, are = true, been = true, being = true,
+  be = true, get = true, got = true }
+local PASSIVE_OK = { expect = true, convince = true, quote = true, report = true, say = true,
+  tell = true, believe = true, think = true, suspect = true, inform = true, ask = true }
+local PRONOUN = { he = true, she = true, they = true, it = true, we = true, who = true,
+  i = true, you = true }
 local FIRST_PERSON = { i = true, we = true, you = true, ["'d"] = true, ["’d"] = true,
                        ["i'd"] = true, ["you'd"] = true, ["we'd"] = true }
 
@@ -455,25 +570,75 @@ local FIRST_PERSON = { i = true, we = true, you = true, ["'d"] = true, ["’d"] 
 -- words between source and cue).
 function C.candidate(doc, m, o)
   local t = C.toks(doc)
-  if not o.ca then return nil end
   local base, ctype, cann = C.cue_info(doc, o.cue)
+  -- "The campaign declined to comment.": a withheld statement has no
+  -- content but its cue
+  if not o.ca and base == "unconfirmed" and o.cue.first then o.ca, o.cb = o.cue.first, o.cue.last end
+  if not o.ca then return nil end
   -- "how the U.S. should respond": a base form after a modal is no claim.
   if cann and cann.form == "base" and o.cue.first > 1 then
     local w = t[o.cue.first - 1].lower
     if w == "should" or w == "would" or w == "will" or w == "can" or w == "to"
-       or w == "must" then
+       or w == "must" or w == "cannot" or w == "'ll" or w == "’ll" then
       return nil
     end
-    -- "the Times report, ...": a noun, not a verb
+    -- "can't find", "won't say"
+    local w2 = o.cue.first > 2 and t[o.cue.first - 2].lower
+    if (w == "n't" or w == "n’t") and (w2 == "ca" or w2 == "wo") then return nil end
+    -- "the Times report, ...": a noun, not a verb; but ", analysts say."
+    -- ends a trailing attribution
     local nx = t[o.cue.last + 1]
-    if nx and nx.kind == "punct" and not nx.quote and nx.text ~= ":" then return nil end
+    if nx and nx.kind == "punct" and not nx.quote and nx.text ~= ":" and not o.tail then
+      return nil
+    end
+  end
+  -- "Western states", "think tanks", "continues to grow": nouns, and a
+  -- verb that does not speak
+  if cann and cann.lemma == "state" and cann.form ~= "past" and cann.form ~= "ing" then
+    return nil
+  end
+  local after = t[o.cue.last + 1]
+  if after and NOUN_NEXT[after.lower] then return nil end
+  -- "the AP report is misleading", "a new Pew report compares": a base
+  -- form followed by a verb or a preposition is a noun
+  if cann and cann.form == "base" and after and BASE_NOUN_NEXT[after.lower] then return nil end
+  -- "could not find a sponsor": finding is a claim when it says what
+  -- ("the study found that ...", "found him “credible”")
+  if cann and cann.lemma == "find" and after and after.lower ~= "that" and not after.quote then
+    local prev = o.cue.first > 1 and t[o.cue.first - 1].lower
+    if FIND_AUX[prev] or (o.source.first and PRONOUN[t[o.source.last].lower]) then return nil end
+  end
+  if cann and cann.lemma == "continue" and after and after.lower == "to" then return nil end
+  -- "the MSNBC show Morning Joe", "voters who might not show up": a noun
+  -- and a phrasal verb
+  if cann and cann.lemma == "show" and cann.form == "base" and after
+     and (SHOW_NOT[after.lower] or (after.text:match("^%u") and after.lower ~= "i")) then
+    return nil
+  end
+
+  -- "the senator seemed to waver": the writer judges, not the senator
+  -- (claim.own_seem)
+  if cann and (cann.lemma == "seem" or cann.lemma == "appear") and not o.own then return nil end
+  -- "was focused on", "who is asked": a passive participle
+  if cann and cann.form == "past" and o.cue.first > 1 and PASSIVE_AUX[t[o.cue.first - 1].lower]
+     and not PASSIVE_OK[cann.lemma] then
+    return nil
   end
   -- "I think", "you'd think": inside a quotation the claim is the quoted
   -- speaker's, and the quotation is already one.
-  if o.source.first and FIRST_PERSON[t[o.source.last].lower] then return nil end
+  if o.source.first and FIRST_PERSON[t[o.source.last].lower] and C.in_quote(t, o.source.first) then
+    return nil
+  end
+  -- a claim inside a quotation belongs to the quotation ("“If she didn't
+  -- think they were doing well, ...,” Gutin says"); a quoted cue word
+  -- ("police “strongly suspect” that") is not inside one
+  if (o.source.first or o.own) and C.in_quote(t, o.cue.first)
+     and not (t[o.cue.first - 1] and t[o.cue.first - 1].quote) then
+    return nil
+  end
   -- "called X “disgusting”" is a claim, "a group called X" or "called
   -- Machado on Friday" is not: a quotation must follow soon.
-  if cann and cann.lemma == "call" then
+  if cann and cann.lemma == "call" and cann.form ~= "3sg" then
     local quoted = false
     for k = o.cue.last + 1, math.min(o.cue.last + 8, #t) do
       if t[k].quote then quoted = true; break end
@@ -515,20 +680,71 @@ end
 
 stage "claims"
 
+-- "Trump issued a statement saying ...": a document and a participle
+-- speak for the one who issued the document, the sentence's first source.
+local DOCUMENT = { statement = true, letter = true, memo = true, email = true, release = true,
+  tweet = true, post = true, message = true, note = true, video = true, ad = true, advertisement = true,
+  report = true, filing = true, complaint = true, lawsuit = true, press = true }
+function C.issuer(doc, m)
+  local t = C.toks(doc)
+  local last = t[m.source.last]
+  local cue = C.cue_at(doc, m.cue.first)
+  if not (last and DOCUMENT[last.lower] and cue and cue.form == "ing") then return m.source end
+  local sent = last.sentence
+  for _, s in ipairs(C.layer(doc, "src")) do
+    if s.start >= m.source.start then break end
+    local k = m.source.first
+    while k > 1 and t[k].start > s.start do k = k - 1 end
+    if t[k].start == s.start and t[k].sentence == sent and not s.noun then
+      local j = k
+      while t[j + 1] and t[j + 1].stop <= s.stop do j = j + 1 end
+      return { start = s.start, stop = s.stop, first = k, last = j, ann = s.id }
+    end
+  end
+  return m.source
+end
+
 -- SOURCE CUE (that) CONTENT: "U.S. officials believed an elite unit was
 -- behind the attack"; "An official told NBC News that ..."
 rule "claim.source_cue" {
-  match = tokens(" @src:source ( ',' [!sent_start, text!=',', text!='“', text!='”', text!='\"']{1,14}? ',' )? " .. ADVS .. CUEPART),
+  match = tokens(" @src:source ( ( ',' [!sent_start, text!=',', text!='“', text!='”', text!='\"']{1,24}? ){1,2} ','"
+                 .. " | ( '—' | '–' ) [!sent_start, text!='—', text!='–', !quote]{1,24}? ( '—' | '–' ) )? " .. ADVS .. CUEPART),
+  emit = function(m, doc)
+    -- an aside is no clause of saying: "the Times reported, ultimately
+    -- determining" is the reporter's and another's
+    local t = C.toks(doc)
+    if t[m.source.last + 1].text == "," then
+      for k = m.source.last + 2, m.cue.first - 1 do
+        if t[k].text == "," and t[k - 1].kind ~= "punct" then
+          local c = C.cue_at(doc, k - 1)
+          if c and c.type == "verb" and c.form ~= "ing" then return nil end
+        end
+      end
+    end
+    local ca, cb = C.content_after(doc, m.last + 1)
+    return C.candidate(doc, m, { source = C.issuer(doc, m), cue = m.cue, via = m.via,
+      ca = ca, cb = cb, pre_a = m.source.last + 1, pre_b = m.cue.last })
+  end,
+}
+
+-- SOURCE VERB that CONTENT, for a verb the lexicon does not know: a
+-- past tense (by its ending) taking a "that" clause is a verb of saying
+-- or thinking ("Clinton conceded that", "the memo insinuated that");
+-- participles of cause and purpose are not.
+rule "claim.source_verb_that" {
+  match = tokens(" @src:source " .. ADVS .. [[ ( [lower_case, lower=/^[a-z]{3,}ed$/,
+                    lower!=/^(needed|used|based|required|designed|intended|caused|expected|ensured|hoped|feared|believed|assumed|proved|showed|seemed|appeared|happened|decided|learned|noticed|realized|agreed)$/] ):cue 'that' ]]),
   emit = function(m, doc)
     local ca, cb = C.content_after(doc, m.last + 1)
-    return C.candidate(doc, m, { source = m.source, cue = m.cue, via = m.via,
+    return C.candidate(doc, m, { source = m.source, cue = m.cue,
       ca = ca, cb = cb, pre_a = m.source.last + 1, pre_b = m.cue.last })
   end,
 }
 
 -- CONTENT, SOURCE CUE: "..., The Wall Street Journal reports."
 rule "claim.content_source_cue" {
-  match = tokens(BEFORE .. " [quote]? 'the'? @src:source " .. ADVS .. CUEPART .. TAIL),
+  match = tokens(BEFORE .. " [quote]? 'the'? @src:source ( ',' [!sent_start, text!=',', !quote]{1,16}? ',' )? "
+                 .. ADVS .. CUEPART .. TAIL),
   emit = function(m, doc)
     local ca, cb = C.content_before(doc, m.content.first, m.content.last)
     return C.candidate(doc, m, { source = m.source, cue = m.cue, via = m.via,
@@ -539,7 +755,8 @@ rule "claim.content_source_cue" {
 
 -- CONTENT, CUE SOURCE: "“...,” said Phil Lieberman, CEO of ..."
 rule "claim.content_cue_source" {
-  match = tokens(BEFORE .. [[ 'also'? [quote]? @cue{type=verb}:cue @src:source ( ',' | [kind=punct]* </s> ) ]]),
+  match = tokens(BEFORE .. [[ 'also'? [quote]? @cue{type=verb}:cue @src:source ( ',' | [kind=punct]* </s>
+                    | [lower=/^(who|in|at|on|during|when|after|while|before|from|of|with|to)$/] ) ]]),
   emit = function(m, doc)
     local ca, cb = C.content_before(doc, m.content.first, m.content.last)
     return C.candidate(doc, m, { source = m.source, cue = m.cue,
@@ -592,10 +809,11 @@ rule "claim.according_to" {
 -- according to a noun phrase that is not a known source ("according to
 -- a new poll", "according to exit polls").
 rule "claim.according_to_phrase" {
-  match = tokens [[ ('according' 'to'):cue ([!sent_start, kind=word]{1,10}?):source ( ',' | [kind=punct]* </s> ) ]],
+  match = tokens [[ ('according' 'to'):cue ([!sent_start, text!=',', text!=';', text!='(', text!=':', !quote]{1,12}?):source
+                    ( ',' | '(' | [kind=punct]* </s> ) ]],
   emit = function(m, doc)
     local t = C.toks(doc)
-    for _, sa in ipairs(doc:annotations("src")) do
+    for _, sa in ipairs(C.layer(doc, "src")) do
       if sa.start == m.source.start then return nil end   -- claim.according_to's
     end
     local k = m.source.last + 1
@@ -624,7 +842,7 @@ rule "claim.according_to_phrase" {
 -- Clinton had mocked the complaint, saying ...").
 local OPENING = " <s> ( . [!sent_start]{0,7}? ',' | [shape=/^X/] )? "
 rule "claim.source_ing" {
-  match = tokens(OPENING .. " @src:source [!sent_start]+? ( ',' | 'by' ) " .. ADVS ..
+  match = tokens(OPENING .. " ( @src | @subj ):source [!sent_start]+? ( ',' | 'by' ) " .. ADVS ..
                  [[ @cue{type=verb, form=ing}:cue ]]),
   emit = function(m, doc)
     local ca, cb = C.content_after(doc, m.last + 1)
@@ -637,7 +855,7 @@ rule "claim.source_ing" {
 -- attribution: "“Who will pay?” Clinton said." (the tokenizer ends the
 -- sentence at the mark, so the comma patterns do not see it).
 rule "claim.quote_mark_source_cue" {
-  match = tokens([[ [text=/^[?!]$/] [quote]:q ( 'the'? @src:source ]] .. ADVS .. CUEPART ..
+  match = tokens([[ [text=/^[?!.]$/] [quote]:q [quote]? ( 'the'? @src:source ]] .. ADVS .. CUEPART ..
                  [[ | 'also'? @cue{type=verb}:cue @src:source ) ( ',' | [kind=punct]* </s> ) ]]),
   emit = function(m, doc)
     local t = C.toks(doc)
@@ -654,8 +872,8 @@ rule "claim.quote_mark_source_cue" {
 -- Machado will keep campaigning and said she would ..."). Weak: another
 -- rule's claim on the same cue wins (C.merge).
 rule "claim.source_and_cue" {
-  match = tokens(OPENING .. " @src:source [!sent_start]+? [!sent_start, shape!=/^X/] 'and' " .. ADVS ..
-                 " ( @cue{type=verb, form=/^(past|3sg)$/, lemma=/^(" .. NPCUE_NOW .. "|say|tell|add|deny|"
+  match = tokens(OPENING .. " @src:source [!sent_start]+? [!sent_start] ( ','? ( 'and' | 'but' ) | ',' 'then' ) " .. ADVS ..
+                 " ( @cue{type=verb, form=/^(past|3sg)$/, lemma=/^(" .. NPCUE_NOW .. "|" .. NPCUE_PAST .. "|say|tell|add|deny|"
                  .. "warn|claim|insist|argue)$/}:cue ) "),
   emit = function(m, doc)
     local ca, cb = C.content_after(doc, m.last + 1)
@@ -706,6 +924,31 @@ rule "claim.quote_dash_name" {
     -- headline, which it is not
     return C.candidate(doc, m, { source = m.source, cue = m.cue, ca = ca, cb = cb,
       headline_ok = true })
+  end,
+}
+
+-- The article's own voice on how things look: "the senator seemed to
+-- waver", "the bill is widely expected to pass", "it appears that ...".
+-- The one who judges is the writer, not the subject.
+local CLAUSE_OPEN = { that = true, which = true, who = true, because = true, ["if"] = true,
+  but = true, ["and"] = true, ["while"] = true, when = true, although = true, though = true }
+rule "claim.own_seem" {
+  match = tokens [[ ( @cue{lemma=/^(seem|appear)$/} | [lower=/^(is|are|was|were)$/] 'widely'? 'not'? 'expected' ):cue
+                    [lower=/^(to|that|like)$/] ]],
+  emit = function(m, doc)
+    local t = C.toks(doc)
+    local ca, cb = C.content_after(doc, m.cue.last + 1)
+    if not ca then return nil end
+    -- the content is the subject and the rest: "the senator ... to waver"
+    local a = m.cue.first - 1
+    while a >= 1 and t[a].sentence == t[m.cue.first].sentence and not TRIM[t[a].text]
+          and not CLAUSE_OPEN[t[a].lower] do
+      a = a - 1
+    end
+    if a + 1 < m.cue.first then ca = a + 1 end
+    local outlet = doc.meta.outlet or doc.meta.publisher or "the article"
+    return C.candidate(doc, m, { source = { text = tostring(outlet) }, own = true,
+      cue = m.cue, ca = ca, cb = cb })
   end,
 }
 
@@ -767,6 +1010,67 @@ function C.is_outlet(doc, span)
   return a ~= nil and a.kind == "outlet"
 end
 
+-- Ends claim c's content before byte offset pos (trimmed), when some of it
+-- is left.
+function C.cut_before(doc, c, pos)
+  local t = C.toks(doc)
+  local first, last
+  for i = 1, #t do
+    if t[i].start >= c.content.start and not first then first = i end
+    if t[i].start >= pos then last = i - 1; break end
+  end
+  if first and last and last >= first then
+    local x, y = C.trim(t, first, last)
+    if x then c.content = { start = t[x].start, stop = t[y].stop } end
+  end
+end
+
+-- A speaker goes on in a participle: "“...,” Christie said, adding that
+-- ..."; "Cruz said that ..., noting that ...". The new claim takes the
+-- source of the nearest claim before it in the sentence, whose content
+-- ends before the participle.
+local GOES_ON = { [","] = true, ["and"] = true, ["while"] = true, ["before"] = true }
+function C.continuations(doc, claims)
+  local t = C.toks(doc)
+  local by_start = {}
+  for i, tk in ipairs(t) do by_start[tk.start] = i end
+  local taken = {}
+  for _, c in ipairs(claims) do taken[c.cue.start] = true end
+  local out = {}
+  for _, cue in ipairs(doc:annotations("cue")) do
+    local i = by_start[cue.start]
+    if i and i > 1 and ((cue.type == "verb" and cue.form == "ing") or t[i].lower == "citing")
+       and not taken[cue.start]
+       and GOES_ON[t[i - 1].lower] and not t[i].headline then
+      local best
+      for _, c in ipairs(claims) do
+        local ci = by_start[c.cue.start]
+        if ci and ci < i and t[ci].sentence == t[i].sentence and c.source.start
+           and (not best or c.cue.start > best.cue.start) then
+          best = c
+        end
+      end
+      if best and best.source.start < cue.start then
+        local j = i
+        while t[j + 1] and t[j + 1].stop <= cue.stop do j = j + 1 end
+        local ca, cb = C.content_after(doc, j + 1)
+        if ca then
+          if inside(cue.start, best.content.start, best.content.stop) then
+            C.cut_before(doc, best, t[i - 1].start)
+          end
+          taken[cue.start] = true
+          local stance = C.stance(doc, cue.stance or "asserted", 0, -1, ca, cb)
+          out[#out + 1] = { layer = "claimx", start = cue.start, stop = t[cb].stop,
+            source = best.source, cue = { start = cue.start, stop = cue.stop },
+            content = { start = t[ca].start, stop = t[cb].stop }, stance = stance,
+            via = best.via, pattern = "claim.continuation" }
+        end
+      end
+    end
+  end
+  return out
+end
+
 -- Drops furniture and duplicates: the same cue and source found by two
 -- rules, or a claim whose content holds another claim of the same source
 -- ("officials responded ... by saying").
@@ -793,12 +1097,38 @@ function C.merge(doc, cands)
     end
     ::next::
   end
+  -- one speaker per cue: the source nearest to it ("New York, a state
+  -- she hoped to carry, will be close, said Dan Gerstein")
+  local best = {}
+  local function dist(c)
+    if not c.source.start then return math.huge end
+    if c.source.stop <= c.cue.start then return c.cue.start - c.source.stop end
+    return math.max(0, c.source.start - c.cue.stop)
+  end
+  for _, c in ipairs(keep) do
+    local b = best[c.cue.start]
+    if c.source.start and (not b or dist(c) < dist(b)) then best[c.cue.start] = c end
+  end
   local out = {}
   for _, a in ipairs(keep) do
-    local drop = false
+    local drop = a.source.start ~= nil and best[a.cue.start] ~= a
     for _, b in ipairs(keep) do
       if a ~= b and a.source.start and a.source.start == b.source.start
          and inside(b.cue.start, a.content.start, a.content.stop) then
+        -- "responded by saying": the inner cue opens the content, the
+        -- outer claim is the same; "said X, telling Y": two claims, the
+        -- first one's content ends before the second cue
+        if b.cue.start - a.content.start < 12 then
+          drop = true
+        else
+          C.cut_before(doc, a, b.cue.start)
+        end
+      end
+      -- "half said they think ...": a pronoun opening another claim's
+      -- content speaks for that claim's source; the outer claim is the one.
+      if a ~= b and a.source.start and a.source.start == b.content.start
+         and b.cue.stop <= a.source.start
+         and PRONOUN[doc.text:sub(a.source.start + 1, a.source.stop):lower()] then
         drop = true
       end
     end
@@ -891,6 +1221,7 @@ rule "claim.links" {
       c.content = C.respan(c.content); c.via = C.respan(c.via)
     end
     local claims = C.merge(doc, cands)
+    for _, c in ipairs(C.continuations(doc, claims)) do claims[#claims + 1] = c end
     for _, c in ipairs(C.own_doubt(doc, claims)) do claims[#claims + 1] = c end
     C.link(doc, claims)
     local out = {}

@@ -2,16 +2,21 @@
 -- (../shared/eval/polnear/dev: brat .ann files, character offsets):
 -- precision, recall and F1 for cues and sources, by overlap and exact.
 -- Run from the repository root:
---   assay run tests/eval/polnear.lua [PACK] [--errors] [--train]
--- --errors lists the misses (MISS), false hits (FALSE) and wrong sources
--- (SOURCE) with their text; --train scores the train split instead.
+--   assay run tests/eval/polnear.lua [PACK] [--errors] [--hits] [--train]
+-- --errors lists the misses (MISS), false hits (FALSE, with the rule that
+-- found them) and wrong sources (SOURCE) with their text; --hits lists the cues found right (HIT);
+-- --train scores the train split instead.
+-- With --errors, a miss is tagged by how far the rules got: MISS/cand (a
+-- candidate claim was found, then dropped), MISS/cue (the cue word was
+-- found, no pattern took it), MISS (the cue word is not known).
 
 local assay = require "assay"
 
 local ROOT = "../shared/eval/polnear"
-local PACK, ERRORS, SPLIT = "rules/news.lua", false, "dev"
+local PACK, ERRORS, HITS, SPLIT = "rules/news.lua", false, false, "dev"
 for _, a in ipairs(arg or {}) do
   if a == "--errors" then ERRORS = true
+  elseif a == "--hits" then HITS = true
   elseif a == "--train" then SPLIT = "train"
   else PACK = a end
 end
@@ -160,7 +165,7 @@ for _, name in ipairs(texts) do
         if type(s) ~= "table" or not s.start then return {} end
         return { { doc:char_offset(s.start), doc:char_offset(s.stop) } }
       end
-      pred[#pred + 1] = { cue = cp(c.cue), source = cp(c.source) }
+      pred[#pred + 1] = { cue = cp(c.cue), source = cp(c.source), at = c.cue and c.cue.start }
     end
     n.pred, n.gold = n.pred + #pred, n.gold + #gold
     local used = {}
@@ -172,6 +177,7 @@ for _, name in ipairs(texts) do
           used[gi], hit = true, true
           n.cue_p = n.cue_p + 1
           if exact(p.cue, g.cue) then n.cue_xp = n.cue_xp + 1 end
+          if HITS then print(string.format("HIT %s: cue [%s]", stem, show(text, p.cue))) end
           if #p.source > 0 and overlaps(p.source, g.source) then n.src_ok = n.src_ok + 1
           elseif ERRORS then
             print(string.format("SOURCE %s: cue [%s] source [%s] gold [%s] | %s", stem,
@@ -183,14 +189,31 @@ for _, name in ipairs(texts) do
         end
       end
       if ERRORS and not hit and #p.cue > 0 then
-        print(string.format("FALSE %s: cue [%s] source [%s] | %s", stem, show(text, p.cue),
-          show(text, p.source), around(text, p.cue[1][1])))
+        -- the rule that found it, from the hidden working layer
+        local rule = "?"
+        for _, v in ipairs(doc:annotations("claimv")) do
+          if type(v.cue) == "table" and v.cue.start == p.at then rule = v.pattern or "?" end
+        end
+        print(string.format("FALSE %s: cue [%s] source [%s] (%s) | %s", stem, show(text, p.cue),
+          show(text, p.source), rule, around(text, p.cue[1][1])))
       end
     end
     if ERRORS then
+      local function any(layer)
+        local out = {}
+        for _, x in ipairs(doc:annotations(layer)) do
+          local s = layer == "claimx" and x.cue or x
+          if type(s) == "table" and s.start then
+            out[#out + 1] = { doc:char_offset(s.start), doc:char_offset(s.stop) }
+          end
+        end
+        return out
+      end
+      local cands, cues = any("claimx"), any("cue")
       for gi, g in ipairs(gold) do
         if not used[gi] then
-          print(string.format("MISS %s: cue [%s] source [%s] | %s", stem, show(text, g.cue),
+          local tag = overlaps(g.cue, cands) and "MISS/cand" or overlaps(g.cue, cues) and "MISS/cue" or "MISS"
+          print(string.format("%s %s: cue [%s] source [%s] | %s", tag, stem, show(text, g.cue),
             show(text, g.source), around(text, g.cue[1][1])))
         end
       end
