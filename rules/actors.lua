@@ -233,29 +233,26 @@ local KNOWN_RULES = {
   ["actor.country.upper"] = true, ["actor.place.upper"] = true,
   ["actor.sports"] = true,
 }
+-- One token array per document, shared by the rules of this file: the
+-- tokens are proxies (lua_doc.c) that keep each field once read, so the
+-- later passes over them (actor.coref) are plain table reads.
+local token_cache = setmetatable({}, { __mode = "k" })
+local function tokens_of(doc)
+  local c = token_cache[doc]
+  if not c then
+    local toks = doc:tokens()
+    local by_start = {}
+    for i = 1, #toks do by_start[toks[i].start] = i end
+    c = { toks = toks, by_start = by_start }
+    token_cache[doc] = c
+  end
+  return c.toks, c.by_start
+end
+
 rule "actor.guess.known" {
   run = function(doc)
     local covered, first = {}, {}
-    -- Token numbers by binary search over doc:token(i): a table of every
-    -- token would cost a large document hundreds of megabytes.
-    local n = 1
-    while doc:token(n * 2) do n = n * 2 end
-    local hi = n * 2
-    while hi - n > 1 do
-      local mid = (n + hi) // 2
-      if doc:token(mid) then n = mid else hi = mid end
-    end
-    local function token_at(byte)
-      local lo, up = 1, n
-      while lo < up do
-        local mid = (lo + up) // 2
-        if doc:token(mid).stop <= byte then lo = mid + 1 else up = mid end
-      end
-      local t = doc:token(lo)
-      return t and t.start == byte and lo or nil
-    end
-    local toks = setmetatable({}, { __index = function(_, i) return doc:token(i) end })
-    local by_start = setmetatable({}, { __index = function(_, b) return token_at(b) end })
+    local toks, by_start = tokens_of(doc)
     for _, a in ipairs(doc:annotations("actor")) do
       local i = KNOWN_RULES[a.rule] and by_start[a.start]
       local first_tok = i
@@ -703,9 +700,7 @@ local function resolved(at, entity, changes)
 end
 
 -- Token index: which actor covers each token, and the tokens by byte start.
-local function index_actors(doc, toks, actors)
-  local by_start = {}
-  for i, t in ipairs(toks) do by_start[t.start] = i end
+local function index_actors(by_start, toks, actors)
   local cover = {}
   for _, a in ipairs(actors) do
     local i = by_start[a.start]
@@ -762,6 +757,7 @@ local function resolve_outlets(doc, toks, actors, cover, out)
       end
     end
   end
+  if not next(named) then return end -- no outlet to shorten: skip the pass
   for i, t in ipairs(toks) do
     local list = named[t.text]
     local prev = toks[i - 1]
@@ -798,6 +794,7 @@ local function resolve_surnames(doc, toks, actors, cover, out)
       end
     end
   end
+  if not next(by_surname) then return by_surname end -- nobody to refer to
   for i, t in ipairs(toks) do
     local full = not ambiguous[t.text] and by_surname[t.text]
     if full and i ~= full.last then
@@ -838,6 +835,7 @@ local function resolve_companies(doc, toks, actors, cover, surnames, out)
     end
     best[w] = pick
   end
+  if not next(best) then return end -- no company to shorten: skip the passes
   -- At a sentence start a word is taken for the company only when the text
   -- never uses it in lower case ("New" of New Regency is a word).
   local lower_used = {}
@@ -876,15 +874,18 @@ end
 
 rule "actor.coref" {
   run = function(doc)
-    local toks = doc:tokens()
+    local toks, by_start = tokens_of(doc)
     local actors = doc:annotations("actor")
-    local cover = index_actors(doc, toks, actors)
+    local cover = index_actors(by_start, toks, actors)
     local out = {}
     resolve_acronyms(doc, toks, cover, out)
     resolve_outlets(doc, toks, actors, cover, out)
     resolve_teams(doc, toks, actors, cover, out)
     local surnames = resolve_surnames(doc, toks, actors, cover, out)
     resolve_companies(doc, toks, actors, cover, surnames, out)
+    -- The last rule of this file to read the tokens: let them go before
+    -- the later stages build their own (a big document's peak memory).
+    token_cache[doc] = nil
     return out
   end,
 }

@@ -43,6 +43,10 @@ typedef struct pat_test {
   uint8_t *wlen;
   char *wbuf;
   size_t wbuf_len;
+  /* For larger sets: a hash table of word index + 1 (0: empty), wmask + 1
+   * slots, open addressing, so a test costs one hash, not nwords compares. */
+  uint16_t *wtab;
+  uint32_t wmask;
   /* For RE/NRE of an anchored regex: the bytes a matching string may start
    * with (bit b of first[b / 8]), so most tokens never reach PCRE2. */
   uint8_t has_first;
@@ -95,14 +99,24 @@ struct assay_pattern {
    * nfirst < 0 when any token may start a match. */
   int first[PAT_MAX_PREFILTER];
   int nfirst;
-  /* Atoms every match goes through (plain token tests, no regex): a
-   * document where no token passes one of them is skipped at once. */
+  /* Atoms every match goes through (plain token tests; `@layer`
+   * references in required_layers; no regex): a document where no token
+   * (no annotation of the layer) passes one of them is skipped at once. */
   int required[4];
   int nrequired;
+  int required_layers[4]; /* the `@layer` atoms among them */
+  int nrequired_layers;
   /* PCRE2 allocates through the pattern's allocator (match data too). */
   pcre2_general_context *gctx;
   pcre2_compile_context *cctx;
 };
+
+/* The hash of a word set's words (FNV-1a), for pat_test.wtab. */
+static inline uint32_t pat_word_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
 
 /* Scan flags. */
 enum { PAT_TRACE = 1 };

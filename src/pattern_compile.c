@@ -289,6 +289,18 @@ static int p_word_set(parser *p, pat_test *t, const char *re, size_t n,
     w += len + 1;
   }
   t->nwords = nwords;
+  if (nwords >= 8 && nwords < 0x8000) { /* few words: comparing is as fast */
+    uint32_t size = 16;
+    while (size < 2 * (uint32_t)nwords) size *= 2;
+    t->wtab = mem_calloc(a, size, sizeof *t->wtab);
+    if (!t->wtab) return -1;
+    t->wmask = size - 1;
+    for (int i = 0; i < nwords; i++) {
+      uint32_t h = pat_word_hash(t->words[i], t->wlen[i]) & t->wmask;
+      while (t->wtab[h]) h = (h + 1) & t->wmask;
+      t->wtab[h] = (uint16_t)(i + 1);
+    }
+  }
   return 0;
 }
 
@@ -297,6 +309,9 @@ static void p_free_word_set(const assay_allocator *a, pat_test *t,
   if (t->wbuf) mem_free(a, t->wbuf, t->wbuf_len);
   if (t->words) mem_free(a, (void *)t->words, (size_t)nwords * sizeof *t->words);
   if (t->wlen) mem_free(a, t->wlen, (size_t)nwords);
+  if (t->wtab) mem_free(a, t->wtab, ((size_t)t->wmask + 1) * sizeof *t->wtab);
+  t->wtab = NULL;
+  t->wmask = 0;
   t->wbuf = NULL;
   t->words = NULL;
   t->wlen = NULL;
@@ -995,20 +1010,25 @@ static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
   return 0;
 }
 
-/* Finds up to 4 required atoms among the plain token tests. */
+/* Finds up to 4 required atoms among the plain token tests and the
+ * `@layer` references (without regex tests): a document where no token,
+ * or no annotation of the layer, passes one of them is skipped at once. */
 static int c_required(assay_pattern *pat, const assay_allocator *a) {
   unsigned char *seen = mem_alloc(a, (size_t)pat->nprog);
   int *stack = mem_alloc(a, sizeof(int) * (2 * (size_t)pat->nprog + 1));
   int status = seen && stack ? ASSAY_OK : ASSAY_ENOMEM;
-  for (int i = 0; i < pat->natoms && i < 64 && !status && pat->nrequired < 4;
+  for (int i = 0; i < pat->natoms && i < 64 && !status;
        i++) { /* the first 64 atoms: each check walks the program */
     const pat_atom *at = &pat->atoms[i];
-    int plain = at->type == PAT_A_TOKEN, dup = 0;
+    int layer = at->type == PAT_A_LAYER;
+    int plain = at->type == PAT_A_TOKEN || layer, dup = 0;
     for (int k = 0; k < at->ntests; k++) plain &= at->tests[k].re == NULL;
-    for (int k = 0; k < pat->nrequired; k++)
-      dup |= c_same_atom(&pat->atoms[pat->required[k]], at);
-    if (plain && !dup && !c_avoidable(pat, i, seen, stack))
-      pat->required[pat->nrequired++] = i;
+    int *req = layer ? pat->required_layers : pat->required;
+    int *nreq = layer ? &pat->nrequired_layers : &pat->nrequired;
+    if (*nreq >= 4) continue;
+    for (int k = 0; k < *nreq; k++)
+      dup |= c_same_atom(&pat->atoms[req[k]], at);
+    if (plain && !dup && !c_avoidable(pat, i, seen, stack)) req[(*nreq)++] = i;
   }
   mem_free(a, seen, (size_t)pat->nprog);
   mem_free(a, stack, sizeof(int) * (2 * (size_t)pat->nprog + 1));

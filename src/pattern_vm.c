@@ -127,8 +127,16 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
     s = vm_field(vm, t, ts->field, &n);
     if (ts->nwords) { /* a literal alternation, see p_word_set */
       int in = 0;
-      for (int i = 0; i < ts->nwords && !in; i++)
-        in = ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0;
+      if (ts->wtab) {
+        for (uint32_t h = pat_word_hash(s, n) & ts->wmask; ts->wtab[h] && !in;
+             h = (h + 1) & ts->wmask) {
+          int i = ts->wtab[h] - 1;
+          in = ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0;
+        }
+      } else {
+        for (int i = 0; i < ts->nwords && !in; i++)
+          in = ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0;
+      }
       return in == (ts->op == PAT_OP_RE);
     }
     if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE) {
@@ -644,8 +652,22 @@ static void vm_step_all(pat_vm *vm, pat_list *cur, pat_list *next,
   }
 }
 
+/* Does some annotation of the layer pass the `@layer` atom a?  An atom
+ * only passes where one of its annotations starts, so none: no match. */
+static int vm_layer_present(pat_vm *vm, const pat_atom *a) {
+  doc_layer *ly = vm->layers[a->layer];
+  size_t n = 0;
+  assay_annotation *const *items = ly ? doc_layer_items(ly, &n) : NULL;
+  for (size_t i = 0; i < n; i++)
+    if (vm_ann_ok(vm, a, items[i], items[i]->tfirst)) return 1;
+  return 0;
+}
+
 /* Does every required atom pass somewhere in the document? */
 static int vm_required(pat_vm *vm) {
+  for (int k = 0; k < vm->pat->nrequired_layers; k++)
+    if (!vm_layer_present(vm, &vm->pat->atoms[vm->pat->required_layers[k]]))
+      return 0;
   for (int k = 0; k < vm->pat->nrequired; k++) {
     const char *key[VM_MAX_KEYS];
     size_t klen[VM_MAX_KEYS], used = 0;
