@@ -168,8 +168,10 @@ C.NAME_NP = "( " .. HONOR .. "? " .. NAMEW .. "{1,5} " .. PAREN .. "? )"
 -- The actors of the document, cached for the document being scanned.
 local actor_cache = {}
 function C.actors(doc)
-  if actor_cache.doc ~= doc or actor_cache.text ~= doc.text then
-    actor_cache.doc, actor_cache.text = doc, doc.text
+  -- The cache holds the document, so another one cannot take its place:
+  -- comparing the object and its length is enough (doc.text is a copy).
+  if actor_cache.doc ~= doc or actor_cache.len ~= #doc then
+    actor_cache.doc, actor_cache.len = doc, #doc
     actor_cache.list = doc:annotations("actor")
   end
   return actor_cache.list
@@ -180,8 +182,8 @@ end
 -- each call, and the claim rules ask for these per match.
 local layer_cache = {}
 function C.layer(doc, name)
-  if layer_cache.doc ~= doc or layer_cache.text ~= doc.text or layer_cache.len ~= #doc then
-    layer_cache = { doc = doc, text = doc.text, len = #doc }
+  if layer_cache.doc ~= doc or layer_cache.len ~= #doc then
+    layer_cache = { doc = doc, len = #doc }
   end
   local l = layer_cache[name]
   if not l then
@@ -975,15 +977,35 @@ local FURNITURE = { "contact us", "sign up", "signing up", "newsletter", "skip t
                     "click ", "privacy policy", "terms of", "see also", "share this", "all rights reserved",
                     "follow us", "read more", "advertisement" }
 
--- Is the text of the lines around byte offset `pos` page furniture?
+-- The lines of a document that are page furniture, as 0-based byte
+-- ranges {first, last} (last is the line's newline), found once per
+-- document: asking per claim meant copying the text each time.
+local furniture_cache = {}
+local function furniture_lines(doc)
+  if furniture_cache.doc == doc and furniture_cache.len == #doc then
+    return furniture_cache.lines
+  end
+  local text, lines, pos = doc.text, {}, 1
+  while pos <= #text + 1 do
+    local nl = text:find("\n", pos, true) or (#text + 1)
+    local line = text:sub(pos, nl - 1):lower()
+    for _, f in ipairs(FURNITURE) do
+      if line:find(f, 1, true) then
+        lines[#lines + 1] = { pos - 1, nl - 1 }
+        break
+      end
+    end
+    pos = nl + 1
+  end
+  furniture_cache = { doc = doc, len = #doc, lines = lines }
+  return lines
+end
+
+-- Is the line holding byte offset `pos` page furniture?
 function C.furniture(doc, pos)
-  local text = doc.text
-  local a = pos
-  while a > 0 and text:sub(a, a) ~= "\n" do a = a - 1 end
-  local b = text:find("\n", pos + 1, true) or #text + 1
-  local line = text:sub(a + 1, b - 1):lower()
-  for _, f in ipairs(FURNITURE) do
-    if line:find(f, 1, true) then return true end
+  for _, r in ipairs(furniture_lines(doc)) do
+    if pos >= r[1] and pos <= r[2] then return true end
+    if r[1] > pos then break end
   end
   return false
 end
