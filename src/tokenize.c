@@ -2,9 +2,10 @@
  * tokenize.c -- the tokenizer: tokens (span, kind, shape, lower form,
  * flags), sentences and paragraphs of a UTF-8 text, and the abbreviation set.
  *
- * One pass cuts the text into tokens (an ASCII fast path, utf8proc for the
- * rest); a second pass over the tokens finds paragraphs, headline lines and
- * sentences.  Conventions, decided once so lexicons and patterns agree:
+ * One pass cuts the text into tokens (fast paths for plain ASCII words and
+ * one-byte punctuation, utf8proc for the rest); a second pass over the
+ * tokens finds paragraphs, headline lines and sentences.  Conventions,
+ * decided once so lexicons and patterns agree:
  *  - hyphen-, slash-, and digit-joined runs are one token: Jong-un, Re/code,
  *    and/or, 9/11, 8:45PM, 1,000.50, 12/17/2014, 4.5bn, AT&T, Amazon.com;
  *  - "$4.5bn" is "$" + "4.5bn" and "20%" is "20" + "%" (as spaCy);
@@ -60,8 +61,11 @@ static const unsigned char tok_ascii[128] = {
     2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 6, 7, 6, 7, 7,
 };
 
-/* Interned shapes: most tokens share a few hundred shapes. */
+/* Interned shapes: most tokens share a few hundred shapes.  The table
+ * starts small (a short article needs a few dozen) and doubles up to
+ * TOK_SHAPES slots. */
 #define TOK_SHAPES 1024
+#define TOK_SHAPES_FIRST 64
 #define TOK_SHAPE_MAX 32
 typedef struct tok_shape_slot {
   const char *s;
@@ -78,7 +82,12 @@ typedef struct tok_scan {
   size_t left;
   size_t no_email_until; /* no e-mail address starts before this offset */
   tok_shape_slot *shapes;
-  size_t nshapes;
+  size_t nshapes, shapes_cap;
+  /* The fast paths' caches: a word shape packed into 8 bytes -> its
+   * interned string (direct-mapped), and one-byte tokens' strings. */
+  uint64_t shape_key[64];
+  const char *shape_val[64];
+  const char *chars[128];
 } tok_scan;
 
 /* ------------------------------------------------------------------ */
@@ -393,19 +402,40 @@ static void tok_commit(tok_scan *st, size_t n) {
   st->left -= n;
 }
 
+/* Makes room in the shape table: allocates it or doubles it while it is
+ * three quarters full and below TOK_SHAPES.  Without memory the table
+ * stays as it is (shapes are then simply not shared). */
+static void tok_shapes_grow(tok_scan *st) {
+  size_t cap = st->shapes_cap;
+  if (cap && (st->nshapes * 4 < cap * 3 || cap >= TOK_SHAPES)) return;
+  size_t ncap = cap ? cap * 2 : TOK_SHAPES_FIRST;
+  tok_shape_slot *nt = mem_calloc(&st->tl->alloc, ncap, sizeof *nt);
+  if (!nt) return;
+  for (size_t k = 0; k < cap; k++) {
+    if (!st->shapes[k].s) continue;
+    size_t slot = st->shapes[k].hash & (ncap - 1);
+    while (nt[slot].s) slot = (slot + 1) & (ncap - 1);
+    nt[slot] = st->shapes[k];
+  }
+  mem_free(&st->tl->alloc, st->shapes, cap * sizeof *st->shapes);
+  st->shapes = nt;
+  st->shapes_cap = ncap;
+}
+
 /* The shape string for shape[0, n): an interned copy when short. */
 static const char *tok_intern_shape(tok_scan *st, const char *shape,
                                     size_t n) {
   uint32_t h = 2166136261u;
   for (size_t k = 0; k < n; k++) h = (h ^ (unsigned char)shape[k]) * 16777619u;
-  size_t slot = h & (TOK_SHAPES - 1);
+  if (n <= TOK_SHAPE_MAX) tok_shapes_grow(st);
+  size_t mask = st->shapes_cap - 1, slot = h & mask;
   if (n <= TOK_SHAPE_MAX && st->shapes) {
     for (;;) {
       tok_shape_slot *e = &st->shapes[slot];
       if (!e->s) break;
       if (e->hash == h && e->len == n && memcmp(e->s, shape, n) == 0)
         return e->s;
-      slot = (slot + 1) & (TOK_SHAPES - 1);
+      slot = (slot + 1) & mask;
     }
   }
   char *p = tok_reserve(st, n + 1);
@@ -413,8 +443,9 @@ static const char *tok_intern_shape(tok_scan *st, const char *shape,
   memcpy(p, shape, n);
   p[n] = '\0';
   tok_commit(st, n + 1);
-  /* A table three quarters full stops taking new shapes. */
-  if (n <= TOK_SHAPE_MAX && st->shapes && st->nshapes < TOK_SHAPES * 3 / 4) {
+  /* A full-sized table three quarters full stops taking new shapes. */
+  if (n <= TOK_SHAPE_MAX && st->shapes &&
+      st->nshapes * 4 < st->shapes_cap * 3) {
     st->shapes[slot] = (tok_shape_slot){p, h, (uint32_t)n};
     st->nshapes++;
   }
@@ -571,6 +602,230 @@ static int tok_emit(tok_scan *st, size_t a, size_t b, int kind,
 }
 
 /* ------------------------------------------------------------------ */
+/* Fast paths: plain ASCII words and one-byte punctuation               */
+/* ------------------------------------------------------------------ */
+
+/* Most news tokens are ASCII letters or digits ended by a space or a
+ * comma, or a lone comma or period.  For those the general path's checks
+ * (URL, letter dots, joiners, clitics, e-mail, abbreviations, marks) all
+ * come out "no"; these paths recognise them in one pass, write the same
+ * forms and flags, and hand everything else (return 0) to the general
+ * path, which then decides as before. */
+
+#define TOK_FAST_MAX 48 /* longer words take the general path */
+
+/* Whether byte c (after an ASCII alphanumeric run) surely ends the word
+ * for tok_word_end and calls for no e-mail, abbreviation or clitic look.
+ * ',' and ':' join digits (1,000 and 8:45) but not letters. */
+static int tok_plain_stop(unsigned char c, int after_digit) {
+  if (c >= 0x80) return 0; /* a mark, U+2019, U+2010... */
+  switch (c) {
+  case '-': case '/': case '.': case '&': case '\'': case '_': case '@':
+  case '%': case '+':
+    return 0;
+  case ',': case ':':
+    return !after_digit;
+  default:
+    return 1; /* spaces, controls, other punctuation and symbols */
+  }
+}
+
+static int tok_grow_tokens(tok_list *tl) {
+  return mem_grow(&tl->alloc, (void **)&tl->tokens, &tl->tokens_cap,
+                  tl->ntokens + 1, sizeof *tl->tokens);
+}
+
+/* The next free token slot (zeroed), or NULL without memory. */
+static inline assay_token *tok_push(tok_scan *st) {
+  tok_list *tl = st->tl;
+  if (tl->ntokens == tl->tokens_cap && tok_grow_tokens(tl)) return NULL;
+  assay_token *t = &tl->tokens[tl->ntokens++];
+  memset(t, 0, sizeof *t);
+  return t;
+}
+
+/* The interned shape of a fast word: shapes of 8 bytes or less go through
+ * a direct-mapped cache keyed by their packed bytes. */
+static const char *tok_fast_shape(tok_scan *st, const char *shape,
+                                  size_t n) {
+  if (n > 8) return tok_intern_shape(st, shape, n);
+  uint64_t key = 0;
+  memcpy(&key, shape, n);
+  size_t slot = (size_t)((key * 0x9E3779B97F4A7C15u) >> 58);
+  if (st->shape_key[slot] == key) return st->shape_val[slot];
+  const char *p = tok_intern_shape(st, shape, n);
+  if (p) {
+    st->shape_key[slot] = key;
+    st->shape_val[slot] = p;
+  }
+  return p;
+}
+
+/* For ASCII letters and digits: the lower-case byte, and above it the
+ * class bit (TOK_B_*); 0 for any other byte (the fast word loop stops). */
+enum { TOK_B_UPPER = 0x100, TOK_B_LOWER = 0x200, TOK_B_DIGIT = 0x400 };
+static const uint16_t tok_fold[256] = {
+#define TOK_D(c) [c] = TOK_B_DIGIT | c
+    TOK_D('0'), TOK_D('1'), TOK_D('2'), TOK_D('3'), TOK_D('4'),
+    TOK_D('5'), TOK_D('6'), TOK_D('7'), TOK_D('8'), TOK_D('9'),
+#undef TOK_D
+#define TOK_L(c) [c] = TOK_B_LOWER | c, [c - 32] = TOK_B_UPPER | c
+    TOK_L('a'), TOK_L('b'), TOK_L('c'), TOK_L('d'), TOK_L('e'), TOK_L('f'),
+    TOK_L('g'), TOK_L('h'), TOK_L('i'), TOK_L('j'), TOK_L('k'), TOK_L('l'),
+    TOK_L('m'), TOK_L('n'), TOK_L('o'), TOK_L('p'), TOK_L('q'), TOK_L('r'),
+    TOK_L('s'), TOK_L('t'), TOK_L('u'), TOK_L('v'), TOK_L('w'), TOK_L('x'),
+    TOK_L('y'), TOK_L('z')
+#undef TOK_L
+};
+
+/* The shapes of one-class words by length (four of a kind at most), and
+ * of title-case words: static strings, as valid as any document's. */
+static const char *const tok_shape_x[] = {"", "x", "xx", "xxx", "xxxx"};
+static const char *const tok_shape_X[] = {"", "X", "XX", "XXX", "XXXX"};
+static const char *const tok_shape_d[] = {"", "d", "dd", "ddd", "dddd"};
+static const char *const tok_shape_Xx[] = {"", "X", "Xx", "Xxx", "Xxxx",
+                                           "Xxxxx"};
+
+/* The shape of a mixed ASCII word s[0, n) (letters and digits): units X x
+ * d, four of a kind at most; interned. */
+static const char *tok_fast_mixed_shape(tok_scan *st, const unsigned char *s,
+                                        size_t n) {
+  char shape[TOK_FAST_MAX];
+  size_t sn = 0;
+  int seq = 0;
+  char last = 0;
+  for (size_t k = 0; k < n; k++) {
+    char u = s[k] <= '9' ? 'd' : s[k] <= 'Z' ? 'X' : 'x';
+    if (u == last) {
+      if (++seq >= 4) continue;
+    } else {
+      seq = 0;
+      last = u;
+    }
+    shape[sn++] = u;
+  }
+  return tok_fast_shape(st, shape, sn);
+}
+
+/* A plain ASCII word or number at i (an ASCII letter or digit): emits it
+ * with flags and returns its end, or 0 for the general path. */
+static size_t tok_fast_word(tok_scan *st, size_t i, unsigned flags) {
+  const unsigned char *s = st->s;
+  size_t len = st->len;
+  char *lower = tok_reserve(st, TOK_FAST_MAX + 1);
+  if (!lower) return 0;
+  size_t j = i, lim = len - i > TOK_FAST_MAX ? i + TOK_FAST_MAX : len;
+  unsigned bits = 0;
+  for (; j < lim; j++) {
+    unsigned e = tok_fold[s[j]];
+    if (!e) break;
+    lower[j - i] = (char)e;
+    bits |= e;
+  }
+  if (j == lim && j < len) return 0; /* too long for the buffer */
+  size_t n = j - i;
+  /* http://, https://, ftp://: the URL scanner's business ("www." is
+   * followed by a letter, so it never gets here). */
+  if (j < len && s[j] == ':' && n <= 5) return 0;
+  if (j < len && !tok_plain_stop(s[j], s[j - 1] <= '9')) {
+    unsigned char stop = s[j], after = j + 1 < len ? s[j + 1] : ' ';
+    size_t cend;
+    if (stop == '\'') {
+      /* Sony|'s: the clitic is a token of its own. */
+      if (tok_clitic(st, j, 1, &cend) != 1) return 0;
+    } else if (stop == ',' || stop == ':') {
+      /* 1,000 and 8:45 join digits only when a digit follows. */
+      if ((unsigned)(after - '0') < 10 || after >= 0x80) return 0;
+    } else {
+      /* "said. ": a period before a space ends the word unless the word
+       * is an initial or an abbreviation (letter dots, joiners and
+       * e-mail addresses need more than a period and a space). */
+      if (stop != '.' || after >= 0x80 || tok_ascii[after] != TEXT_SPACE)
+        return 0;
+      if (s[i] > '9' &&
+          (n == 1 || tok_is_abbreviation(st->tz, (const char *)s + i, n + 1)))
+        return 0;
+    }
+  }
+  lower[n] = '\0';
+  tok_commit(st, n + 1); /* before a shape takes bump space */
+  /* Title case: the first cased letter (after any digits) is the only
+   * upper-case one. */
+  size_t f = i;
+  int title = 0;
+  if (bits & TOK_B_UPPER) {
+    if (bits & TOK_B_DIGIT)
+      while (s[f] <= '9') f++;
+    title = s[f] <= 'Z';
+    for (size_t k = f + 1; title && k < j; k++)
+      title = (unsigned)(s[k] - 'A') >= 26;
+  }
+  int up = (bits & TOK_B_UPPER) != 0, low = (bits & TOK_B_LOWER) != 0;
+  if (up && !low) flags |= ASSAY_TF_UPPER;
+  if (low && !up) flags |= ASSAY_TF_LOWER;
+  if (title) flags |= ASSAY_TF_TITLE;
+  if (bits & TOK_B_DIGIT) flags |= ASSAY_TF_DIGIT;
+  size_t m = n < 4 ? n : 4;
+  const char *sh;
+  switch (bits & 0x700) {
+  case TOK_B_DIGIT: sh = tok_shape_d[m]; break;
+  case TOK_B_LOWER: sh = tok_shape_x[m]; break;
+  case TOK_B_UPPER: sh = tok_shape_X[m]; break;
+  default:
+    sh = (bits & 0x700) == (TOK_B_UPPER | TOK_B_LOWER) && title && f == i
+             ? tok_shape_Xx[n < 5 ? n : 5]
+             : tok_fast_mixed_shape(st, s + i, n);
+  }
+  if (!sh) return 0;
+  assay_token *t = tok_push(st);
+  if (!t) return 0;
+  t->start = (uint32_t)i;
+  t->end = (uint32_t)j;
+  t->kind = s[i] <= '9' ? ASSAY_TOKEN_NUMBER : ASSAY_TOKEN_WORD;
+  t->flags = (uint16_t)flags;
+  t->lower = lower;
+  t->lower_len = (uint8_t)n;
+  t->shape = sh;
+  return j;
+}
+
+/* A one-byte ASCII punctuation or symbol token at i: emits it and returns
+ * i + 1, or 0 for the general path (apostrophes, "..." and "--", NUL, a
+ * possible mark after it). */
+static size_t tok_fast_punct(tok_scan *st, size_t i, unsigned flags) {
+  const unsigned char *s = st->s;
+  unsigned char c = s[i];
+  size_t end = i + 1;
+  int nextc = end < st->len ? s[end] : -1;
+  if (c == '\'' || c == 0) return 0;
+  if (c == '"' || c == '`') {
+    flags |= ASSAY_TF_QUOTE;
+  } else if (c == '.' || c == '-') {
+    if (nextc == c) return 0;
+  } else if (nextc >= 0x80) {
+    return 0;
+  }
+  if (!st->chars[c]) {
+    char *p = tok_reserve(st, 2);
+    if (!p) return 0;
+    p[0] = (char)c;
+    p[1] = '\0';
+    tok_commit(st, 2);
+    st->chars[c] = p;
+  }
+  assay_token *t = tok_push(st);
+  if (!t) return 0;
+  t->start = (uint32_t)i;
+  t->end = (uint32_t)end;
+  t->kind = tok_ascii[c] == TEXT_PUNCT ? ASSAY_TOKEN_PUNCT
+                                       : ASSAY_TOKEN_SYMBOL;
+  t->flags = (uint16_t)flags;
+  t->lower = t->shape = st->chars[c];
+  t->lower_len = 1;
+  return end;
+}
+
+/* ------------------------------------------------------------------ */
 /* Cutting the text                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -701,6 +956,32 @@ static int tok_cut(tok_scan *st) {
   int newlines = 0;
   if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) i = 3;
   while (i < len) {
+    unsigned char c = s[i];
+    if (c < 0x80) { /* the fast paths */
+      int a = tok_ascii[c];
+      size_t end = 0;
+      if (a == TEXT_SPACE) {
+        pending |= ASSAY_TF_SPACE_BEFORE;
+        if (c == '\n' || c == '\r') {
+          if (c == '\r' && i + 1 < len && s[i + 1] == '\n') i++;
+          newlines++;
+          pending |= ASSAY_TF_LINE_START;
+          if (newlines >= 2) pending |= TOK_PARA_BREAK;
+        }
+        i++;
+        continue;
+      }
+      if (a == TEXT_LOWER || a == TEXT_UPPER || a == TEXT_DIGIT)
+        end = tok_fast_word(st, i, pending);
+      else
+        end = tok_fast_punct(st, i, pending);
+      if (end) {
+        i = end;
+        pending = 0;
+        newlines = 0;
+        continue;
+      }
+    }
     int32_t cp;
     size_t n;
     int cls = tok_cls(st, i, &cp, &n);
@@ -929,7 +1210,11 @@ static int tok_paragraph(tok_scan *st, size_t p, size_t q) {
   }
   if (tok_add_para(tl, p, q)) return ASSAY_ENOMEM;
   size_t s = p;
+  const assay_token *tk = tl->tokens;
   for (size_t t = p; t + 1 < q; t++) {
+    /* Most tokens, plain words, end nothing: skip the call. */
+    if (tk[t].kind != ASSAY_TOKEN_PUNCT && !(tk[t].flags & ASSAY_TF_ABBREV))
+      continue;
     if (!tok_ends_after(st, p, t)) continue;
     if (tok_add_sentence(tl, s, t + 1)) return ASSAY_ENOMEM;
     s = t + 1;
@@ -940,13 +1225,15 @@ static int tok_paragraph(tok_scan *st, size_t p, size_t q) {
 static int tok_structure(tok_scan *st) {
   tok_list *tl = st->tl;
   size_t n = tl->ntokens, p = 0;
+  if (n) tl->tokens[0].flags &= ~TOK_PARA_BREAK;
   while (p < n) {
     size_t q = p + 1;
     while (q < n && !(tl->tokens[q].flags & TOK_PARA_BREAK)) q++;
+    /* Nothing else reads the flag: clear it where it is found. */
+    if (q < n) tl->tokens[q].flags &= ~TOK_PARA_BREAK;
     if (tok_paragraph(st, p, q)) return ASSAY_ENOMEM;
     p = q;
   }
-  for (size_t k = 0; k < n; k++) tl->tokens[k].flags &= ~TOK_PARA_BREAK;
   return ASSAY_OK;
 }
 
@@ -973,18 +1260,27 @@ int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
             tok_list *tl) {
   tok_list_clear(tl);
   if (len >= UINT32_MAX) return ASSAY_ELIMIT; /* offsets are 32-bit */
-  tok_scan st = {tz, (const unsigned char *)text, len, tl, NULL, 0, 0,
-                 NULL, 0};
+  tok_scan st;
+  memset(&st, 0, sizeof st);
+  st.tz = tz;
+  st.s = (const unsigned char *)text;
+  st.len = len;
+  st.tl = tl;
   /* About one token per six bytes of news text. */
   size_t guess = len / 6 + 16;
   if (mem_grow(&tl->alloc, (void **)&tl->tokens, &tl->tokens_cap, guess,
                sizeof *tl->tokens))
     return ASSAY_ENOMEM;
-  /* Without the table shapes are simply not shared. */
-  st.shapes = mem_calloc(&tl->alloc, TOK_SHAPES, sizeof *st.shapes);
+  /* About one sentence per 125 bytes, a paragraph per 200: reserving
+   * them once saves a string of small reallocations per document. */
+  if (mem_grow(&tl->alloc, (void **)&tl->sents, &tl->sents_cap,
+               len / 96 + 4, sizeof *tl->sents) ||
+      mem_grow(&tl->alloc, (void **)&tl->paras, &tl->paras_cap,
+               len / 160 + 4, sizeof *tl->paras))
+    return ASSAY_ENOMEM;
   int rc = tok_cut(&st);
   if (rc == ASSAY_OK) rc = tok_structure(&st);
-  mem_free(&tl->alloc, st.shapes, TOK_SHAPES * sizeof *st.shapes);
+  mem_free(&tl->alloc, st.shapes, st.shapes_cap * sizeof *st.shapes);
   if (rc) tok_list_clear(tl);
   return rc;
 }
@@ -1021,10 +1317,12 @@ static int tok_cmp_n(const char *word, size_t len, const char *s) {
 int tok_is_abbreviation(const assay_tokenizer *tz, const char *word,
                         size_t len) {
   size_t lo = 0, hi = tok_builtin_abbrevs_count;
-  if (memchr(word, '\0', len)) return 0;
+  if (!len || memchr(word, '\0', len)) return 0;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = tok_cmp_n(word, len, tok_builtin_abbrevs[mid]);
+    /* The first bytes decide most steps without a call. */
+    int c = (unsigned char)word[0] - (unsigned char)tok_builtin_abbrevs[mid][0];
+    if (!c) c = tok_cmp_n(word, len, tok_builtin_abbrevs[mid]);
     if (c == 0) return 1;
     if (c < 0)
       hi = mid;
