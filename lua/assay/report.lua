@@ -308,6 +308,7 @@ options:
                      highlighted, docs/report.md)
   -o, --output FILE  write to FILE (atomically) instead of stdout
   --unsafe           run the pack without the sandbox
+  -q, --quiet        no progress line (shown only when stderr is a terminal)
   --store FILE.db    report on the annotations of a store written by
                      `assay extract --store`, without running rules
 ]]
@@ -330,8 +331,9 @@ local function main(args)
   local opts, rc = require("assay.args").parse(args, {
     name = "report", usage = USAGE,
     values = { ["--rules"] = "rules", ["--format"] = "format", ["-o"] = "output",
-               ["--output"] = "output", ["--store"] = "store" },
-    flags = { ["--unsafe"] = "unsafe" },
+               ["--output"] = "output", ["--store"] = "store",
+               ["--progress-auto"] = "progress" },
+    flags = { ["--unsafe"] = "unsafe", ["-q"] = "quiet", ["--quiet"] = "quiet" },
   })
   if not opts then return rc end
   local rules_path, format, output, unsafe = opts.rules, opts.format or "text", opts.output, opts.unsafe
@@ -363,8 +365,23 @@ local function main(args)
       return 2
     end
   end
+  -- A progress line on a terminal (report.c says whether stderr is one).
+  local progress = opts.progress == "always" and not opts.quiet
+  local ndocs, nbytes, t0, shown = 0, 0, os.time(), os.clock()
+  local function show_progress(final)
+    local secs = math.max(os.time() - t0, os.clock() > 0 and os.clock() or 0)
+    io.stderr:write(string.format("\r%d documents, %.1f MB, %.1f MB/s   %s", ndocs,
+      nbytes / 1e6, secs > 0 and nbytes / 1e6 / secs or 0, final and "\n" or ""))
+  end
   for _, input in ipairs(inputs) do
     for doc in assay.read(input) do
+      if progress then
+        ndocs, nbytes = ndocs + 1, nbytes + #doc
+        if os.clock() - shown >= 0.25 then
+          shown = os.clock()
+          show_progress(false)
+        end
+      end
       local done, err = rules:scan(doc)
       if done then
         agg:add({ doc = doc.id, meta = doc.meta, annotations = doc:annotations(),
@@ -375,6 +392,7 @@ local function main(args)
       end
     end
   end
+  if progress and ndocs > 0 then show_progress(true) end
   local rc = M.write(agg:result(), format, output, agg.docs)
   if rc ~= 0 then return rc end
   failed = failed + (assay.failures and assay.failures() or 0)

@@ -42,7 +42,11 @@ static int run_lua_command(const char *name, int argc, char **argv,
 }
 
 int cli_report(int argc, char **argv) {
-  return run_lua_command("report_cmd.lua", argc, argv, 1, NULL);
+  /* Lua cannot ask whether stderr is a terminal: the progress line's
+   * "auto" is decided here. */
+  return run_lua_command("report_cmd.lua", argc, argv, 1,
+                         isatty(STDERR_FILENO) ? "--progress-auto=always"
+                                               : "--progress-auto=never");
 }
 
 int cli_merge(int argc, char **argv) {
