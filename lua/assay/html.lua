@@ -101,13 +101,7 @@ local function doc_marks(d, di)
   end
   -- Outer first: earlier start, then longer, then claim content before
   -- claim parts before actors and dates, then id.
-  table.sort(marks, function(x, y)
-    if x.s ~= y.s then return x.s < y.s end
-    if x.e ~= y.e then return x.e > y.e end
-    if x.rank ~= y.rank then return x.rank < y.rank end
-    if x.id ~= y.id then return x.id < y.id end
-    return x.open < y.open
-  end)
+  table.sort(marks, require("assay.marks").order)
   for i, m in ipairs(marks) do m.order = i end
   return marks
 end

@@ -80,12 +80,7 @@ local function marks_of(doc)
       end
     end
   end
-  table.sort(marks, function(x, y)
-    if x.s ~= y.s then return x.s < y.s end
-    if x.e ~= y.e then return x.e > y.e end
-    if x.rank ~= y.rank then return x.rank < y.rank end
-    return x.id < y.id
-  end)
+  table.sort(marks, require("assay.marks").order)
   for i, m in ipairs(marks) do m.order = i end
   return marks, claims
 end
