@@ -226,7 +226,17 @@ rule "actor.sports" {
 -- the run rule below (rules of a stage run in declaration order) and read
 -- by the `where` filters of the guesses: no per-match walk over the
 -- annotations. Keyed by the document, so a new document starts afresh.
-local known = { doc = nil, covered = {}, first = {} }
+local known = { doc = nil, covered = {}, first = {}, lower_words = {}, sport = false }
+-- Words of games, in lower case: a document using two or more different ones
+-- is a sports report, where a place named on its own is mostly the team.
+local GAME_WORDS = {}
+for w in ([[wickets wicket innings inning pitcher pitchers goals goal rugby runs
+  batting batsman batsmen bowler bowlers bowled bowling touchdown touchdowns
+  match striker strikers goalkeeper penalty penalties midfielder defender
+  quarterback homer homers fielder overs equaliser equalizer hat-trick
+  half-time halftime scorer cricket soccer]]):gmatch("%S+") do
+  GAME_WORDS[w] = true
+end
 local KNOWN_RULES = {
   ["actor.country"] = true, ["actor.outlet"] = true, ["actor.government"] = true,
   ["actor.org"] = true, ["actor.group"] = true, ["actor.place"] = true,
@@ -270,7 +280,19 @@ rule "actor.guess.known" {
         i = i + 1
       end
     end
+    -- The words the document writes in lower case ("purchasing managers"),
+    -- and whether it is a sports report, in one pass over the tokens.
+    local lower_words, games, n_games = {}, {}, 0
+    for i = 1, #toks do
+      local t = toks[i]
+      if t.lowercase then
+        local w = t.lower
+        lower_words[w] = true
+        if GAME_WORDS[w] and not games[w] then games[w] = true; n_games = n_games + 1 end
+      end
+    end
     known.doc, known.covered, known.first = doc, covered, first
+    known.lower_words, known.sport = lower_words, n_games >= 2
   end,
 }
 
@@ -430,9 +452,29 @@ rule "actor.person.initial" {
 -- a person far more often than anything else in news ("Jansher Khan",
 -- "Sergen Yalcin"); names of things are caught by their suffixes and the
 -- lexicons first, and the word lists above keep out places and titles.
+-- Common phrases capitalised in a heading or a title are no people: a last
+-- word with an abstract-noun ending ("Cultural Revolution"), or words the
+-- document also writes in lower case ("Purchasing Managers").
+local ABSTRACT_ENDINGS = { "tion", "sion", "ment", "ness", "ism", "ity", "ship",
+  "ance", "ence", "ics", "acy" }
+local function abstract_noun(word)
+  for _, e in ipairs(ABSTRACT_ENDINGS) do
+    if #word > #e + 2 and word:sub(-#e) == e then return true end
+  end
+  return false
+end
+local function common_phrase(m, doc)
+  if abstract_noun(doc:token(m.last).lower) then return true end
+  if known.doc ~= doc then return false end
+  for i = m.first, m.last do
+    if not known.lower_words[doc:token(i).lower] then return false end
+  end
+  return true
+end
+
 rule "actor.person.guess" {
   match = tokens(pattern { NAME_WORD, NAME_WORD, NAME_WORD, "?" }),
-  where = guessed_name_ok,
+  where = function(m, doc) return guessed_name_ok(m, doc) and not common_phrase(m, doc) end,
   retry = true,
   emit = function(m)
     return { layer = "actor", kind = "person", norm = person_norm(m.text), pattern = "guess", priority = -2 }
@@ -559,6 +601,14 @@ rule "actor.team.score" {
   }),
   where = function(m, doc) return not_country(m, doc, m.a) end,
   emit = function(m, doc) return team(m.a, doc) end,
+}
+-- A club with its town's initial in brackets: "Mladost ( L )", "Radnicki ( N )".
+rule "actor.team.bracket" {
+  match = tokens(pattern { TEAM_WORD, [['(' [text=/^\p{Lu}$/] ')']] }),
+  emit = function(m)
+    return { layer = "actor", kind = "org", norm = m.text, sector = "sport", team = true,
+             pattern = "team", priority = 5 }
+  end,
 }
 -- "Kent beat Essex", "Leeds v Chelsea", "Boston at Chicago" (fixtures in
 -- capitals: "BOSTON AT CHICAGO").
@@ -858,16 +908,43 @@ end
 -- Teams: a place that is a team once in a document (a score, a fixture)
 -- is that team wherever the document names it ("Kent beat Essex ... Kent
 -- made up for lost time").
+--
+-- In a sports report (two or more game words in lower case, counted by
+-- actor.guess.known) a place named on its own is the team too ("Surrey lost
+-- four wickets"), unless the words around it make it a place: a preposition
+-- before it ("played in Leicester"), a comma next to it (a dateline, "LEEDS ,
+-- England"), all capitals (datelines, headings); the home nations stay places
+-- (national sides keep their country, as above).
+local PLACE_PREPOSITIONS = {
+  ["in"] = true, ["at"] = true, ["from"] = true, ["to"] = true, ["of"] = true,
+  ["near"] = true, ["outside"] = true, ["around"] = true,
+}
+local HOME_NATIONS = {
+  ["England"] = true, ["Scotland"] = true, ["Wales"] = true,
+  ["Northern Ireland"] = true, ["Britain"] = true, ["Great Britain"] = true,
+}
+local function place_as_team(a, toks)
+  if a.kind ~= "place" or HOME_NATIONS[a.text] or not a.text:match("%l") then return false end
+  local prev, nxt = toks[a.first - 1], toks[a.last + 1]
+  if prev and (prev.lower == "," or PLACE_PREPOSITIONS[prev.lower]) then return false end
+  return not (nxt and nxt.text == ",")
+end
+
 local function resolve_teams(doc, toks, actors, cover, out)
   local teams = {}
   for _, a in ipairs(actors) do
     if a.pattern == "team" then teams[a.text] = a end
   end
-  if not next(teams) then return end
+  local sport = known.doc == doc and known.sport
+  if not next(teams) and not sport then return end
   for _, a in ipairs(actors) do
     local t = teams[a.text]
     if t and a.pattern ~= "team" and (a.kind == "place" or a.kind == "government") then
       out[#out + 1] = resolved(a, t, { team = true })
+    elseif sport and a.pattern ~= "team" and a.first and place_as_team(a, toks) then
+      out[#out + 1] = { layer = "actor", start = a.start, stop = a.stop, priority = OVERRIDE,
+                        kind = "org", norm = a.text, sector = "sport", team = true,
+                        pattern = "team" }
     end
   end
 end
