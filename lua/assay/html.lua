@@ -112,13 +112,7 @@ end
 local function render_text(d, di, out)
   local text = d.text
   local marks = doc_marks(d, di)
-  local cuts, seen = { 0, #text }, { [0] = true, [#text] = true }
-  for _, m in ipairs(marks) do
-    for _, b in ipairs({ m.s, m.e }) do
-      if not seen[b] then seen[b], cuts[#cuts + 1] = true, b end
-    end
-  end
-  table.sort(cuts)
+  local cuts = require("assay.marks").cuts(marks, #text)
   -- Claim anchors: the first piece of each claim's first part gets an id.
   local anchored = {}
   local open, active, nexti = {}, {}, 1

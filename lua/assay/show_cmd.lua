@@ -90,13 +90,7 @@ end
 -- changes, colour mode restates the combined SGR of the piece.
 local function render(text, marks, color)
   local out = {}
-  local cuts, seen = { 0, #text }, { [0] = true, [#text] = true }
-  for _, m in ipairs(marks) do
-    for _, b in ipairs({ m.s, m.e }) do
-      if not seen[b] then seen[b], cuts[#cuts + 1] = true, b end
-    end
-  end
-  table.sort(cuts)
+  local cuts = require("assay.marks").cuts(marks, #text)
   local open, active, nexti = {}, {}, 1
   for ci = 1, #cuts - 1 do
     local b, nb = cuts[ci], cuts[ci + 1]
