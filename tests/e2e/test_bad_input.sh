@@ -10,12 +10,7 @@ BAD=tests/bad
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-has() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2"; sed 's/^/  | /' "$2" | cut -c1-300 | head -20 >&2; fi; }
-hasnt() { if grep -qF -- "$3" "$2"; then fail "$1: '$3' in $2"; else ok; fi; }
-status() { if [ "$2" = "$3" ]; then ok; else fail "$1: exit status $3, expected $2"; fi; }
-lines() { local n; n=$(wc -l < "$2"); if [ "$n" -eq "$3" ]; then ok; else fail "$1: $n lines, expected $3"; fi; }
+. "$(dirname "$0")/lib.sh"
 # record FILE N: line N of FILE into $tmp/rec
 record() { sed -n "$2p" "$1" > "$tmp/rec"; }
 # Small limits keep the hostile rules fast; they are the flags under test.

@@ -6,8 +6,7 @@ ASSAY=${ASSAY:-build/assay}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 has() { if grep -q -e "$2" "$3"; then ok; else fail "$1: no '$2' in $3"; fi; }
 hasnt() { if grep -q -i -e "$2" "$3"; then fail "$1: '$2' in $3"; grep -o -i -e ".\{0,40\}$2.\{0,40\}" "$3" | head -3 >&2; else ok; fi; }
 

@@ -12,10 +12,7 @@ SONY="$SRC/examples/sony"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
-has() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2"; head -20 "$2" | cut -c1-300 | sed 's/^/  | /' >&2; fi; }
+. "$(dirname "$0")/lib.sh"
 finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
 
 if [ ! -f "$BUILD/assayConfig.cmake" ]; then

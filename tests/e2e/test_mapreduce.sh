@@ -8,9 +8,7 @@ PACK=${PACK:-tests/data/packs/basic.lua}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-same() { if cmp -s "$2" "$3"; then ok; else fail "$1: $2 and $3 differ"; diff "$2" "$3" | head -10 >&2; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # The corpus as JSON Lines, with its metadata.
 cat > "$tmp/tojsonl.lua" <<'LUA'

@@ -9,10 +9,7 @@ PACK=examples/packs/recalls
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
-has() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2"; cut -c1-300 "$2" | head -20 | sed 's/^/  | /' >&2; fi; }
+. "$(dirname "$0")/lib.sh"
 
 "$ASSAY" test "$PACK/recalls.tests.yaml" > "$tmp/test.out" 2>&1
 check "assay test on the recalls pack exits 0" test $? = 0

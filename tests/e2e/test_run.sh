@@ -9,14 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-# check NAME COMMAND...: the command succeeds.
-check() { local name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
-# has NAME FILE FIXED-STRING: the file holds the line fragment.
-has() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2"; sed 's/^/  | /' "$2" | head -20 >&2; fi; }
-# status NAME WANT GOT
-status() { if [ "$2" = "$3" ]; then ok; else fail "$1: exit status $3, expected $2"; fi; }
+. "$(dirname "$0")/lib.sh"
 # script NAME: writes stdin to $tmp/NAME.lua
 script() { cat > "$tmp/$1.lua"; }
 

@@ -7,8 +7,7 @@ DOC=examples/sony/001_d74339bb62a7fb22.txt
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 has() { if grep -q -F -e "$2" "$3"; then ok; else fail "$1: no '$2' in $3"; fi; }
 hasnt() { if grep -q -F -e "$2" "$3"; then fail "$1: '$2' in $3"; else ok; fi; }
 ESC=$'\033['

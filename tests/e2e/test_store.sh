@@ -10,11 +10,7 @@ PACK=tests/data/packs/basic.lua
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-has() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2"; sed 's/^/  | /' "$2" | head -10 >&2; fi; }
-same() { if cmp -s "$2" "$3"; then ok; else fail "$1: $2 and $3 differ"; diff "$2" "$3" | head -6 >&2; fi; }
-status() { if [ "$2" = "$3" ]; then ok; else fail "$1: exit status $3, expected $2"; fi; }
+. "$(dirname "$0")/lib.sh"
 eq() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi; }
 count() { "$ASSAY" query "$1" "SELECT count(*) AS n FROM docs" | sed -n 2p; }
 
