@@ -8,6 +8,7 @@
 
 #include <lua.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "assay.h"
 #include "mem.h"
@@ -107,6 +108,20 @@ int eng_rule_index(const assay_rules *rules, const char *name);
  * annotation; stop_after_stage (-1: all) runs stages up to that one. */
 int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
              int stop_after_stage);
+
+/* --profile: where a scanner's time went.  Rows 0..nrules-1 are the rules
+ * (time in run_rule: matching, where, emit; matches collected), row nrules
+ * the tokenizer, row nrules+1 Lua's collector between documents. */
+typedef struct eng_profile_row {
+  uint64_t ns;
+  uint64_t matches;
+} eng_profile_row;
+
+/* Starts counting; ASSAY_ENOMEM when the rows cannot be allocated. */
+int eng_profile_enable(assay_scanner *sc);
+
+/* The rows (nrules + 2), or NULL when profiling is off. */
+const eng_profile_row *eng_profile(const assay_scanner *sc);
 
 /* For `assay explain`: runs the stages before the rule's, then describes,
  * into a string the caller frees (assay_free), what the rule matched or why

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -66,6 +67,9 @@ struct assay_scanner {
   pat_index *index;
   int index_ready;
   int failed;
+  /* --profile: nanoseconds and matches per rule, then the tokenizer and
+   * the collector (eng_profile_row); NULL when not asked for. */
+  eng_profile_row *prof;
   char errmsg[1024];
 };
 
@@ -183,12 +187,32 @@ void assay_scanner_free(assay_scanner *sc) {
   mem_free(a, sc->matches, sc->matches_cap * sizeof *sc->matches);
   mem_free(a, sc->caps, sc->caps_cap * sizeof *sc->caps);
   pat_index_free(sc->index);
+  if (sc->prof) mem_free(a, sc->prof, (sc->rules->nrules + 2) * sizeof *sc->prof);
   assay_allocator copy = *a;
   mem_free(&copy, sc, sizeof *sc);
 }
 
 const char *assay_scanner_errmsg(const assay_scanner *sc) {
   return sc ? sc->errmsg : "no scanner";
+}
+
+/* ---- profile ------------------------------------------------------- */
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int eng_profile_enable(assay_scanner *sc) {
+  if (sc->prof) return ASSAY_OK;
+  sc->prof = mem_calloc(&sc->rules->alloc, sc->rules->nrules + 2,
+                        sizeof *sc->prof);
+  return sc->prof ? ASSAY_OK : ASSAY_ENOMEM;
+}
+
+const eng_profile_row *eng_profile(const assay_scanner *sc) {
+  return sc->prof;
 }
 
 /* ---- collecting matches ---------------------------------------------- */
@@ -827,9 +851,18 @@ static int run_rule(assay_scanner *sc, const eng_rule *rule) {
   }
   clear_matches(sc);
   int st = collect(sc, rule);
+  if (sc->prof) sc->prof[rule - sc->rules->rules].matches += sc->nmatches;
   for (size_t i = 0; i < sc->nmatches && !st; i++)
     st = process_match(sc, rule, &sc->matches[i]);
   clear_matches(sc);
+  return st;
+}
+
+static int run_rule_timed(assay_scanner *sc, const eng_rule *rule) {
+  if (!sc->prof) return run_rule(sc, rule);
+  uint64_t t0 = now_ns();
+  int st = run_rule(sc, rule);
+  sc->prof[rule - sc->rules->rules].ns += now_ns() - t0;
   return st;
 }
 
@@ -841,7 +874,9 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
     return scan_error(sc, ASSAY_ELIMIT,
                       "document size limit (%zu bytes) exceeded: %zu bytes",
                       sc->limits.max_doc_bytes, doc->len);
+  uint64_t t0 = sc->prof ? now_ns() : 0;
   int st = assay_doc_tokenize(doc, r->tz);
+  if (sc->prof) sc->prof[r->nrules].ns += now_ns() - t0;
   if (st) return scan_error(sc, st, "tokenizer: %s", assay_doc_errmsg(doc));
   for (size_t i = 0; i < r->nlayers; i++)
     assay_doc_set_layer_policy(doc, r->layers[i].name, r->layers[i].policy);
@@ -858,7 +893,7 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
   for (size_t s = 0; s < r->nstages && !st; s++) {
     if (stop_after_stage >= 0 && (int)s > stop_after_stage) break;
     for (size_t i = 0; i < r->nrules && !st; i++)
-      if (r->rules[i].stage == (int)s) st = run_rule(sc, &r->rules[i]);
+      if (r->rules[i].stage == (int)s) st = run_rule_timed(sc, &r->rules[i]);
     if (!st) st = assay_doc_resolve_overlaps(doc);
   }
   luaL_unref(L, LUA_REGISTRYINDEX, sc->doc_ref);
@@ -867,7 +902,9 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
   lua_settop(L, 0);
   /* Each document starts with the garbage of the last one collected, so
    * the memory limit measures one document. */
+  t0 = sc->prof ? now_ns() : 0;
   lua_gc(L, LUA_GCCOLLECT);
+  if (sc->prof) sc->prof[r->nrules + 1].ns += now_ns() - t0;
   if (st && !sc->errmsg[0]) scan_error(sc, st, "%s", assay_status_name(st));
   return st;
 }

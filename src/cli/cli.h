@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <lua.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit statuses of every subcommand. */
@@ -127,6 +128,22 @@ void cli_progress_add(cli_progress *p, size_t bytes);
 void cli_progress_done(cli_progress *p);
 /* The bytes of the regular files under the inputs (for the time left). */
 unsigned long long cli_input_bytes(const char *const *paths, int n);
+
+/* ---- --profile (profile.c) -------------------------------------------- */
+
+typedef struct cli_profile cli_profile;
+/* Totals for the rules of a pack; NULL when out of memory.  Every call
+ * accepts NULL. */
+cli_profile *cli_profile_new(const assay_rules *rules);
+void cli_profile_free(cli_profile *p);
+/* Adds a worker's scanner's counts (thread-safe; once per scanner). */
+void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc);
+/* Adds time spent turning documents into records (thread-safe). */
+void cli_profile_add_output(cli_profile *p, uint64_t ns);
+/* The table, costliest first. */
+void cli_profile_print(const cli_profile *p, FILE *f);
+/* A monotonic clock in nanoseconds. */
+uint64_t cli_now_ns(void);
 
 /* ---- output formats (format.c) ---------------------------------------- */
 

@@ -35,6 +35,8 @@ static const char usage_text[] =
     "  -j, --jobs N            worker threads (default: the number of cores);\n"
     "                          the output is in input order whatever N\n"
     "  -q, --quiet             no progress line\n"
+    "  --profile               print on stderr where the time went, rule by\n"
+    "                          rule (summed over the worker threads)\n"
     "  --store FILE.db         keep documents and annotations in an SQLite\n"
     "                          store; documents it holds unchanged, analysed\n"
     "                          by the same pack, are not analysed again\n"
@@ -46,7 +48,7 @@ static const char usage_text[] =
 typedef struct extract_opts {
   cli_pack_opts pack;
   const char *format, *output, *encoding, *store;
-  int chars, trace, with_text, quiet, jobs;
+  int chars, trace, with_text, quiet, jobs, profile;
   const char *layers[64];
   char *layers_buf;
   const char **inputs;
@@ -82,6 +84,7 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
     if (!strcmp(a, "--")) only_inputs = 1;
     else if (!strcmp(a, "--trace")) o->trace = 1;
     else if (!strcmp(a, "--with-text")) o->with_text = 1;
+    else if (!strcmp(a, "--profile")) o->profile = 1;
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
     else if (!strcmp(a, "--format") || !strcmp(a, "--offsets") ||
              !strcmp(a, "--layers") || !strcmp(a, "--encoding") ||
@@ -203,6 +206,7 @@ typedef struct extract_run {
   int failed;
   cli_progress *progress;
   cli_store *store; /* --store (store_cli.c), or NULL */
+  cli_profile *profile; /* --profile, or NULL */
 } extract_run;
 
 static int ex_read(void *ud, cli_job *job) {
@@ -231,11 +235,17 @@ static void *ex_worker_new(void *ud) {
     assay_scanner_free(sc);
     return NULL;
   }
+  if (x->profile && eng_profile_enable(sc) != ASSAY_OK) {
+    cli_errorf("out of memory");
+    assay_scanner_free(sc);
+    return NULL;
+  }
   return sc;
 }
 
 static void ex_worker_free(void *ud, void *w) {
-  (void)ud;
+  extract_run *x = ud;
+  cli_profile_add_scanner(x->profile, w);
   assay_scanner_free(w);
 }
 
@@ -254,6 +264,7 @@ static void ex_process(void *ud, void *w, cli_job *job) {
     job->out = error_record(x->format, job->id, pack, job->error ? job->error : "error");
     job->failed = 1;
   } else {
+    uint64_t t0 = x->profile ? cli_now_ns() : 0;
     const char *visible[256];
     const char *const *layers =
         x->o->layers[0] ? x->o->layers
@@ -268,6 +279,7 @@ static void ex_process(void *ud, void *w, cli_job *job) {
     }
     json_decref(full);
     json_decref(rec);
+    if (x->profile) cli_profile_add_output(x->profile, cli_now_ns() - t0);
   }
   if (x->store) return; /* kept for ex_write to store */
   assay_doc_free(job->doc);
@@ -351,6 +363,10 @@ int cli_extract(int argc, char **argv) {
   x.format = !o.format || !strcmp(o.format, "jsonl") ? FORMAT_JSONL
              : !strcmp(o.format, "yaml")             ? FORMAT_YAML
                                                      : FORMAT_TSV;
+  if (o.profile && !(x.profile = cli_profile_new(rules))) {
+    cli_errorf("out of memory");
+    goto done;
+  }
   if (x.format == FORMAT_TSV) fprintf(out.f, "%s\n", cli_tsv_header);
   if (!o.quiet && isatty(STDERR_FILENO))
     x.progress = cli_progress_new(0, cli_input_bytes(o.inputs, o.ninputs));
@@ -358,6 +374,7 @@ int cli_extract(int argc, char **argv) {
                           ex_process, ex_write, &x};
   int pst = cli_pipeline_run(&ops, o.jobs ? o.jobs : cli_cores());
   cli_progress_done(x.progress);
+  cli_profile_print(x.profile, stderr);
   if (cli_store_close(x.store, o.quiet)) pst = -1;
   x.store = NULL;
   if (pst) {
@@ -371,6 +388,7 @@ int cli_extract(int argc, char **argv) {
   out.f = NULL;
 done:
   cli_store_close(x.store, 1);
+  cli_profile_free(x.profile);
   if (out.f && out.path) cli_output_close(&out, 0);
   in_close(rd);
   assay_rules_free(rules);

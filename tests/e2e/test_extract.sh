@@ -52,6 +52,16 @@ has "byte offsets by default" "$tmp/bytes.jsonl" '"start":14,"end":23,"text":"Si
 "$ASSAY" extract --rules $PACKS/basic.lua --trace "$tmp/in/a.txt" > "$tmp/trace.jsonl"
 has "--trace shows pattern steps" "$tmp/trace.jsonl" '"trace":"@actor{kind=country}:where@0'
 has "--trace shows lexicon entries" "$tmp/trace.jsonl" "\"trace\":\"lexicon places: entry 'North Korea'\""
+"$ASSAY" extract --rules $PACKS/basic.lua -j 2 --profile "$tmp/in/a.txt" > "$tmp/prof.jsonl" 2> "$tmp/prof"
+status "extract --profile" 0 $?
+"$ASSAY" extract --rules $PACKS/basic.lua "$tmp/in/a.txt" > "$tmp/plain.jsonl"
+same "--profile leaves the records alone" "$tmp/prof.jsonl" "$tmp/plain.jsonl"
+has "--profile heads its table" "$tmp/prof" "profile (worker time, all threads:"
+# the lexicon rule found North Korean and Pyongyang: 2 matches, at its line
+check "--profile counts a rule's matches at its line" \
+  grep -qE '^ +[0-9.]+ +[0-9.]+ +2  actor\.place +basic\.lua:21 \(actors\)$' "$tmp/prof"
+has "--profile times the tokenizer" "$tmp/prof" "(tokenizer)"
+has "--profile times the output" "$tmp/prof" "(writing records)"
 "$ASSAY" extract --rules $PACKS/basic.lua --with-text "$tmp/in/a.txt" > "$tmp/text.jsonl"
 has "--with-text" "$tmp/text.jsonl" '"text":"North Korean officials said that the attack came from Pyongyang.\n"'
 "$ASSAY" extract --rules $PACKS/basic.lua -o "$tmp/o.jsonl" "$tmp/in/a.txt"
