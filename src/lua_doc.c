@@ -337,8 +337,13 @@ void lassay_pushannotation(lua_State *L, const assay_annotation *a) {
 
 static void push_doc_metatable(lua_State *L);
 
+/* User values of a document userdata: its doc:tokens() array and the token
+ * array (light userdata) it was made from. */
+#define DOC_UV_TOKENS 1
+#define DOC_UV_TOKENS_OF 2
+
 void lassay_pushdoc(lua_State *L, assay_doc *doc) {
-  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, 2);
   ud->doc = NULL;
   push_doc_metatable(L);
   lua_setmetatable(L, -2);
@@ -355,7 +360,7 @@ assay_doc *lassay_checkdoc(lua_State *L, int idx) {
 /* [-0, +1] A new document userdata owning doc (no extra reference): the
  * userdata exists before the document is handed to it, so nothing leaks. */
 static lassay_doc *new_doc_slot(lua_State *L) {
-  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, 2);
   ud->doc = NULL;
   push_doc_metatable(L);
   lua_setmetatable(L, -2);
@@ -470,11 +475,28 @@ static int token_proxy_pairs(lua_State *L) {
   return 3;
 }
 
+static int token_proxy_newindex(lua_State *L) {
+  return luaL_error(L, "tokens are read-only (doc:tokens() is shared by "
+                       "every caller for its document)");
+}
+
+/* One array per document: the rule files of a pack and the rules in them
+ * share it, so each field of each token is read from the document once. */
 static int doc_tokens(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   size_t n;
   ensure_tokens(L, doc);
-  assay_doc_tokens(doc, &n);
+  const assay_token *toks = assay_doc_tokens(doc, &n);
+  int cached = lua_getiuservalue(L, 1, DOC_UV_TOKENS_OF) == LUA_TLIGHTUSERDATA &&
+               lua_touserdata(L, -1) == (void *)toks;
+  lua_pop(L, 1);
+  if (cached && lua_getiuservalue(L, 1, DOC_UV_TOKENS) == LUA_TTABLE) return 1;
+  if (cached) lua_pop(L, 1);
+  /* Room for the index and three fields read later (kept in the proxy by
+   * token_proxy_index): growing a table one field at a time rehashes it
+   * each time.  Past a million tokens, room for the index only, so that a
+   * huge document's tokens stay small. */
+  int room = n <= 1000000 ? 4 : 1;
   lua_createtable(L, (int)n, 0);
   lua_createtable(L, 0, 2); /* the proxies' metatable, bound to this doc */
   lua_pushvalue(L, 1);
@@ -483,11 +505,10 @@ static int doc_tokens(lua_State *L) {
   lua_pushvalue(L, 1);
   lua_pushcclosure(L, token_proxy_pairs, 1);
   lua_setfield(L, -2, "__pairs");
+  lua_pushcfunction(L, token_proxy_newindex);
+  lua_setfield(L, -2, "__newindex");
   for (size_t i = 0; i < n; i++) {
-    /* Room for the index only: fields read later are kept in the proxy
-     * (token_proxy_index) and grow it; room for them up front costs a big
-     * document 15% more peak memory for 3% less time. */
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, room);
     lua_pushinteger(L, (lua_Integer)i + 1);
     lua_setfield(L, -2, "index");
     lua_pushvalue(L, -2);
@@ -495,6 +516,10 @@ static int doc_tokens(lua_State *L) {
     lua_rawseti(L, -3, (lua_Integer)i + 1);
   }
   lua_pop(L, 1);
+  lua_pushvalue(L, -1);
+  lua_setiuservalue(L, 1, DOC_UV_TOKENS);
+  lua_pushlightuserdata(L, (void *)toks);
+  lua_setiuservalue(L, 1, DOC_UV_TOKENS_OF);
   return 1;
 }
 

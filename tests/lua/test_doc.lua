@@ -28,6 +28,10 @@ for i, t in ipairs(toks) do
   check.eq(text:sub(t.start + 1, t.stop), t.text, "span of token " .. i)
   check.eq(t.index, i, "token index")
 end
+check.ok(doc:tokens() == toks, "one token array per document")
+check.eq(doc:tokens()[1].text, "Kim", "the shared array keeps its fields")
+check.fails(function() toks[1].colour = "red" end, "tokens are read%-only",
+  "a new field on a token is refused")
 check.list({ toks[1].shape, toks[2].shape, toks[4].shape, toks[8].shape,
              toks[10].shape },
            { "Xxx", "Xxxx-xx", "X.X.", "dd", "Xxxxx" }, "shapes")
