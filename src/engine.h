@@ -83,6 +83,7 @@ struct assay_rules {
   size_t nstages;
   eng_layer *layers;
   size_t nlayers;
+  int nmemo; /* distinct first atoms of the patterns (pat_assign_memo_ids) */
   /* capacities of the arrays above, for the allocator's free */
   size_t lexicons_cap, names_cap, regexes_cap, patterns_cap, rules_cap,
       stages_cap, layers_cap;

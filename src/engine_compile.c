@@ -13,6 +13,7 @@
 #include <lualib.h>
 
 #include "engine.h"
+#include "pattern.h"
 #include "lexicon.h"
 #include "lua_common.h"
 
@@ -659,6 +660,7 @@ static int compile(assay_compiler *c, const char *path, const char *source) {
   build_lexicons(&b, d);
   build_rules(&b, d);
   lua_close(L);
+  r->nmemo = pat_assign_memo_ids(r->patterns, r->npatterns);
   for (size_t k = 0; k < c->nextras; k++)
     if (!c->extras[k].used)
       diag(c, 1, c->extras[k].path, 0, NULL,

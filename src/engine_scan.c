@@ -379,7 +379,11 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
     break;
   case ENG_MATCH_TOKENS:
     if (!sc->index_ready || !pat_index_covers(sc->index, doc)) {
-      if (!sc->index) sc->index = pat_index_new(&r->alloc);
+      if (!sc->index && (sc->index = pat_index_new(&r->alloc)) &&
+          pat_index_memo_init(sc->index, r->nmemo)) {
+        pat_index_free(sc->index);
+        sc->index = NULL;
+      }
       if (!sc->index || pat_index_build(sc->index, doc))
         return scan_error(sc, ASSAY_ENOMEM, "out of memory");
       sc->index_ready = 1;

@@ -99,6 +99,9 @@ struct assay_pattern {
    * nfirst < 0 when any token may start a match. */
   int first[PAT_MAX_PREFILTER];
   int nfirst;
+  /* For a token atom among first[]: its id + 1 in the pack's start memo
+   * (pat_assign_memo_ids), 0 when it has none. */
+  int first_memo[PAT_MAX_PREFILTER];
   /* Atoms every match goes through (plain token tests; `@layer`
    * references in required_layers; no regex): a document where no token
    * (no annotation of the layer) passes one of them is skipped at once. */
@@ -152,11 +155,26 @@ int pat_index_covers(const pat_index *ix, const assay_doc *doc);
 uint32_t pat_index_first(const pat_index *ix, const char *lower, size_t len);
 uint32_t pat_index_next(const pat_index *ix, uint32_t pos);
 
+/* The start memo: per document, which tokens pass a first atom, one bit a
+ * token, computed the first time a pattern of the document needs it and
+ * shared by every pattern that starts with the same atom.  Gives each
+ * distinct first token atom of pats an id (in first_memo) and returns how
+ * many there are; for a compiled rule pack, before any scan. */
+int pat_assign_memo_ids(assay_pattern *const *pats, size_t n);
+/* Makes room in ix for nmemo memo ids (their bits are lost). */
+int pat_index_memo_init(pat_index *ix, int nmemo);
+/* The bits of memo id (0-based) for the indexed document, or NULL when the
+ * index keeps no memo (none asked for, or the document is too long to keep
+ * one).  *fresh is 1 when they are to be computed now (then zeroed). */
+uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh);
+/* Is pos the first token with its lower form? */
+int pat_index_is_head(const pat_index *ix, uint32_t pos);
+
 /* pat_scan with an index of doc (NULL: none), which lets a pattern whose
  * first token is a literal (or a literal alternation) visit only the
- * tokens that can start a match. */
+ * tokens that can start a match, and others the start memo. */
 int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
-                     const pat_index *ix, unsigned flags,
+                     pat_index *ix, unsigned flags,
                      int (*fn)(void *ud, const assay_pattern_match *m),
                      void *ud, assay_error *err);
 

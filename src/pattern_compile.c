@@ -1113,3 +1113,34 @@ int pat_layer_count(const assay_pattern *pat) {
 const char *pat_layers(const assay_pattern *pat, int i) {
   return pat && i >= 0 && i < pat->nlayers ? pat->layers[i] : NULL;
 }
+
+/* Two first atoms share a memo id when they are the same token atom; an
+ * atom's label is its source text, which says all it tests.  Labels are
+ * compared by hash first: a pack has hundreds of first atoms. */
+int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
+  enum { MAXSEEN = 4096 };
+  static const size_t cap = MAXSEEN;
+  const char **label = malloc(cap * sizeof *label);
+  uint32_t *hash = malloc(cap * sizeof *hash);
+  int next = 0;
+  for (size_t i = 0; i < n; i++) {
+    assay_pattern *p = pats[i];
+    for (int k = 0; k < p->nfirst; k++) {
+      const pat_atom *a = &p->atoms[p->first[k]];
+      p->first_memo[k] = 0;
+      if (a->type != PAT_A_TOKEN || !a->label || !label || !hash) continue;
+      uint32_t h = pat_word_hash(a->label, strlen(a->label));
+      for (int j = 0; j < next && !p->first_memo[k]; j++)
+        if (hash[j] == h && strcmp(label[j], a->label) == 0)
+          p->first_memo[k] = j + 1;
+      if (!p->first_memo[k] && (size_t)next < cap) {
+        label[next] = a->label;
+        hash[next] = h;
+        p->first_memo[k] = ++next;
+      }
+    }
+  }
+  free(label);
+  free(hash);
+  return next;
+}

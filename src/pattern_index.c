@@ -21,7 +21,22 @@ struct pat_index {
   size_t nslots, slots_cap; /* in use (a power of two), allocated */
   uint32_t *next; /* per token: the next token with its lower form */
   size_t next_cap;
+  /* The start memo (pattern.h): bits per memo id, made for build number
+   * memo_gen[id]; heads marks the first token of each lower form. */
+  int nmemo;
+  uint64_t **memo;
+  size_t *memo_cap; /* words allocated per id */
+  uint32_t *memo_gen;
+  uint32_t gen;     /* the current build's number */
+  uint64_t *heads;
+  size_t heads_cap;
 };
+
+/* Past this many tokens a document keeps no memo: bits for every distinct
+ * first atom of a pack would cost more memory than the scan saves time. */
+#define MEMO_MAX_TOKENS ((uint32_t)1 << 21)
+
+static size_t ix_words(uint32_t ntoks) { return ((size_t)ntoks + 63) / 64; }
 
 static uint32_t ix_hash(const char *s, size_t n) {
   uint32_t h = 2166136261u;
@@ -40,8 +55,68 @@ pat_index *pat_index_new(const assay_allocator *alloc) {
   return ix;
 }
 
+static void ix_memo_free(pat_index *ix) {
+  for (int i = 0; i < ix->nmemo; i++)
+    mem_free(&ix->alloc, ix->memo[i], ix->memo_cap[i] * sizeof(uint64_t));
+  mem_free(&ix->alloc, ix->memo, (size_t)ix->nmemo * sizeof *ix->memo);
+  mem_free(&ix->alloc, ix->memo_cap, (size_t)ix->nmemo * sizeof *ix->memo_cap);
+  mem_free(&ix->alloc, ix->memo_gen, (size_t)ix->nmemo * sizeof *ix->memo_gen);
+  ix->memo = NULL;
+  ix->memo_cap = NULL;
+  ix->memo_gen = NULL;
+  ix->nmemo = 0;
+}
+
+int pat_index_memo_init(pat_index *ix, int nmemo) {
+  ix_memo_free(ix);
+  if (nmemo <= 0) return ASSAY_OK;
+  ix->memo = mem_calloc(&ix->alloc, (size_t)nmemo, sizeof *ix->memo);
+  ix->memo_cap = mem_calloc(&ix->alloc, (size_t)nmemo, sizeof *ix->memo_cap);
+  ix->memo_gen = mem_calloc(&ix->alloc, (size_t)nmemo, sizeof *ix->memo_gen);
+  if (!ix->memo || !ix->memo_cap || !ix->memo_gen) {
+    mem_free(&ix->alloc, ix->memo, (size_t)nmemo * sizeof *ix->memo);
+    mem_free(&ix->alloc, ix->memo_cap, (size_t)nmemo * sizeof *ix->memo_cap);
+    mem_free(&ix->alloc, ix->memo_gen, (size_t)nmemo * sizeof *ix->memo_gen);
+    ix->memo = NULL;
+    ix->memo_cap = NULL;
+    ix->memo_gen = NULL;
+    return ASSAY_ENOMEM;
+  }
+  ix->nmemo = nmemo;
+  return ASSAY_OK;
+}
+
+uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh) {
+  *fresh = 0;
+  if (!ix || id < 0 || id >= ix->nmemo || !ix->nslots ||
+      ix->ntoks > MEMO_MAX_TOKENS)
+    return NULL;
+  size_t words = ix_words(ix->ntoks);
+  if (ix->memo_cap[id] < words) {
+    uint64_t *b = mem_realloc(&ix->alloc, ix->memo[id],
+                              ix->memo_cap[id] * sizeof(uint64_t),
+                              words * sizeof(uint64_t));
+    if (!b) return NULL; /* the scan goes on without the memo */
+    ix->memo[id] = b;
+    ix->memo_cap[id] = words;
+    ix->memo_gen[id] = 0;
+  }
+  if (ix->memo_gen[id] != ix->gen) {
+    memset(ix->memo[id], 0, words * sizeof(uint64_t));
+    ix->memo_gen[id] = ix->gen;
+    *fresh = 1;
+  }
+  return ix->memo[id];
+}
+
+int pat_index_is_head(const pat_index *ix, uint32_t pos) {
+  return ix->heads && ((ix->heads[pos >> 6] >> (pos & 63)) & 1);
+}
+
 void pat_index_free(pat_index *ix) {
   if (!ix) return;
+  ix_memo_free(ix);
+  mem_free(&ix->alloc, ix->heads, ix->heads_cap * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->head, ix->slots_cap * sizeof(uint32_t));
   mem_free(&ix->alloc, ix->next, ix->next_cap * sizeof(uint32_t));
   mem_free(&ix->alloc, ix, sizeof *ix);
@@ -93,6 +168,25 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
     ix->head[s] = i + 1;
   }
   ix->nslots = want;
+  /* Build numbers start at 1: a memo made for number 0 was never made. */
+  if (++ix->gen == 0) ix->gen = 1;
+  if (ix->nmemo && n <= MEMO_MAX_TOKENS) {
+    size_t words = ix_words(n);
+    if (words > ix->heads_cap) {
+      uint64_t *h = mem_realloc(&ix->alloc, ix->heads,
+                                ix->heads_cap * sizeof(uint64_t),
+                                words * sizeof(uint64_t));
+      if (!h) return ASSAY_ENOMEM;
+      ix->heads = h;
+      ix->heads_cap = words;
+    }
+    memset(ix->heads, 0, words * sizeof(uint64_t));
+    for (size_t s = 0; s < want; s++)
+      if (ix->head[s]) {
+        uint32_t t = ix->head[s] - 1;
+        ix->heads[t >> 6] |= (uint64_t)1 << (t & 63);
+      }
+  }
   return ASSAY_OK;
 }
 

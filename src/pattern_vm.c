@@ -81,10 +81,13 @@ typedef struct pat_vm {
   size_t tcap;
   /* Starts from the document's index (pattern_index.c): the lower forms
    * one of which a match's first token has, and a cursor per form. */
-  const pat_index *ix;
+  pat_index *ix;
   int nkeys;
   uint32_t kfrom;
-  const char *key[VM_MAX_KEYS]; /* NULL: starts of the layer klay[k] */
+  /* Source k: the tokens with lower form key[k]; or, key[k] NULL, the
+   * starts of the layer klay[k]; or, kbits[k] set, the start memo's bits. */
+  const uint64_t *kbits[VM_MAX_KEYS];
+  const char *key[VM_MAX_KEYS];
   size_t klen[VM_MAX_KEYS];
   uint32_t kcur[VM_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
   doc_layer *klay[VM_MAX_KEYS];
@@ -287,8 +290,55 @@ static void vm_keys_rewind(pat_vm *vm) {
                       : 0;
 }
 
+/* The first set bit >= from (UINT32_MAX: none). */
+static uint32_t vm_bits_next(const pat_vm *vm, const uint64_t *bits,
+                             uint32_t from) {
+  if (from >= vm->ntoks) return UINT32_MAX;
+  size_t w = from >> 6, words = ((size_t)vm->ntoks + 63) / 64;
+  uint64_t x = bits[w] & (~(uint64_t)0 << (from & 63));
+  while (!x) {
+    if (++w >= words) return UINT32_MAX;
+    x = bits[w];
+  }
+  return (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+}
+
+/* Fills the memo bits of token atom a: one bit per token that passes it.
+ * An atom that only tests the lower form is tested once per distinct form
+ * (the index's chains), the rest once per token. */
+static void vm_memo_fill(pat_vm *vm, const pat_atom *a, uint64_t *bits) {
+  int lower_only = 1;
+  for (int i = 0; i < a->ntests; i++)
+    lower_only &= a->tests[i].field == PAT_F_LOWER;
+  for (uint32_t pos = 0; pos < vm->ntoks; pos++) {
+    if (lower_only && !pat_index_is_head(vm->ix, pos)) continue;
+    int ok = 1;
+    for (int i = 0; i < a->ntests && ok; i++)
+      ok = vm_token_test(vm, &a->tests[i], &vm->toks[pos]);
+    if (!ok) continue;
+    if (!lower_only) {
+      bits[pos >> 6] |= (uint64_t)1 << (pos & 63);
+      continue;
+    }
+    for (uint32_t j = pos; j != UINT32_MAX; j = pat_index_next(vm->ix, j))
+      bits[j >> 6] |= (uint64_t)1 << (j & 63);
+  }
+}
+
+/* The start memo's bits for first atom k of the pattern, computed if this
+ * document has not needed them yet; NULL when there is no memo. */
+static const uint64_t *vm_memo(pat_vm *vm, int k) {
+  const assay_pattern *pat = vm->pat;
+  if (!pat->first_memo[k]) return NULL;
+  int fresh;
+  uint64_t *bits = pat_index_memo(vm->ix, pat->first_memo[k] - 1, &fresh);
+  if (bits && fresh) vm_memo_fill(vm, &pat->atoms[pat->first[k]], bits);
+  return bits;
+}
+
 /* The first candidate start >= from of source k (UINT32_MAX: none). */
 static uint32_t vm_key_next(pat_vm *vm, int k, uint32_t from) {
+  if (vm->kbits[k]) return vm_bits_next(vm, vm->kbits[k], from);
   if (vm->key[k]) {
     while (vm->kcur[k] < from)
       vm->kcur[k] = pat_index_next(vm->ix, vm->kcur[k]);
@@ -310,12 +360,23 @@ static void vm_keys_init(pat_vm *vm) {
   if (!vm->ix || pat->nfirst <= 0) return;
   for (int k = 0; k < pat->nfirst && nk >= 0; k++) {
     const pat_atom *a = &pat->atoms[pat->first[k]];
-    if (a->type == PAT_A_LAYER && nk < VM_MAX_KEYS) {
+    if (nk >= VM_MAX_KEYS) {
+      nk = -1;
+    } else if (a->type == PAT_A_LAYER) {
       /* @layer: a match starts where one of its annotations does */
+      vm->kbits[nk] = NULL;
       vm->klay[nk] = vm->layers[a->layer];
       vm->key[nk++] = NULL;
     } else {
+      int before = nk;
       nk = vm_atom_keys(a, vm->key, vm->klen, nk, vm->kbuf, &used);
+      for (int j = before; j < nk; j++) vm->kbits[j] = NULL;
+      const uint64_t *bits = nk < 0 ? vm_memo(vm, k) : NULL;
+      if (bits) { /* no lower forms to look up: the memo says where */
+        nk = before;
+        vm->kbits[nk] = bits;
+        vm->key[nk++] = NULL;
+      }
     }
   }
   if (nk <= 0) return;
@@ -740,7 +801,7 @@ int pat_scan(const assay_pattern *pat, const assay_doc *doc, unsigned flags,
 }
 
 int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
-                     const pat_index *ix, unsigned flags,
+                     pat_index *ix, unsigned flags,
                      int (*fn)(void *ud, const assay_pattern_match *m),
                      void *ud, assay_error *err) {
   pat_vm vm;
