@@ -102,6 +102,9 @@ struct assay_pattern {
   /* For a token atom among first[]: its id + 1 in the pack's start memo
    * (pat_assign_memo_ids), 0 when it has none. */
   int first_memo[PAT_MAX_PREFILTER];
+  /* Every path passes `<s>` before its first token: matches start only at
+   * a sentence's first token. */
+  uint8_t bos_only;
   /* Atoms every match goes through (plain token tests; `@layer`
    * references in required_layers; no regex): a document where no token
    * (no annotation of the layer) passes one of them is skipped at once. */

@@ -981,6 +981,37 @@ static int c_first(assay_pattern *pat, const assay_allocator *a) {
   return ASSAY_OK;
 }
 
+/* Does every path from the start pass `<s>` before its first consuming
+ * step?  Then a match can only start at a sentence's first token. */
+static int c_bos_only(const assay_pattern *pat, const assay_allocator *a) {
+  unsigned char *seen = mem_calloc(a, (size_t)pat->nprog, 1);
+  int *stack = mem_alloc(a, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+  int n = 0, only = 1;
+  if (!seen || !stack) only = 0; /* no shortcut: still correct */
+  else stack[n++] = 0;
+  while (n > 0 && only) {
+    int pc = stack[--n];
+    if (seen[pc]) continue;
+    seen[pc] = 1;
+    const pat_inst *in = &pat->prog[pc];
+    switch (in->op) {
+    case PAT_I_SPLIT:
+      stack[n++] = in->y;
+      stack[n++] = in->x;
+      break;
+    case PAT_I_JMP: stack[n++] = in->x; break;
+    case PAT_I_SAVE:
+    case PAT_I_EOS: stack[n++] = pc + 1; break;
+    case PAT_I_BOS:
+    case PAT_I_MATCH: break; /* this path is fine */
+    default: only = 0;       /* a token consumed before any <s> */
+    }
+  }
+  mem_free(a, seen, (size_t)pat->nprog);
+  mem_free(a, stack, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+  return only;
+}
+
 /* Can the program reach MATCH without passing an atom equal to `atom`?
  * Consuming steps are followed too: this is about every path. */
 static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
@@ -1088,6 +1119,7 @@ int assay_pattern_new(assay_pattern **out, const char *source,
   if (!p.status && (c_first(pat, &a) != ASSAY_OK ||
                     c_required(pat, &a) != ASSAY_OK))
     p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
+  if (!p.status) pat->bos_only = (uint8_t)c_bos_only(pat, &a);
   mem_free(&a, p.nodes, p.nodes_cap * sizeof(pnode));
   if (p.status) {
     p_report(&p);
@@ -1118,8 +1150,7 @@ const char *pat_layers(const assay_pattern *pat, int i) {
  * atom's label is its source text, which says all it tests.  Labels are
  * compared by hash first: a pack has hundreds of first atoms. */
 int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
-  enum { MAXSEEN = 4096 };
-  static const size_t cap = MAXSEEN;
+  const size_t cap = 4096; /* more first atoms than that go without */
   const char **label = malloc(cap * sizeof *label);
   uint32_t *hash = malloc(cap * sizeof *hash);
   int next = 0;

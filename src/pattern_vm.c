@@ -384,6 +384,20 @@ static void vm_keys_init(pat_vm *vm) {
   vm_keys_rewind(vm);
 }
 
+static int vm_assert(const pat_vm *vm, int op, uint32_t pos) {
+  const assay_token *t = vm->toks;
+  if (op == PAT_I_BOS)
+    return pos == 0 ||
+           (pos < vm->ntoks && (t[pos].flags & ASSAY_TF_SENT_START));
+  return pos == vm->ntoks ||
+         (pos > 0 && t[pos].sentence != t[pos - 1].sentence);
+}
+
+/* Can a match start at pos, as far as `<s>` is concerned? */
+static int vm_bos_ok(const pat_vm *vm, uint32_t pos) {
+  return !vm->pat->bos_only || vm_assert(vm, PAT_I_BOS, pos);
+}
+
 static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
   if (vm->nkeys > 0) {
     if (from < vm->kfrom) vm_keys_rewind(vm); /* back after a rejection */
@@ -395,15 +409,17 @@ static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
         if (c < best) best = c;
       }
       if (best >= vm->ntoks) return vm->ntoks;
-      if (vm_can_start(vm, best)) return best;
+      if (vm_bos_ok(vm, best) && vm_can_start(vm, best)) return best;
       from = best + 1;
     }
   }
-  while (from < vm->ntoks && !vm_can_start(vm, from)) from++;
+  while (from < vm->ntoks && !(vm_bos_ok(vm, from) && vm_can_start(vm, from)))
+    from++;
   return from;
 }
 
 /* ---- threads ----------------------------------------------------- */
+
 
 static int vm_push_thread(pat_vm *vm, pat_list *l, int pc, uint32_t pos,
                           uint32_t start, const pat_step *tr,
@@ -512,14 +528,6 @@ static void vm_consume(pat_vm *vm, const pat_thread *th, int pc, uint32_t pos,
   }
 }
 
-static int vm_assert(pat_vm *vm, int op, uint32_t pos) {
-  const assay_token *t = vm->toks;
-  if (op == PAT_I_BOS)
-    return pos == 0 ||
-           (pos < vm->ntoks && (t[pos].flags & ASSAY_TF_SENT_START));
-  return pos == vm->ntoks ||
-         (pos > 0 && t[pos].sentence != t[pos - 1].sentence);
-}
 
 /* Follows th's non-consuming steps at pos in priority order (depth
  * first), running every consuming step it reaches. */

@@ -112,6 +112,36 @@ static void memo_cases(assay_doc *doc) {
   for (size_t i = 0; i < N; i++) assay_pattern_free(pats[i]);
 }
 
+/* A pattern that passes <s> before any token starts only at sentence
+ * starts; one with a path around <s> starts anywhere. */
+static void bos_cases(assay_doc *doc) {
+  struct {
+    const char *src;
+    int bos_only, matches;
+  } cases[] = {
+      {"<s> . 'year'", 1, 2}, /* "The year", "Last year" */
+      /* ... and "Élysée said the year", "The the the year" */
+      {"<s> ( . [kind=word]*? ):x 'year'", 1, 4},
+      {"( <s> 'the' | <s> 'last' ) 'year'", 1, 2},
+      {"<s>? 'the' 'year'", 0, 5},
+      {"'the' 'year' | <s> 'last'", 0, 6},
+      {"<s> 'the'", 1, 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assay_pattern *pat = NULL;
+    assay_error err;
+    CHECK_INT(assay_pattern_new(&pat, cases[i].src, NULL, &err), 0);
+    if (!pat) continue;
+    int n = 0;
+    CHECK_INT(pat->bos_only, cases[i].bos_only);
+    CHECK_INT(assay_pattern_scan(pat, doc, count_match, &n, &err), 0);
+    if (n != cases[i].matches)
+      fprintf(stderr, "%s: %d matches\n", cases[i].src, n);
+    CHECK_INT(n, cases[i].matches);
+    assay_pattern_free(pat);
+  }
+}
+
 static void index_cases(void) {
   const char *text =
       "The year ended. Last year the Year of the Rat began; this year, "
@@ -147,6 +177,7 @@ static void index_cases(void) {
     same_with_index(pats[i], doc, ix, 1);
   }
   memo_cases(doc);
+  bos_cases(doc);
   /* An index of another document is not used. */
   assay_doc *other = NULL;
   CHECK_INT(assay_doc_new(&other, "o", "year", 4, NULL, NULL), 0);
