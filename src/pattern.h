@@ -170,6 +170,13 @@ int pat_index_memo_init(pat_index *ix, int nmemo);
  * index keeps no memo (none asked for, or the document is too long to keep
  * one).  *fresh is 1 when they are to be computed now (then zeroed). */
 uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh);
+/* The regex cache of ix (any document): 1 and *result when the regex test
+ * `test` has already run on the string s; pat_index_re_store records a
+ * result.  Short strings only; ix may be NULL (no cache). */
+int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
+                        size_t n, int *result);
+void pat_index_re_store(pat_index *ix, const void *test, const char *s,
+                        size_t n, int result);
 /* Is pos the first token with its lower form? */
 int pat_index_is_head(const pat_index *ix, uint32_t pos);
 

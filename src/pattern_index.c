@@ -13,6 +13,21 @@
 
 #define IX_NONE UINT32_MAX
 
+/* The regex cache: what a regex test said of a string, across documents
+ * (words repeat: a test meets the same few thousand forms again and
+ * again, and a PCRE2 call costs ~600 instructions where a lookup costs a
+ * hash).  Strings up to RC_MAXLEN bytes; emptied when RC_SLOTS * 3/4 are
+ * used, so its memory is fixed. */
+#define RC_SLOTS 16384
+#define RC_MAXLEN 23
+
+typedef struct rc_entry {
+  const void *test; /* NULL: a free slot */
+  uint32_t hash;
+  uint8_t len, result;
+  char str[RC_MAXLEN];
+} rc_entry;
+
 struct pat_index {
   assay_allocator alloc;
   const assay_token *toks;
@@ -30,6 +45,8 @@ struct pat_index {
   uint32_t gen;     /* the current build's number */
   uint64_t *heads;
   size_t heads_cap;
+  rc_entry *rc; /* RC_SLOTS, made on first use */
+  size_t rc_used;
 };
 
 /* Past this many tokens a document keeps no memo: bits for every distinct
@@ -113,9 +130,53 @@ int pat_index_is_head(const pat_index *ix, uint32_t pos) {
   return ix->heads && ((ix->heads[pos >> 6] >> (pos & 63)) & 1);
 }
 
+static uint32_t rc_hash(const void *test, const char *s, size_t n) {
+  uint32_t h = ix_hash(s, n) ^ (uint32_t)((uintptr_t)test >> 4);
+  return h * 2654435761u;
+}
+
+int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
+                        size_t n, int *result) {
+  if (!ix || !ix->rc || n > RC_MAXLEN) return 0;
+  uint32_t h = rc_hash(test, s, n);
+  for (size_t i = h & (RC_SLOTS - 1);; i = (i + 1) & (RC_SLOTS - 1)) {
+    const rc_entry *e = &ix->rc[i];
+    if (!e->test) return 0;
+    if (e->hash == h && e->test == test && e->len == n &&
+        memcmp(e->str, s, n) == 0) {
+      *result = e->result;
+      return 1;
+    }
+  }
+}
+
+void pat_index_re_store(pat_index *ix, const void *test, const char *s,
+                        size_t n, int result) {
+  if (!ix || n > RC_MAXLEN) return;
+  if (!ix->rc) {
+    ix->rc = mem_calloc(&ix->alloc, RC_SLOTS, sizeof *ix->rc);
+    if (!ix->rc) return; /* no cache: every test runs its regex */
+  }
+  if (ix->rc_used >= RC_SLOTS / 4 * 3) {
+    memset(ix->rc, 0, RC_SLOTS * sizeof *ix->rc);
+    ix->rc_used = 0;
+  }
+  uint32_t h = rc_hash(test, s, n);
+  size_t i = h & (RC_SLOTS - 1);
+  while (ix->rc[i].test) i = (i + 1) & (RC_SLOTS - 1);
+  rc_entry *e = &ix->rc[i];
+  e->test = test;
+  e->hash = h;
+  e->len = (uint8_t)n;
+  e->result = (uint8_t)(result != 0);
+  memcpy(e->str, s, n);
+  ix->rc_used++;
+}
+
 void pat_index_free(pat_index *ix) {
   if (!ix) return;
   ix_memo_free(ix);
+  mem_free(&ix->alloc, ix->rc, ix->rc ? RC_SLOTS * sizeof *ix->rc : 0);
   mem_free(&ix->alloc, ix->heads, ix->heads_cap * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->head, ix->slots_cap * sizeof(uint32_t));
   mem_free(&ix->alloc, ix->next, ix->next_cap * sizeof(uint32_t));

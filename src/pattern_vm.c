@@ -144,9 +144,13 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
     }
     if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE) {
       unsigned char c = n ? (unsigned char)s[0] : 0;
-      int m = ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7)))
-                  ? 0
-                  : vm_re(vm, ts->re, s, n);
+      int m;
+      if (ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7))))
+        m = 0;
+      else if (!pat_index_re_cached(vm->ix, ts, s, n, &m)) {
+        m = vm_re(vm, ts->re, s, n);
+        pat_index_re_store(vm->ix, ts, s, n, m);
+      }
       return m == (ts->op == PAT_OP_RE);
     }
     return (n == ts->len && memcmp(s, ts->str, n) == 0) ==
@@ -765,6 +769,8 @@ static int vm_run(pat_vm *vm,
                   void *ud) {
   pat_list *cur = &vm->a, *next = &vm->b, *tmp;
   if (!vm->explain && !vm_required(vm)) return ASSAY_OK;
+  /* Only now: the start memo costs a pass over the document. */
+  vm_keys_init(vm);
   uint32_t ns = vm_next_start(vm, 0); /* next position a match may start */
   int rc = ASSAY_OK;
   while (!vm->status) {
@@ -824,10 +830,7 @@ int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
     return ASSAY_EMISUSE;
   }
   int rc = vm_init(&vm, pat, doc, flags);
-  if (!rc && pat_index_covers(ix, doc)) {
-    vm.ix = ix;
-    vm_keys_init(&vm);
-  }
+  if (!rc && pat_index_covers(ix, doc)) vm.ix = ix; /* see vm_run */
   if (!rc) rc = vm_run(&vm, fn, ud);
   vm_done(&vm);
   if (rc < 0 && err) {

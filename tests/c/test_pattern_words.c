@@ -101,6 +101,15 @@ static void memo_cases(assay_doc *doc) {
                 fast.s);
       CHECK_STR(fast.s, plain.s);
     }
+  /* The regex cache kept what [lower=/^(la|ne)st$/] said of "last". */
+  int said = -1;
+  const pat_test *lanest = &pats[2]->atoms[0].tests[0];
+  CHECK_INT(pat_index_re_cached(ix, lanest, "last", 4, &said), 1);
+  CHECK_INT(said, 1);
+  CHECK_INT(pat_index_re_cached(ix, lanest, "lost", 4, &said), 0);
+  pat_index_re_store(ix, lanest, "lost", 4, 0);
+  CHECK_INT(pat_index_re_cached(ix, lanest, "lost", 4, &said), 1);
+  CHECK_INT(said, 0);
   int fresh = 0;
   CHECK(pat_index_memo(ix, 0, &fresh) != NULL);
   CHECK_INT(fresh, 0); /* made by the first scan that needed it */
