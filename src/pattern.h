@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "assay.h"
@@ -35,6 +36,7 @@ typedef struct pat_test {
   char *str;     /* value for EQ/NE */
   size_t len;
   pcre2_code *re; /* for RE/NRE */
+  atomic_int jit; /* jit_once.h: re's machine code, made at its first use */
   /* For RE/NRE when the regex is a literal alternation anchored at both
    * ends (/^(said|says|told)$/): its words, tested by comparison instead of
    * a PCRE2 call per token.  words[i] points into wbuf. */

@@ -381,8 +381,7 @@ static int p_regex(parser *p, pat_test *t, int negate) {
     pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, sizeof buf);
     return p_fail(p, s + off, ASSAY_ESYNTAX, "bad regex: %s", buf);
   }
-  /* A regex runs once per token: JIT pays off; without JIT it still works. */
-  (void)pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE);
+  /* A regex runs once per token: JIT pays off, at its first use (vm_re). */
   t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
   p_first_bytes(t, p->pat->gctx);
   /* Caseless regexes keep PCRE2: Unicode case folding is its job. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "jit_once.h"
 #include "mem.h"
 #include "pattern.h"
 
@@ -96,8 +97,11 @@ typedef struct pat_vm {
 
 /* ---- tests ------------------------------------------------------- */
 
-static int vm_re(pat_vm *vm, pcre2_code *re, const char *s, size_t n) {
-  int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, vm->md, NULL);
+/* The test's regex on s.  Patterns are shared by threads and immutable
+ * but for the regex's machine code, made once at its first use. */
+static int vm_re(pat_vm *vm, const pat_test *ts, const char *s, size_t n) {
+  jit_once(ts->re, (atomic_int *)&ts->jit);
+  int rc = pcre2_match(ts->re, (PCRE2_SPTR)s, n, 0, 0, vm->md, NULL);
   return rc >= 0;
 }
 
@@ -148,7 +152,7 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
       if (ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7))))
         m = 0;
       else if (!pat_index_re_cached(vm->ix, ts, s, n, &m)) {
-        m = vm_re(vm, ts->re, s, n);
+        m = vm_re(vm, ts, s, n);
         pat_index_re_store(vm->ix, ts, s, n, m);
       }
       return m == (ts->op == PAT_OP_RE);
@@ -206,7 +210,7 @@ static int vm_ann_test(pat_vm *vm, const pat_test *ts,
   char buf[64];
   size_t n;
   const char *s = vm_value_text(v, buf, sizeof buf, &n);
-  int hit = ts->re ? vm_re(vm, ts->re, s, n)
+  int hit = ts->re ? vm_re(vm, ts, s, n)
                    : (n == ts->len && memcmp(s, ts->str, n) == 0);
   return hit == want;
 }

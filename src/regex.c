@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assay.h"
+#include "jit_once.h"
 #include "mem.h"
 
 #define RX_DEFAULT_MATCH_LIMIT 10000000u
@@ -23,7 +24,7 @@ struct assay_regex {
   assay_allocator alloc;
   pcre2_code *code;
   unsigned flags;
-  int jit;     /* JIT compiled (complete mode) */
+  atomic_int jit; /* jit_once.h: machine code made at the first match */
   int ngroups;
   char **names; /* ngroups + 1 slots; NULL when unnamed; [0] unused */
   char *pattern;
@@ -116,8 +117,6 @@ int assay_regex_new(assay_regex **out, const char *pattern, unsigned flags,
                    "regex /%s/: %s at offset %zu", pattern, (char *)msg,
                    (size_t)off);
   }
-  /* JIT is an optimisation: without it the interpreter runs the same. */
-  rx->jit = pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0;
   if (rx_read_names(rx) != ASSAY_OK) {
     assay_regex_free(rx);
     return rx_fail(err, ASSAY_ENOMEM, 0, "regex: out of memory");
@@ -310,9 +309,10 @@ static int rx_limit_error(const rx_scan *s, int rc, assay_error *err) {
 static int rx_match(rx_scan *s, const char *base, size_t n, size_t from,
                     uint32_t opts) {
   opts |= PCRE2_NO_UTF_CHECK;
+  int jit = jit_once(s->rx->code, (atomic_int *)&s->rx->jit);
   int rc = pcre2_match(s->rx->code, (PCRE2_SPTR)base, n, from, opts, s->md,
                        s->mc);
-  if (rc == PCRE2_ERROR_JIT_STACKLIMIT && s->rx->jit && !s->js) {
+  if (rc == PCRE2_ERROR_JIT_STACKLIMIT && jit && !s->js) {
     s->js = pcre2_jit_stack_create(RX_JIT_STACK_START, RX_JIT_STACK_MAX,
                                    s->gc);
     if (!s->js) return PCRE2_ERROR_NOMEMORY;
