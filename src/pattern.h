@@ -36,7 +36,10 @@ typedef struct pat_test {
   char *str;     /* value for EQ/NE */
   size_t len;
   pcre2_code *re; /* for RE/NRE */
-  atomic_int jit; /* jit_once.h: re's machine code, made at its first use */
+  /* RE/NRE: has_first, first and re's machine code are made at the first
+   * use of the test (pat_test_ready), once.h's flag. */
+  atomic_int ready;
+  pcre2_general_context *gctx; /* the pattern's, for what ready makes */
   /* For RE/NRE when the regex is a literal alternation anchored at both
    * ends (/^(said|says|told)$/): its words, tested by comparison instead of
    * a PCRE2 call per token.  words[i] points into wbuf. */
@@ -118,6 +121,14 @@ struct assay_pattern {
   pcre2_general_context *gctx;
   pcre2_compile_context *cctx;
 };
+
+/* Makes what a regex test computes late (first bytes, machine code);
+ * safe from any thread, a no-op after the first call. */
+void pat_test_prepare(const pat_test *t);
+static inline void pat_test_ready(const pat_test *t) {
+  if (t->re && !atomic_load_explicit(&t->ready, memory_order_acquire))
+    pat_test_prepare(t);
+}
 
 /* The hash of a word set's words (FNV-1a), for pat_test.wtab. */
 static inline uint32_t pat_word_hash(const char *s, size_t n) {

@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "mem.h"
+#include "once.h"
 #include "pattern.h"
 
 /* Syntax tree nodes live in one growing array; children are linked by
@@ -348,6 +349,17 @@ static void p_first_bytes(pat_test *t, pcre2_general_context *g) {
   t->has_first = 1;
 }
 
+static void p_test_prepare(void *arg) {
+  pat_test *t = arg;
+  p_first_bytes(t, t->gctx);
+  (void)pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE);
+}
+
+void pat_test_prepare(const pat_test *t) {
+  /* Patterns are shared by threads and immutable but for this. */
+  if (t->re) once_run((atomic_int *)&t->ready, p_test_prepare, (void *)t);
+}
+
 /* Reads /.../flags at pos (pos on the opening slash) into t. */
 static int p_regex(parser *p, pat_test *t, int negate) {
   size_t open = p->pos++, s = p->pos;
@@ -381,9 +393,10 @@ static int p_regex(parser *p, pat_test *t, int negate) {
     pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, sizeof buf);
     return p_fail(p, s + off, ASSAY_ESYNTAX, "bad regex: %s", buf);
   }
-  /* A regex runs once per token: JIT pays off, at its first use (vm_re). */
+  /* A regex runs once per token: JIT pays off, made with the first bytes
+   * at the test's first use (pat_test_ready). */
   t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
-  p_first_bytes(t, p->pat->gctx);
+  t->gctx = p->pat->gctx;
   /* Caseless regexes keep PCRE2: Unicode case folding is its job. */
   int nwords = (opts & PCRE2_CASELESS) ? -1 : p_literal_words(p->src + s, e - s);
   if (nwords > 0) {

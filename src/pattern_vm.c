@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "doc.h"
-#include "jit_once.h"
 #include "mem.h"
 #include "pattern.h"
 
@@ -97,10 +96,8 @@ typedef struct pat_vm {
 
 /* ---- tests ------------------------------------------------------- */
 
-/* The test's regex on s.  Patterns are shared by threads and immutable
- * but for the regex's machine code, made once at its first use. */
+/* The test's regex on s (pat_test_ready already called). */
 static int vm_re(pat_vm *vm, const pat_test *ts, const char *s, size_t n) {
-  jit_once(ts->re, (atomic_int *)&ts->jit);
   int rc = pcre2_match(ts->re, (PCRE2_SPTR)s, n, 0, 0, vm->md, NULL);
   return rc >= 0;
 }
@@ -147,6 +144,7 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
       return in == (ts->op == PAT_OP_RE);
     }
     if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE) {
+      pat_test_ready(ts);
       unsigned char c = n ? (unsigned char)s[0] : 0;
       int m;
       if (ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7))))
@@ -210,6 +208,7 @@ static int vm_ann_test(pat_vm *vm, const pat_test *ts,
   char buf[64];
   size_t n;
   const char *s = vm_value_text(v, buf, sizeof buf, &n);
+  if (ts->re) pat_test_ready(ts);
   int hit = ts->re ? vm_re(vm, ts, s, n)
                    : (n == ts->len && memcmp(s, ts->str, n) == 0);
   return hit == want;

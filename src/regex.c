@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "assay.h"
-#include "jit_once.h"
+#include "once.h"
 #include "mem.h"
 
 #define RX_DEFAULT_MATCH_LIMIT 10000000u
@@ -24,7 +24,8 @@ struct assay_regex {
   assay_allocator alloc;
   pcre2_code *code;
   unsigned flags;
-  atomic_int jit; /* jit_once.h: machine code made at the first match */
+  int jit;            /* has machine code (made at the first match) */
+  atomic_int jit_done; /* once.h */
   int ngroups;
   char **names; /* ngroups + 1 slots; NULL when unnamed; [0] unused */
   char *pattern;
@@ -303,13 +304,21 @@ static int rx_limit_error(const rx_scan *s, int rc, assay_error *err) {
                  s->rx->pattern);
 }
 
+/* JIT is an optimisation: without it the interpreter runs the same. */
+static void rx_jit(void *arg) {
+  assay_regex *rx = arg;
+  rx->jit = pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0;
+}
+
 /* One pcre2_match over the stretch [base, base + n) of the text, from
  * offset `from` (relative to base).  Retries a JIT stack overflow once with
  * a bigger stack. */
 static int rx_match(rx_scan *s, const char *base, size_t n, size_t from,
                     uint32_t opts) {
   opts |= PCRE2_NO_UTF_CHECK;
-  int jit = jit_once(s->rx->code, (atomic_int *)&s->rx->jit);
+  assay_regex *rx = (assay_regex *)s->rx; /* shared: only its JIT changes */
+  once_run(&rx->jit_done, rx_jit, rx);
+  int jit = rx->jit;
   int rc = pcre2_match(s->rx->code, (PCRE2_SPTR)base, n, from, opts, s->md,
                        s->mc);
   if (rc == PCRE2_ERROR_JIT_STACKLIMIT && jit && !s->js) {

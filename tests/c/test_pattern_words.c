@@ -231,6 +231,8 @@ static void first_byte_cases(void) {
             0);
   if (pat) {
     const pat_test *t = &pat->atoms[0].tests[0];
+    CHECK_INT(t->has_first, 0); /* made at the first use */
+    pat_test_ready(t);
     CHECK_INT(t->has_first, 1);
     CHECK(t->first['m' >> 3] & (1u << ('m' & 7)));
     CHECK(!(t->first['x' >> 3] & (1u << ('x' & 7))));
@@ -239,6 +241,7 @@ static void first_byte_cases(void) {
   }
   CHECK_INT(assay_pattern_new(&pat, "[lower=/mid/]", NULL, &err), 0);
   if (pat) {
+    pat_test_ready(&pat->atoms[0].tests[0]);
     CHECK_INT(pat->atoms[0].tests[0].has_first, 0); /* not anchored */
     assay_pattern_free(pat);
   }
