@@ -2,10 +2,15 @@
  * tokenize.c -- the tokenizer: tokens (span, kind, shape, lower form,
  * flags), sentences and paragraphs of a UTF-8 text, and the abbreviation set.
  *
- * One pass cuts the text into tokens (fast paths for plain ASCII words and
- * one-byte punctuation, utf8proc for the rest); a second pass over the
- * tokens finds paragraphs, headline lines and sentences.  Conventions,
- * decided once so lexicons and patterns agree:
+ * One pass cuts the text into tokens (fast paths for plain ASCII words,
+ * classified sixteen bytes at a time where SSE2 is there, and one-byte
+ * punctuation; utf8proc for the rest).  It also lists where lines start
+ * and which tokens may end a sentence, so that the second pass, which
+ * finds paragraphs, headline lines and sentences, reads those lists
+ * rather than every token again.  Tokens, sentences, paragraphs and the
+ * lower-case strings of a text share one allocation sized from its length
+ * (tok_list in tokenize.h).  Conventions, decided once so lexicons and
+ * patterns agree:
  *  - hyphen-, slash-, and digit-joined runs are one token: Jong-un, Re/code,
  *    and/or, 9/11, 8:45PM, 1,000.50, 12/17/2014, 4.5bn, AT&T, Amazon.com;
  *  - "$4.5bn" is "$" + "4.5bn" and "20%" is "20" + "%" (as spaCy);
@@ -33,11 +38,29 @@
 extern const char *const tok_builtin_abbrevs[];
 extern const size_t tok_builtin_abbrevs_count;
 
+/* A slot of the built-in abbreviations' hash set. */
+typedef struct tok_abbr_slot {
+  const char *s; /* a string of tok_builtin_abbrevs, or NULL */
+  size_t len;
+} tok_abbr_slot;
+
 struct assay_tokenizer {
   assay_allocator alloc;
   char **abbr; /* open-addressing set of mem_strdup'd strings */
   size_t abbr_cap, abbr_n;
+  /* The built-in list again, hashed: a word before a period is looked up
+   * for most periods of a text, and one hash probe costs a fraction of the
+   * binary search that a NULL tokenizer falls back to. */
+  tok_abbr_slot *builtin;
+  size_t builtin_cap;
+  size_t max_len; /* the longest abbreviation, built-in or added */
+  /* One bit per first byte and length (mod 8) of an abbreviation, built-in
+   * or added: most words before a period ("said.") are out after one
+   * look, without hashing. */
+  uint64_t first_len[32];
 };
+
+#define TOK_FL_BIT(c, n) (((unsigned)(unsigned char)(c) << 3) | ((n) & 7))
 
 struct assay_tokens {
   assay_allocator alloc;
@@ -46,9 +69,11 @@ struct assay_tokens {
   size_t len;
 };
 
-/* Internal flag, cleared before tok_run returns: a blank line precedes the
- * token. */
-#define TOK_PARA_BREAK 0x8000u
+/* In tok_scan.lines (token index << 1): a blank line precedes the line's
+ * first token. */
+#define TOK_PARA_BREAK 1u
+#define TOK_LINES_LOCAL 256
+#define TOK_CANDS_LOCAL 512
 #define TOK_MAX_HEADLINE 24 /* tokens in a headline line, at most */
 
 /* text_class of the ASCII bytes; '_' is handled by the word scanner. */
@@ -88,7 +113,34 @@ typedef struct tok_scan {
   uint64_t shape_key[64];
   const char *shape_val[64];
   const char *chars[128];
+  /* The first token of every line, in order, shifted left by one, with
+   * TOK_PARA_BREAK after a blank line: the sentence pass reads lines and
+   * paragraphs from here instead of walking the tokens for them.  Starts
+   * in a buffer on tok_run's stack. */
+  uint64_t *lines, *lines_local;
+  size_t nlines, lines_cap;
+  /* The tokens after which a sentence may end (tok_may_end), in order:
+   * the sentence pass looks at these only.  Also starts on the stack. */
+  uint32_t *cands, *cands_local;
+  size_t ncands, cands_cap, cand_at; /* cand_at: the sentence pass's */
 } tok_scan;
+
+/* Doubles a full array of tl (bit: its TOK_IN_BLOCK_* bit).  One still
+ * in tl->block is copied out, as the block cannot be reallocated. */
+static int tok_grow(tok_list *tl, void **arr, size_t *cap, size_t elem,
+                    unsigned bit) {
+  if (!(tl->in_block & bit))
+    return mem_grow(&tl->alloc, arr, cap, *cap + 1, elem);
+  size_t ncap = *cap * 2 + 8;
+  if (ncap > SIZE_MAX / elem) return ASSAY_ENOMEM;
+  void *p = mem_alloc(&tl->alloc, ncap * elem);
+  if (!p) return ASSAY_ENOMEM;
+  memcpy(p, *arr, *cap * elem);
+  *arr = p;
+  *cap = ncap;
+  tl->in_block &= ~bit;
+  return ASSAY_OK;
+}
 
 /* ------------------------------------------------------------------ */
 /* Characters                                                           */
@@ -97,6 +149,36 @@ typedef struct tok_scan {
 static int tok_strcmp(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+/* Sixteen bytes at a time (SSE2, in every x86-64): the masks of ASCII
+ * upper-case letters, lower-case letters and digits, one bit a byte.  A
+ * signed compare after a shift by lo + 128 is an unsigned range test;
+ * bytes >= 0x80 fall outside every range. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define TOK_SIMD 16
+
+typedef struct tok_simd {
+  unsigned up, lo, dg;
+  __m128i lower; /* the bytes, upper-case letters folded */
+} tok_simd;
+
+static inline __m128i tok_simd_in(__m128i x, char lo, int count) {
+  __m128i t = _mm_sub_epi8(x, _mm_set1_epi8((char)(lo + 128)));
+  return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + count)));
+}
+
+static inline tok_simd tok_simd_class(const unsigned char *p) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i up = tok_simd_in(x, 'A', 26);
+  tok_simd r;
+  r.up = (unsigned)_mm_movemask_epi8(up);
+  r.lo = (unsigned)_mm_movemask_epi8(tok_simd_in(x, 'a', 26));
+  r.dg = (unsigned)_mm_movemask_epi8(tok_simd_in(x, '0', 10));
+  r.lower = _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+  return r;
+}
+#endif
 
 /* Class of the code point at i; its length in *n and value in *cp. */
 static inline int tok_cls(const tok_scan *st, size_t i, int32_t *cp,
@@ -224,13 +306,28 @@ static size_t tok_word_end(const tok_scan *st, size_t i) {
   int32_t prev_cp = 0, cp;
   size_t n;
   while (j < st->len) {
-    /* The hot path: a run of ASCII letters and digits. */
+    /* The hot path: a run of ASCII letters and digits, sixteen bytes at a
+     * time where it can, then byte by byte. */
+    size_t run = j;
+#ifdef TOK_SIMD
+    while (st->len - j >= TOK_SIMD) {
+      tok_simd c = tok_simd_class(st->s + j);
+      unsigned stop = ~(c.up | c.lo | c.dg) & 0xFFFFu;
+      if (stop) {
+        j += (size_t)__builtin_ctz(stop);
+        break;
+      }
+      j += TOK_SIMD;
+    }
+#endif
     while (j < st->len && st->s[j] < 0x80 &&
            (tok_ascii[st->s[j]] == TEXT_LOWER ||
             tok_ascii[st->s[j]] == TEXT_UPPER ||
-            tok_ascii[st->s[j]] == TEXT_DIGIT)) {
-      prev = tok_ascii[st->s[j]];
-      prev_cp = st->s[j++];
+            tok_ascii[st->s[j]] == TEXT_DIGIT))
+      j++;
+    if (j > run) {
+      prev = tok_ascii[st->s[j - 1]];
+      prev_cp = st->s[j - 1];
     }
     if (j >= st->len) break;
     int cls = tok_cls(st, j, &cp, &n);
@@ -577,13 +674,55 @@ static int tok_forms(tok_scan *st, assay_token *t, size_t a, size_t b) {
   return ASSAY_OK;
 }
 
+/* First bytes of the punctuation that may end a sentence: terminals
+ * (. ! ? U+2026) and closers (')' ']'; quotes have ASSAY_TF_QUOTE). */
+static const unsigned char tok_ends[256] = {
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, [']'] = 1, [0xE2] = 1};
+
+/* Whether tok_ends_after can be true after token t: most tokens, plain
+ * words and commas, end nothing and need no look.  Only an abbreviation,
+ * a terminal or a closer can. */
+static inline unsigned tok_may_end(const unsigned char *s,
+                                   const assay_token *t) {
+  return (t->flags & (ASSAY_TF_ABBREV | ASSAY_TF_QUOTE)) != 0 ||
+         (t->kind == ASSAY_TOKEN_PUNCT && tok_ends[s[t->start]]);
+}
+
+/* Makes room for one more candidate (see tok_scan.cands). */
+static int tok_cands_grow(tok_scan *st) {
+  size_t ncap = st->cands_cap * 2;
+  uint32_t *nc = mem_alloc(&st->tl->alloc, ncap * sizeof *nc);
+  if (!nc) return ASSAY_ENOMEM;
+  memcpy(nc, st->cands, st->ncands * sizeof *nc);
+  if (st->cands != st->cands_local)
+    mem_free(&st->tl->alloc, st->cands, st->cands_cap * sizeof *nc);
+  st->cands = nc;
+  st->cands_cap = ncap;
+  return ASSAY_OK;
+}
+
+/* Room for the token about to be pushed in the token and candidate
+ * arrays; nonzero without memory. */
+static inline int tok_room(tok_scan *st) {
+  tok_list *tl = st->tl;
+  if (tl->ntokens == tl->tokens_cap &&
+      tok_grow(tl, (void **)&tl->tokens, &tl->tokens_cap, sizeof *tl->tokens,
+               TOK_IN_BLOCK_TOKENS))
+    return ASSAY_ENOMEM;
+  return st->ncands == st->cands_cap ? tok_cands_grow(st) : ASSAY_OK;
+}
+
+/* Notes the token just pushed as a candidate when may is 1, without a
+ * branch (the room was made by tok_room). */
+static inline void tok_note(tok_scan *st, unsigned may) {
+  st->cands[st->ncands] = (uint32_t)(st->tl->ntokens - 1);
+  st->ncands += may;
+}
+
 static int tok_emit(tok_scan *st, size_t a, size_t b, int kind,
                     unsigned flags) {
   tok_list *tl = st->tl;
-  if (tl->ntokens == tl->tokens_cap &&
-      mem_grow(&tl->alloc, (void **)&tl->tokens, &tl->tokens_cap,
-               tl->ntokens + 1, sizeof *tl->tokens))
-    return ASSAY_ENOMEM;
+  if (tok_room(st)) return ASSAY_ENOMEM;
   assay_token *t = &tl->tokens[tl->ntokens];
   memset(t, 0, sizeof *t);
   t->start = (uint32_t)a;
@@ -598,6 +737,7 @@ static int tok_emit(tok_scan *st, size_t a, size_t b, int kind,
     if (rc) return rc;
   }
   tl->ntokens++;
+  tok_note(st, tok_may_end(st->s, t));
   return ASSAY_OK;
 }
 
@@ -630,19 +770,30 @@ static int tok_plain_stop(unsigned char c, int after_digit) {
   }
 }
 
-static int tok_grow_tokens(tok_list *tl) {
-  return mem_grow(&tl->alloc, (void **)&tl->tokens, &tl->tokens_cap,
-                  tl->ntokens + 1, sizeof *tl->tokens);
-}
+/* Bytes after an ASCII word that may continue it or call for a closer
+ * look (tok_plain_stop, clitics, URLs): joiners, and every byte >= 0x80. */
+static const unsigned char tok_may_join[256] = {
+    ['-'] = 1, ['/'] = 1, ['.'] = 1, ['&'] = 1, ['\''] = 1, ['_'] = 1,
+    ['@'] = 1, ['%'] = 1, ['+'] = 1, [','] = 1, [':'] = 1,
+#define TOK_R4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+#define TOK_R16(c) TOK_R4(c), TOK_R4(c + 4), TOK_R4(c + 8), TOK_R4(c + 12)
+    TOK_R16(0x80), TOK_R16(0x90), TOK_R16(0xA0), TOK_R16(0xB0),
+    TOK_R16(0xC0), TOK_R16(0xD0), TOK_R16(0xE0), TOK_R16(0xF0)
+#undef TOK_R16
+#undef TOK_R4
+};
 
-/* The next free token slot (zeroed), or NULL without memory. */
-static inline assay_token *tok_push(tok_scan *st) {
-  tok_list *tl = st->tl;
-  if (tl->ntokens == tl->tokens_cap && tok_grow_tokens(tl)) return NULL;
-  assay_token *t = &tl->tokens[tl->ntokens++];
-  memset(t, 0, sizeof *t);
-  return t;
-}
+/* Case flags of an ASCII word by its classes (TOK_B_* >> 8): upper-case
+ * letters only, lower-case only, a digit. */
+static const uint16_t tok_case_flags[8] = {
+    0,
+    ASSAY_TF_UPPER,
+    ASSAY_TF_LOWER,
+    0,
+    ASSAY_TF_DIGIT,
+    ASSAY_TF_UPPER | ASSAY_TF_DIGIT,
+    ASSAY_TF_LOWER | ASSAY_TF_DIGIT,
+    ASSAY_TF_DIGIT};
 
 /* The interned shape of a fast word: shapes of 8 bytes or less go through
  * a direct-mapped cache keyed by their packed bytes. */
@@ -679,12 +830,19 @@ static const uint16_t tok_fold[256] = {
 };
 
 /* The shapes of one-class words by length (four of a kind at most), and
- * of title-case words: static strings, as valid as any document's. */
-static const char *const tok_shape_x[] = {"", "x", "xx", "xxx", "xxxx"};
-static const char *const tok_shape_X[] = {"", "X", "XX", "XXX", "XXXX"};
-static const char *const tok_shape_d[] = {"", "d", "dd", "ddd", "dddd"};
-static const char *const tok_shape_Xx[] = {"", "X", "Xx", "Xxx", "Xxxx",
-                                           "Xxxxx"};
+ * of title-case words: static strings, as valid as any document's.
+ * Indexed by the word's classes (TOK_B_* >> 8), 8 more when it is title
+ * case, and its length up to 5; NULL: a mixed shape ("4Q", "iPhone"),
+ * built by tok_fast_mixed_shape. */
+#define TOK_SH_X {"", "X", "XX", "XXX", "XXXX", "XXXX"}
+static const char *const tok_shape_tab[16][6] = {
+    [1] = TOK_SH_X,
+    [2] = {"", "x", "xx", "xxx", "xxxx", "xxxx"},
+    [4] = {"", "d", "dd", "ddd", "dddd", "dddd"},
+    [9] = TOK_SH_X, /* "A": one upper-case letter */
+    [11] = {"", "X", "Xx", "Xxx", "Xxxx", "Xxxxx"},
+};
+#undef TOK_SH_X
 
 /* The shape of a mixed ASCII word s[0, n) (letters and digits): units X x
  * d, four of a kind at most; interned. */
@@ -712,25 +870,63 @@ static const char *tok_fast_mixed_shape(tok_scan *st, const unsigned char *s,
 static size_t tok_fast_word(tok_scan *st, size_t i, unsigned flags) {
   const unsigned char *s = st->s;
   size_t len = st->len;
-  char *lower = tok_reserve(st, TOK_FAST_MAX + 1);
+  /* Slack for the vector compare, which stores sixteen bytes. */
+  char *lower = tok_reserve(st, TOK_FAST_MAX + 17);
   if (!lower) return 0;
-  size_t j = i, lim = len - i > TOK_FAST_MAX ? i + TOK_FAST_MAX : len;
-  unsigned bits = 0;
-  for (; j < lim; j++) {
-    unsigned e = tok_fold[s[j]];
-    if (!e) break;
-    lower[j - i] = (char)e;
-    bits |= e;
+  size_t n;
+  unsigned ci, title; /* classes (TOK_B_* >> 8); title case */
+#ifdef TOK_SIMD
+  /* Nearly every word ends within sixteen bytes: one pass of compares,
+   * one store and a few bit operations, without a branch per byte or per
+   * class (capitalised and plain words alternate unpredictably). */
+  if (len - i >= TOK_SIMD) {
+    tok_simd c = tok_simd_class(s + i);
+    _mm_storeu_si128((__m128i *)(void *)lower, c.lower);
+    unsigned stop = ~(c.up | c.lo | c.dg) & 0xFFFFu;
+    if (stop) {
+      unsigned valid = (stop - 1) & ~stop; /* the bytes before the stop */
+      unsigned up = c.up & valid, letters = (c.up | c.lo) & valid;
+      n = (size_t)__builtin_ctz(stop);
+      ci = (up != 0) | ((c.lo & valid) != 0) << 1 | ((c.dg & valid) != 0) << 2;
+      /* Title case: one upper-case letter, the first letter. */
+      title = (up != 0) & ((up & (up - 1)) == 0) &
+              ((letters & (0u - letters)) == up);
+      goto scanned;
+    }
   }
-  if (j == lim && j < len) return 0; /* too long for the buffer */
-  size_t n = j - i;
-  /* http://, https://, ftp://: the URL scanner's business ("www." is
-   * followed by a letter, so it never gets here). */
-  if (j < len && s[j] == ':' && n <= 5) return 0;
-  if (j < len && !tok_plain_stop(s[j], s[j - 1] <= '9')) {
+#endif
+  /* Longer words and the last bytes of the text, a byte at a time. */
+  unsigned bits = 0, nup = 0;
+  for (n = 0; n < TOK_FAST_MAX && i + n < len; n++) {
+    unsigned e = tok_fold[s[i + n]];
+    if (!e) break;
+    lower[n] = (char)e;
+    bits |= e;
+    nup += (e & TOK_B_UPPER) != 0;
+  }
+  if (n >= TOK_FAST_MAX && i + n < len) return 0; /* too long for the buffer */
+  ci = (bits >> 8) & 7;
+  title = 0;
+  if (nup == 1) { /* the first cased letter, after any digits */
+    size_t f = i;
+    while (s[f] <= '9') f++;
+    title = s[f] <= 'Z';
+  }
+#ifdef TOK_SIMD
+scanned:;
+#endif
+  size_t j = i + n;
+  /* One table look sends the usual ends (a space, most punctuation)
+   * straight on. */
+  if (j < len && tok_may_join[s[j]]) {
     unsigned char stop = s[j], after = j + 1 < len ? s[j + 1] : ' ';
     size_t cend;
-    if (stop == '\'') {
+    /* http://, https://, ftp://: the URL scanner's business ("www." is
+     * followed by a letter, so it never gets here). */
+    if (stop == ':' && n <= 5) return 0;
+    if (tok_plain_stop(stop, s[j - 1] <= '9')) {
+      /* ends the word */
+    } else if (stop == '\'') {
       /* Sony|'s: the clitic is a token of its own. */
       if (tok_clitic(st, j, 1, &cend) != 1) return 0;
     } else if (stop == ',' || stop == ':') {
@@ -749,43 +945,15 @@ static size_t tok_fast_word(tok_scan *st, size_t i, unsigned flags) {
   }
   lower[n] = '\0';
   tok_commit(st, n + 1); /* before a shape takes bump space */
-  /* Title case: the first cased letter (after any digits) is the only
-   * upper-case one. */
-  size_t f = i;
-  int title = 0;
-  if (bits & TOK_B_UPPER) {
-    if (bits & TOK_B_DIGIT)
-      while (s[f] <= '9') f++;
-    title = s[f] <= 'Z';
-    for (size_t k = f + 1; title && k < j; k++)
-      title = (unsigned)(s[k] - 'A') >= 26;
-  }
-  int up = (bits & TOK_B_UPPER) != 0, low = (bits & TOK_B_LOWER) != 0;
-  if (up && !low) flags |= ASSAY_TF_UPPER;
-  if (low && !up) flags |= ASSAY_TF_LOWER;
-  if (title) flags |= ASSAY_TF_TITLE;
-  if (bits & TOK_B_DIGIT) flags |= ASSAY_TF_DIGIT;
-  size_t m = n < 4 ? n : 4;
-  const char *sh;
-  switch (bits & 0x700) {
-  case TOK_B_DIGIT: sh = tok_shape_d[m]; break;
-  case TOK_B_LOWER: sh = tok_shape_x[m]; break;
-  case TOK_B_UPPER: sh = tok_shape_X[m]; break;
-  default:
-    sh = (bits & 0x700) == (TOK_B_UPPER | TOK_B_LOWER) && title && f == i
-             ? tok_shape_Xx[n < 5 ? n : 5]
-             : tok_fast_mixed_shape(st, s + i, n);
-  }
-  if (!sh) return 0;
-  assay_token *t = tok_push(st);
-  if (!t) return 0;
-  t->start = (uint32_t)i;
-  t->end = (uint32_t)j;
-  t->kind = s[i] <= '9' ? ASSAY_TOKEN_NUMBER : ASSAY_TOKEN_WORD;
-  t->flags = (uint16_t)flags;
-  t->lower = lower;
-  t->lower_len = (uint8_t)n;
-  t->shape = sh;
+  flags |= tok_case_flags[ci] | (title ? ASSAY_TF_TITLE : 0);
+  const char *sh = tok_shape_tab[ci | title << 3][n < 5 ? n : 5];
+  if (!sh) sh = tok_fast_mixed_shape(st, s + i, n);
+  if (!sh || tok_room(st)) return 0;
+  /* Never a candidate: a plain word has no ASSAY_TF_ABBREV here. */
+  assay_token *t = &st->tl->tokens[st->tl->ntokens++];
+  *t = (assay_token){(uint32_t)i, (uint32_t)j, 0, (uint16_t)flags,
+                     s[i] <= '9' ? ASSAY_TOKEN_NUMBER : ASSAY_TOKEN_WORD,
+                     (uint8_t)n, lower, sh};
   return j;
 }
 
@@ -813,15 +981,13 @@ static size_t tok_fast_punct(tok_scan *st, size_t i, unsigned flags) {
     tok_commit(st, 2);
     st->chars[c] = p;
   }
-  assay_token *t = tok_push(st);
-  if (!t) return 0;
-  t->start = (uint32_t)i;
-  t->end = (uint32_t)end;
-  t->kind = tok_ascii[c] == TEXT_PUNCT ? ASSAY_TOKEN_PUNCT
-                                       : ASSAY_TOKEN_SYMBOL;
-  t->flags = (uint16_t)flags;
-  t->lower = t->shape = st->chars[c];
-  t->lower_len = 1;
+  if (tok_room(st)) return 0;
+  assay_token *t = &st->tl->tokens[st->tl->ntokens++];
+  *t = (assay_token){(uint32_t)i, (uint32_t)end, 0, (uint16_t)flags,
+                     tok_ascii[c] == TEXT_PUNCT ? ASSAY_TOKEN_PUNCT
+                                                : ASSAY_TOKEN_SYMBOL,
+                     1, st->chars[c], st->chars[c]};
+  tok_note(st, tok_may_end(s, t));
   return end;
 }
 
@@ -948,7 +1114,24 @@ static size_t tok_punct(tok_scan *st, size_t i, int32_t cp, size_t n,
   return end;
 }
 
-/* Cuts text into tokens; line and paragraph breaks go into the flags. */
+/* Records that the last token starts a line (after that many newlines). */
+static int tok_line(tok_scan *st, int newlines) {
+  if (st->nlines == st->lines_cap) {
+    size_t ncap = st->lines_cap * 2;
+    uint64_t *nl = mem_alloc(&st->tl->alloc, ncap * sizeof *nl);
+    if (!nl) return ASSAY_ENOMEM;
+    memcpy(nl, st->lines, st->nlines * sizeof *nl);
+    if (st->lines != st->lines_local)
+      mem_free(&st->tl->alloc, st->lines, st->lines_cap * sizeof *nl);
+    st->lines = nl;
+    st->lines_cap = ncap;
+  }
+  st->lines[st->nlines++] = (uint64_t)(st->tl->ntokens - 1) << 1 |
+                            (newlines >= 2 ? TOK_PARA_BREAK : 0);
+  return ASSAY_OK;
+}
+
+/* Cuts text into tokens; line starts go into the flags and st->lines. */
 static int tok_cut(tok_scan *st) {
   const unsigned char *s = st->s;
   size_t i = 0, len = st->len;
@@ -966,7 +1149,6 @@ static int tok_cut(tok_scan *st) {
           if (c == '\r' && i + 1 < len && s[i + 1] == '\n') i++;
           newlines++;
           pending |= ASSAY_TF_LINE_START;
-          if (newlines >= 2) pending |= TOK_PARA_BREAK;
         }
         i++;
         continue;
@@ -977,8 +1159,17 @@ static int tok_cut(tok_scan *st) {
         end = tok_fast_punct(st, i, pending);
       if (end) {
         i = end;
+        if ((pending & ASSAY_TF_LINE_START) && tok_line(st, newlines))
+          return ASSAY_ENOMEM;
         pending = 0;
         newlines = 0;
+        /* Most tokens are followed by one plain space: skip it here, not
+         * in another turn of the loop.  (A branch-free form measured
+         * slower: the next load would wait for the compare.) */
+        if (i < len && s[i] == ' ') {
+          pending = ASSAY_TF_SPACE_BEFORE;
+          i++;
+        }
         continue;
       }
     }
@@ -991,7 +1182,6 @@ static int tok_cut(tok_scan *st) {
         if (cp == '\r' && i + 1 < len && s[i + 1] == '\n') n = 2;
         newlines += cp == 0x2029 ? 2 : 1;
         pending |= ASSAY_TF_LINE_START;
-        if (newlines >= 2) pending |= TOK_PARA_BREAK;
       }
       i += n;
       continue;
@@ -1012,6 +1202,8 @@ static int tok_cut(tok_scan *st) {
       end = tok_punct(st, i, cp, n, cls, &kind, &flags);
     }
     if (tok_emit(st, i, end, kind, flags)) return ASSAY_ENOMEM;
+    if ((pending & ASSAY_TF_LINE_START) && tok_line(st, newlines))
+      return ASSAY_ENOMEM;
     i = end;
     pending = 0;
     newlines = 0;
@@ -1126,9 +1318,9 @@ static int tok_ends_after(const tok_scan *st, size_t p, size_t t) {
 }
 
 static int tok_add_range(tok_list *tl, assay_range **arr, size_t *n,
-                         size_t *cap, size_t first, size_t last) {
-  if (*n == *cap && mem_grow(&tl->alloc, (void **)arr, cap, *n + 1,
-                             sizeof **arr))
+                         size_t *cap, unsigned bit, size_t first,
+                         size_t last) {
+  if (*n == *cap && tok_grow(tl, (void **)arr, cap, sizeof **arr, bit))
     return ASSAY_ENOMEM;
   (*arr)[(*n)++] = (assay_range){tl->tokens[first].start,
                                  tl->tokens[last - 1].end, (uint32_t)first,
@@ -1138,16 +1330,22 @@ static int tok_add_range(tok_list *tl, assay_range **arr, size_t *n,
 
 static int tok_add_sentence(tok_list *tl, size_t first, size_t last) {
   uint32_t idx = (uint32_t)tl->nsents;
-  for (size_t k = first; k < last; k++) tl->tokens[k].sentence = idx;
+  assay_token *t = tl->tokens;
+  size_t k = first;
+  /* Four at a time: a sentence has some thirty tokens. */
+  for (; k + 4 <= last; k += 4)
+    t[k].sentence = t[k + 1].sentence = t[k + 2].sentence =
+        t[k + 3].sentence = idx;
+  for (; k < last; k++) t[k].sentence = idx;
   tl->tokens[first].flags |= ASSAY_TF_SENT_START;
-  return tok_add_range(tl, &tl->sents, &tl->nsents, &tl->sents_cap, first,
-                       last);
+  return tok_add_range(tl, &tl->sents, &tl->nsents, &tl->sents_cap,
+                       TOK_IN_BLOCK_SENTS, first, last);
 }
 
 static int tok_add_para(tok_list *tl, size_t first, size_t last) {
   tl->tokens[first].flags |= ASSAY_TF_PARA_START;
-  return tok_add_range(tl, &tl->paras, &tl->nparas, &tl->paras_cap, first,
-                       last);
+  return tok_add_range(tl, &tl->paras, &tl->nparas, &tl->paras_cap,
+                       TOK_IN_BLOCK_PARAS, first, last);
 }
 
 /* Whether the line of tokens [a, b) has final punctuation. */
@@ -1193,12 +1391,10 @@ static void tok_mark_headline(tok_list *tl, size_t a, size_t b) {
   for (size_t k = a; k < b; k++) tl->tokens[k].flags |= ASSAY_TF_HEADLINE;
 }
 
-/* Paragraph [p, q): a headline line splits off; the rest is cut into
- * sentences. */
-static int tok_paragraph(tok_scan *st, size_t p, size_t q) {
+/* Paragraph [p, q), whose second line starts at e (q: none): a headline
+ * line splits off; the rest is cut into sentences. */
+static int tok_paragraph(tok_scan *st, size_t p, size_t e, size_t q) {
   tok_list *tl = st->tl;
-  size_t e = p + 1;
-  while (e < q && !(tl->tokens[e].flags & ASSAY_TF_LINE_START)) e++;
   if (((e == q && q - p <= TOK_MAX_HEADLINE && !tok_line_final(st, p, q)) ||
        (e < q && tok_headline_line(st, p, e, q))) &&
       !tok_has_break(st, p, e)) {
@@ -1209,30 +1405,31 @@ static int tok_paragraph(tok_scan *st, size_t p, size_t q) {
     p = e;
   }
   if (tok_add_para(tl, p, q)) return ASSAY_ENOMEM;
-  size_t s = p;
-  const assay_token *tk = tl->tokens;
-  for (size_t t = p; t + 1 < q; t++) {
-    /* Most tokens, plain words, end nothing: skip the call. */
-    if (tk[t].kind != ASSAY_TOKEN_PUNCT && !(tk[t].flags & ASSAY_TF_ABBREV))
-      continue;
+  size_t s = p, c = st->cand_at;
+  const uint32_t *cands = st->cands;
+  while (c < st->ncands && cands[c] < p) c++;
+  for (; c < st->ncands && cands[c] + 1 < q; c++) {
+    size_t t = cands[c];
     if (!tok_ends_after(st, p, t)) continue;
     if (tok_add_sentence(tl, s, t + 1)) return ASSAY_ENOMEM;
     s = t + 1;
   }
+  st->cand_at = c;
   return tok_add_sentence(tl, s, q);
 }
 
 static int tok_structure(tok_scan *st) {
-  tok_list *tl = st->tl;
-  size_t n = tl->ntokens, p = 0;
-  if (n) tl->tokens[0].flags &= ~TOK_PARA_BREAK;
-  while (p < n) {
-    size_t q = p + 1;
-    while (q < n && !(tl->tokens[q].flags & TOK_PARA_BREAK)) q++;
-    /* Nothing else reads the flag: clear it where it is found. */
-    if (q < n) tl->tokens[q].flags &= ~TOK_PARA_BREAK;
-    if (tok_paragraph(st, p, q)) return ASSAY_ENOMEM;
-    p = q;
+  const uint64_t *lines = st->lines;
+  size_t n = st->tl->ntokens, nl = st->nlines, k = 0;
+  /* lines[0] is token 0: the first token starts a line, and a blank line
+   * before it makes no paragraph break. */
+  while (k < nl) {
+    size_t p = (size_t)(lines[k] >> 1), k2 = k + 1;
+    while (k2 < nl && !(lines[k2] & TOK_PARA_BREAK)) k2++;
+    size_t q = k2 < nl ? (size_t)(lines[k2] >> 1) : n;
+    size_t e = k + 1 < nl ? (size_t)(lines[k + 1] >> 1) : n;
+    if (tok_paragraph(st, p, e, q)) return ASSAY_ENOMEM;
+    k = k2;
   }
   return ASSAY_OK;
 }
@@ -1248,9 +1445,13 @@ void tok_list_init(tok_list *tl, const assay_allocator *a) {
 }
 
 void tok_list_clear(tok_list *tl) {
-  mem_free(&tl->alloc, tl->tokens, tl->tokens_cap * sizeof *tl->tokens);
-  mem_free(&tl->alloc, tl->sents, tl->sents_cap * sizeof *tl->sents);
-  mem_free(&tl->alloc, tl->paras, tl->paras_cap * sizeof *tl->paras);
+  if (!(tl->in_block & TOK_IN_BLOCK_TOKENS))
+    mem_free(&tl->alloc, tl->tokens, tl->tokens_cap * sizeof *tl->tokens);
+  if (!(tl->in_block & TOK_IN_BLOCK_SENTS))
+    mem_free(&tl->alloc, tl->sents, tl->sents_cap * sizeof *tl->sents);
+  if (!(tl->in_block & TOK_IN_BLOCK_PARAS))
+    mem_free(&tl->alloc, tl->paras, tl->paras_cap * sizeof *tl->paras);
+  mem_free(&tl->alloc, tl->block, tl->block_size);
   arena_release(&tl->strings);
   assay_allocator a = tl->alloc;
   tok_list_init(tl, &a);
@@ -1266,21 +1467,41 @@ int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
   st.s = (const unsigned char *)text;
   st.len = len;
   st.tl = tl;
-  /* About one token per six bytes of news text. */
-  size_t guess = len / 6 + 16;
-  if (mem_grow(&tl->alloc, (void **)&tl->tokens, &tl->tokens_cap, guess,
-               sizeof *tl->tokens))
-    return ASSAY_ENOMEM;
-  /* About one sentence per 125 bytes, a paragraph per 200: reserving
-   * them once saves a string of small reallocations per document. */
-  if (mem_grow(&tl->alloc, (void **)&tl->sents, &tl->sents_cap,
-               len / 96 + 4, sizeof *tl->sents) ||
-      mem_grow(&tl->alloc, (void **)&tl->paras, &tl->paras_cap,
-               len / 160 + 4, sizeof *tl->paras))
-    return ASSAY_ENOMEM;
+  /* News text has about one token per 5.4 bytes, a sentence per 125, a
+   * paragraph per 200, and lower-case forms about as long as the text:
+   * reserved at once, in one block, with room to spare (an array that
+   * outgrows the block is copied out). */
+  if (len > SIZE_MAX / 16) return ASSAY_ENOMEM; /* a 32-bit size_t */
+  size_t ntok = len / 5 + 16, nsent = len / 64 + 4, npara = len / 128 + 4,
+         nstr = len + len / 4 + 128;
+  size_t bytes = ntok * sizeof *tl->tokens + (nsent + npara) *
+                 sizeof *tl->sents + nstr;
+  char *block = mem_alloc(&tl->alloc, bytes);
+  if (!block) return ASSAY_ENOMEM;
+  tl->block = block;
+  tl->block_size = bytes;
+  tl->in_block = TOK_IN_BLOCK_TOKENS | TOK_IN_BLOCK_SENTS | TOK_IN_BLOCK_PARAS;
+  tl->tokens = (assay_token *)(void *)block;
+  tl->tokens_cap = ntok;
+  tl->sents = (assay_range *)(void *)(block + ntok * sizeof *tl->tokens);
+  tl->sents_cap = nsent;
+  tl->paras = tl->sents + nsent;
+  tl->paras_cap = npara;
+  st.buf = (char *)(tl->paras + npara); /* the string space */
+  st.left = nstr;
+  uint64_t lines[TOK_LINES_LOCAL];
+  uint32_t cands[TOK_CANDS_LOCAL];
+  st.lines = st.lines_local = lines;
+  st.lines_cap = TOK_LINES_LOCAL;
+  st.cands = st.cands_local = cands;
+  st.cands_cap = TOK_CANDS_LOCAL;
   int rc = tok_cut(&st);
   if (rc == ASSAY_OK) rc = tok_structure(&st);
   mem_free(&tl->alloc, st.shapes, st.shapes_cap * sizeof *st.shapes);
+  if (st.lines != st.lines_local)
+    mem_free(&tl->alloc, st.lines, st.lines_cap * sizeof *st.lines);
+  if (st.cands != st.cands_local)
+    mem_free(&tl->alloc, st.cands, st.cands_cap * sizeof *st.cands);
   if (rc) tok_list_clear(tl);
   return rc;
 }
@@ -1316,8 +1537,26 @@ static int tok_cmp_n(const char *word, size_t len, const char *s) {
 
 int tok_is_abbreviation(const assay_tokenizer *tz, const char *word,
                         size_t len) {
+  if (!len) return 0;
+  if (tz && tz->builtin) {
+    unsigned fl = TOK_FL_BIT(word[0], len);
+    if (len > tz->max_len || !(tz->first_len[fl >> 6] >> (fl & 63) & 1))
+      return 0;
+    uint32_t h = tok_hash(word, len);
+    size_t mask = tz->builtin_cap - 1;
+    /* Built-in strings hold no NUL, so a word with one never matches. */
+    for (size_t slot = h & mask; tz->builtin[slot].s; slot = (slot + 1) & mask)
+      if (tz->builtin[slot].len == len &&
+          memcmp(tz->builtin[slot].s, word, len) == 0)
+        return 1;
+    if (!tz->abbr_n || memchr(word, '\0', len)) return 0;
+    mask = tz->abbr_cap - 1;
+    for (size_t slot = h & mask; tz->abbr[slot]; slot = (slot + 1) & mask)
+      if (tok_cmp_n(word, len, tz->abbr[slot]) == 0) return 1;
+    return 0;
+  }
   size_t lo = 0, hi = tok_builtin_abbrevs_count;
-  if (!len || memchr(word, '\0', len)) return 0;
+  if (memchr(word, '\0', len)) return 0;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     /* The first bytes decide most steps without a call. */
@@ -1337,10 +1576,36 @@ int tok_is_abbreviation(const assay_tokenizer *tz, const char *word,
   return 0;
 }
 
+/* Hashes the built-in list into tz (a quarter full at most). */
+static int tok_builtin_set(assay_tokenizer *tz) {
+  size_t cap = 16;
+  while (cap < tok_builtin_abbrevs_count * 4) cap *= 2;
+  tz->builtin = mem_calloc(&tz->alloc, cap, sizeof *tz->builtin);
+  if (!tz->builtin) return ASSAY_ENOMEM;
+  tz->builtin_cap = cap;
+  for (size_t k = 0; k < tok_builtin_abbrevs_count; k++) {
+    const char *a = tok_builtin_abbrevs[k];
+    size_t n = strlen(a), slot = tok_hash(a, n) & (cap - 1);
+    while (tz->builtin[slot].s) slot = (slot + 1) & (cap - 1);
+    tz->builtin[slot] = (tok_abbr_slot){a, n};
+    if (n > tz->max_len) tz->max_len = n;
+    unsigned fl = TOK_FL_BIT(a[0], n);
+    tz->first_len[fl >> 6] |= (uint64_t)1 << (fl & 63);
+  }
+  return ASSAY_OK;
+}
+
 int assay_tokenizer_new(assay_tokenizer **out, const assay_allocator *alloc,
                         assay_error *err) {
   assay_allocator a = mem_resolve(alloc);
   assay_tokenizer *tz = mem_calloc(&a, 1, sizeof *tz);
+  if (tz) {
+    tz->alloc = a;
+    if (tok_builtin_set(tz)) {
+      mem_free(&a, tz, sizeof *tz);
+      tz = NULL;
+    }
+  }
   *out = tz;
   if (!tz) {
     if (err) {
@@ -1350,7 +1615,6 @@ int assay_tokenizer_new(assay_tokenizer **out, const assay_allocator *alloc,
     }
     return ASSAY_ENOMEM;
   }
-  tz->alloc = a;
   return ASSAY_OK;
 }
 
@@ -1359,6 +1623,7 @@ void assay_tokenizer_free(assay_tokenizer *tz) {
   for (size_t k = 0; k < tz->abbr_cap; k++)
     if (tz->abbr[k]) mem_free(&tz->alloc, tz->abbr[k], strlen(tz->abbr[k]) + 1);
   mem_free(&tz->alloc, tz->abbr, tz->abbr_cap * sizeof *tz->abbr);
+  mem_free(&tz->alloc, tz->builtin, tz->builtin_cap * sizeof *tz->builtin);
   assay_allocator a = tz->alloc;
   mem_free(&a, tz, sizeof *tz);
 }
@@ -1391,6 +1656,9 @@ int assay_tokenizer_add_abbreviation(assay_tokenizer *tz, const char *abbrev) {
   if (!copy) return ASSAY_ENOMEM;
   tok_set_put(tz->abbr, tz->abbr_cap, copy);
   tz->abbr_n++;
+  if (n > tz->max_len) tz->max_len = n;
+  unsigned fl = TOK_FL_BIT(abbrev[0], n);
+  tz->first_len[fl >> 6] |= (uint64_t)1 << (fl & 63);
   return ASSAY_OK;
 }
 
@@ -1493,15 +1761,15 @@ int assay_tokenize(const assay_tokenizer *tz, const char *text, size_t len,
   *out = NULL;
   if (!text && len)
     return tok_fail(err, ASSAY_EMISUSE, NULL, 0, 0, "NULL text");
-  assay_tokens *tk = mem_calloc(&a, 1, sizeof *tk);
+  /* The copy of the text follows the object, in one allocation. */
+  assay_tokens *tk = len <= SIZE_MAX - sizeof *tk - 1
+                         ? mem_alloc(&a, sizeof *tk + len + 1)
+                         : NULL;
   if (!tk) return tok_fail(err, ASSAY_ENOMEM, NULL, 0, 0, "out of memory");
+  memset(tk, 0, sizeof *tk);
   tk->alloc = a;
   tok_list_init(&tk->tl, &a);
-  tk->text = mem_alloc(&a, len + 1);
-  if (!tk->text) {
-    mem_free(&a, tk, sizeof *tk);
-    return tok_fail(err, ASSAY_ENOMEM, NULL, 0, 0, "out of memory");
-  }
+  tk->text = (char *)(tk + 1);
   if (len) memcpy(tk->text, text, len);
   tk->text[len] = '\0';
   tk->len = len;
@@ -1520,8 +1788,7 @@ void assay_tokens_free(assay_tokens *tk) {
   if (!tk) return;
   assay_allocator a = tk->alloc;
   tok_list_clear(&tk->tl);
-  mem_free(&a, tk->text, tk->len + 1);
-  mem_free(&a, tk, sizeof *tk);
+  mem_free(&a, tk, sizeof *tk + tk->len + 1);
 }
 
 const assay_token *assay_tokens_get(const assay_tokens *tk, size_t *count) {

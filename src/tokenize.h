@@ -12,8 +12,12 @@
 #include "mem.h"
 
 /* The tokens, sentences and paragraphs of one text.  Token `lower` and
- * `shape` strings live in `strings`.  All arrays are allocated with the
- * list's allocator and freed by tok_list_clear. */
+ * `shape` strings live in `block` and, past its string space, in
+ * `strings`.  All arrays are allocated with the list's allocator and freed
+ * by tok_list_clear.  tok_run sizes one allocation, `block`, for the three
+ * arrays and the strings of a typical text (one malloc a text instead of
+ * five); an array that outgrows its part moves to an allocation of its
+ * own (`in_block` says which have not), and strings go on in `strings`. */
 typedef struct tok_list {
   assay_allocator alloc;
   assay_token *tokens;
@@ -24,7 +28,12 @@ typedef struct tok_list {
   size_t nparas, paras_cap;
   arena strings;
   size_t invalid; /* invalid UTF-8 sequences met */
+  void *block;
+  size_t block_size;
+  unsigned in_block; /* TOK_IN_BLOCK_* */
 } tok_list;
+
+enum { TOK_IN_BLOCK_TOKENS = 1, TOK_IN_BLOCK_SENTS = 2, TOK_IN_BLOCK_PARAS = 4 };
 
 void tok_list_init(tok_list *tl, const assay_allocator *a);
 void tok_list_clear(tok_list *tl);
