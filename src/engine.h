@@ -63,6 +63,14 @@ typedef struct eng_layer {
   int hidden; /* a working layer, not written unless asked for */
 } eng_layer;
 
+/* A pack file's chunk as Lua bytecode (string.dump), from the compiler's
+ * run, so that scanners load it instead of parsing the source again. */
+typedef struct eng_chunk {
+  char *file;
+  char *code;
+  size_t len;
+} eng_chunk;
+
 struct assay_rules {
   assay_allocator alloc;
   unsigned flags;
@@ -84,17 +92,22 @@ struct assay_rules {
   eng_layer *layers;
   size_t nlayers;
   int nmemo; /* distinct first atoms of the patterns (pat_assign_memo_ids) */
+  eng_chunk *chunks; /* the pack's files, compiled */
+  size_t nchunks, chunks_cap;
   /* capacities of the arrays above, for the allocator's free */
   size_t lexicons_cap, names_cap, regexes_cap, patterns_cap, rules_cap,
       stages_cap, layers_cap;
 };
 
 /* Loads the embedded rule-pack language (lua/assay/rulepack.lua) into L and
- * runs the pack: pushes the declarations table.  unsafe lifts the sandbox.
- * On error pushes nothing and returns the Lua status with the message in
- * *msg (a string on L's stack below nothing: copied into buf). [-0, +1|0] */
-int eng_load_pack(lua_State *L, const char *path, const char *source,
-                  int unsafe, char *buf, size_t size);
+ * runs r's pack (r->path, r->source; ASSAY_UNSAFE in r->flags lifts the
+ * sandbox): pushes the declarations table.  The pack's files come from
+ * r->chunks when it has them; otherwise they are read and parsed, and when
+ * keep is not NULL their bytecode goes to keep->chunks.  On error pushes
+ * nothing and returns the Lua status with the message copied into buf.
+ * [-0, +1|0] */
+int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
+                  char *buf, size_t size);
 
 /* Opens the libraries a rule-pack state needs and the assay module. */
 void eng_open_state(lua_State *L);

@@ -103,25 +103,69 @@ void eng_open_state(lua_State *L) {
   lua_pop(L, 1);
 }
 
-int eng_load_pack(lua_State *L, const char *path, const char *source,
-                  int unsafe, char *buf, size_t size) {
+/* [-0, +0] opts.chunks = {file = bytecode} from r->chunks. */
+static void push_chunks(lua_State *L, const assay_rules *r, int opts) {
+  lua_createtable(L, 0, (int)r->nchunks);
+  for (size_t i = 0; i < r->nchunks; i++) {
+    lua_pushlstring(L, r->chunks[i].code, r->chunks[i].len);
+    lua_setfield(L, -2, r->chunks[i].file);
+  }
+  lua_setfield(L, opts, "chunks");
+}
+
+/* [-0, +0] Copies opts.dumped = {file = bytecode} into r->chunks. */
+static int keep_chunks(lua_State *L, assay_rules *r, int opts) {
+  const assay_allocator *a = &r->alloc;
+  int st = ASSAY_OK;
+  lua_getfield(L, opts, "dumped");
+  lua_pushnil(L);
+  while (!st && lua_next(L, -2)) {
+    size_t len;
+    const char *code = lua_tolstring(L, -1, &len);
+    const char *file = lua_tostring(L, -2);
+    eng_chunk ch = {file ? cdup(a, file) : NULL, mem_alloc(a, len + 1), len};
+    if (!ch.file || !ch.code || !code ||
+        mem_grow(a, (void **)&r->chunks, &r->chunks_cap, r->nchunks + 1,
+                 sizeof *r->chunks)) {
+      cfree(a, ch.file);
+      mem_free(a, ch.code, len + 1);
+      st = ASSAY_ENOMEM;
+    } else {
+      memcpy(ch.code, code, len + 1);
+      r->chunks[r->nchunks++] = ch;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return st;
+}
+
+int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
+                  char *buf, size_t size) {
   int top = lua_gettop(L);
   int st = luaL_loadbufferx(L, (const char *)eng_rulepack_lua,
                             eng_rulepack_lua_len, "=rulepack.lua", "t");
-  if (st == LUA_OK) st = lua_pcall(L, 0, 1, 0);
+  if (st == LUA_OK) st = lua_pcall(L, 0, 1, 0); /* the module: top + 1 */
+  int opts = top + 2;
   if (st == LUA_OK) {
-    lua_getfield(L, -1, "load_pack");
-    lua_pushstring(L, path);
-    lua_createtable(L, 0, 3);
-    lua_pushboolean(L, unsafe);
-    lua_setfield(L, -2, "unsafe");
+    lua_createtable(L, 0, 5);
+    lua_pushboolean(L, (r->flags & ASSAY_UNSAFE) != 0);
+    lua_setfield(L, opts, "unsafe");
     lua_getglobal(L, "assay");
-    lua_setfield(L, -2, "assay");
-    if (source) {
-      lua_pushstring(L, source);
-      lua_setfield(L, -2, "source");
+    lua_setfield(L, opts, "assay");
+    if (r->source) {
+      lua_pushstring(L, r->source);
+      lua_setfield(L, opts, "source");
     }
-    st = lua_pcall(L, 2, 1, 0);
+    if (r->nchunks) push_chunks(L, r, opts);
+    if (keep) {
+      lua_newtable(L);
+      lua_setfield(L, opts, "dumped");
+    }
+    lua_getfield(L, top + 1, "load_pack");
+    lua_pushstring(L, r->path);
+    lua_pushvalue(L, opts);
+    st = lua_pcall(L, 2, 1, 0); /* the declarations: top + 3 */
   }
   if (st != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
@@ -129,7 +173,12 @@ int eng_load_pack(lua_State *L, const char *path, const char *source,
     lua_settop(L, top);
     return st;
   }
-  lua_replace(L, top + 1); /* drop the module table, keep decl */
+  if (keep && keep_chunks(L, keep, opts) != ASSAY_OK) {
+    snprintf(buf, size, "out of memory");
+    lua_settop(L, top);
+    return LUA_ERRMEM;
+  }
+  lua_replace(L, top + 1); /* keep the declarations only */
   lua_settop(L, top + 1);
   return LUA_OK;
 }
@@ -643,8 +692,7 @@ static int compile(assay_compiler *c, const char *path, const char *source) {
   if (!L) return ASSAY_ENOMEM;
   eng_open_state(L);
   char msg[1024];
-  if (eng_load_pack(L, path, source, (c->flags & ASSAY_UNSAFE) != 0, msg,
-                    sizeof msg) != LUA_OK) {
+  if (eng_load_pack(L, r, r, msg, sizeof msg) != LUA_OK) {
     diag_lua_error(c, msg);
     lua_close(L);
     return ASSAY_ESYNTAX;
@@ -735,6 +783,11 @@ void assay_rules_free(assay_rules *r) {
   for (size_t i = 0; i < r->nrules; i++) free_rule(a, &r->rules[i]);
   for (size_t i = 0; i < r->nstages; i++) cfree(a, r->stages[i]);
   for (size_t i = 0; i < r->nlayers; i++) cfree(a, r->layers[i].name);
+  for (size_t i = 0; i < r->nchunks; i++) {
+    cfree(a, r->chunks[i].file);
+    mem_free(a, r->chunks[i].code, r->chunks[i].len + 1);
+  }
+  mem_free(a, r->chunks, r->chunks_cap * sizeof *r->chunks);
   mem_free(a, r->lexicons, r->lexicons_cap * sizeof *r->lexicons);
   mem_free(a, r->lexicon_names, r->names_cap * sizeof *r->lexicon_names);
   mem_free(a, r->regexes, r->regexes_cap * sizeof *r->regexes);

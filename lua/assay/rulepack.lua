@@ -108,14 +108,23 @@ function M.load_pack(path, opts)
     return opts.unsafe or n == root or n:sub(1, #root + 1) == root .. "/"
   end
 
+  -- The compiler's run keeps each file's bytecode (opts.dumped); the
+  -- scanners' runs load it (opts.chunks) instead of reading and parsing
+  -- the source again: the same code, a fraction of the start-up.
   local function run_file(file, src)
     files[file] = true
-    if not src then
-      local err
-      src, err = read_all(file)
-      if not src then decl_error(files, "cannot read " .. file .. ": " .. tostring(err)) end
+    local code = opts.chunks and opts.chunks[file]
+    local chunk, err
+    if code then
+      chunk, err = load(code, "@" .. file, "b", env)
+    else
+      if not src then
+        src, err = read_all(file)
+        if not src then decl_error(files, "cannot read " .. file .. ": " .. tostring(err)) end
+      end
+      chunk, err = load(src, "@" .. file, "t", env)
+      if chunk and opts.dumped then opts.dumped[file] = string.dump(chunk) end
     end
-    local chunk, err = load(src, "@" .. file, "t", env)
     if not chunk then error(err, 0) end
     return chunk()
   end

@@ -11,6 +11,7 @@
 
 #include "assay.h"
 #include "check.h"
+#include "engine.h"
 
 #define NDOCS 5
 #define NTHREADS 3
@@ -109,6 +110,17 @@ int main(void) {
    * thread comes first), the reference runs on the other. */
   assay_rules *rules = compile_news(), *ref_rules = compile_news();
   if (!rules || !ref_rules) return check_summary();
+  /* The compiler kept the bytecode of the pack's four files, which every
+   * scanner loads instead of parsing them again. */
+  CHECK_INT((int)rules->nchunks, 4);
+  int news = 0;
+  for (size_t i = 0; i < rules->nchunks; i++) {
+    const char *f = rules->chunks[i].file, *slash = strrchr(f, '/');
+    news += strcmp(slash ? slash + 1 : f, "news.lua") == 0;
+    CHECK(rules->chunks[i].len > 4 &&
+          memcmp(rules->chunks[i].code, "\x1bLua", 4) == 0);
+  }
+  CHECK_INT(news, 1);
 
   /* Several scanners at once over the same rules. */
   worker w[NTHREADS];
