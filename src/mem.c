@@ -57,8 +57,8 @@ char *mem_strdup(const assay_allocator *a, const char *s) {
   return p;
 }
 
-int mem_grow(const assay_allocator *a, void **items, size_t *cap, size_t need,
-             size_t elem) {
+int mem_grow_slow(const assay_allocator *a, void **items, size_t *cap,
+                  size_t need, size_t elem) {
   if (need <= *cap) return 0;
   size_t ncap = *cap ? *cap : 8;
   while (ncap < need) {

@@ -24,9 +24,14 @@ void mem_free(const assay_allocator *a, void *p, size_t n);
 char *mem_strdup(const assay_allocator *a, const char *s);
 
 /* Grows *items (of *cap elements of size elem) to hold at least need
- * elements, doubling.  Returns 0, or -1 when out of memory (unchanged). */
-int mem_grow(const assay_allocator *a, void **items, size_t *cap, size_t need,
-             size_t elem);
+ * elements, doubling.  Returns 0, or -1 when out of memory (unchanged).
+ * Inline when there is room: the pattern VM grows its lists per step. */
+int mem_grow_slow(const assay_allocator *a, void **items, size_t *cap,
+                  size_t need, size_t elem);
+static inline int mem_grow(const assay_allocator *a, void **items,
+                           size_t *cap, size_t need, size_t elem) {
+  return need <= *cap ? 0 : mem_grow_slow(a, items, cap, need, elem);
+}
 
 /* A bump arena: many small allocations, freed together. */
 typedef struct arena_chunk arena_chunk;
