@@ -13,21 +13,94 @@ local D = assay.date
 
 -- ---- word classes, as token pattern fragments -------------------------
 
-local MONTH = [[/^(Jan(uary|\.)?|Feb(ruary|\.)?|Mar(ch|\.)?|Apr(il|\.)?|May|Jun(e|\.)?|Jul(y|\.)?|Aug(ust|\.)?|Sep(t\.?|tember|\.)?|Oct(ober|\.)?|Nov(ember|\.)?|Dec(ember|\.)?|JAN(UARY)?|FEB(RUARY)?|MARCH|APRIL|JUNE|JULY|AUG(UST)?|SEPT(EMBER)?|OCT(OBER)?|NOV(EMBER)?|DEC(EMBER)?)$/]]
+-- A regex of plain words, /^(a|b|c)$/: the pattern compiler makes it a
+-- set of words, tested without PCRE2, and a pattern that begins with such
+-- sets jumps from one of their words to the next instead of testing every
+-- token (docs/patterns.md, Performance).  So the classes below list their
+-- words rather than fold them into a shorter regex.
+local function words(list)
+  local t = {}
+  for i, w in ipairs(list) do t[i] = (w:gsub("%.", "\\.")) end
+  return "/^(" .. table.concat(t, "|") .. ")$/"
+end
+
+-- Every word of `firsts` followed by every word of `rests`.
+local function cross(firsts, rests)
+  local t = {}
+  for _, a in ipairs(firsts) do
+    for _, b in ipairs(rests) do t[#t + 1] = a .. b end
+  end
+  return t
+end
+
+local function split(s)
+  local t = {}
+  for w in s:gmatch("[^|]+") do t[#t + 1] = w end
+  return t
+end
+
+local function join(...)
+  local t = {}
+  for _, l in ipairs({ ... }) do
+    for _, w in ipairs(l) do t[#t + 1] = w end
+  end
+  return t
+end
+
+local function range(from, to)
+  local t = {}
+  for n = from, to do t[#t + 1] = tostring(n) end
+  return t
+end
+
+-- Months as written (Nov., November, NOV), tested on the lower form first
+-- so that a pattern starting with a month has few enough index keys.
+local MONTH = "[lower=" .. words(split("jan|jan.|january|feb|feb.|february|"
+  .. "mar|mar.|march|apr|apr.|april|may|jun|jun.|june|jul|jul.|july|aug|"
+  .. "aug.|august|sep|sep.|sept|sept.|september|oct|oct.|october|nov|nov.|"
+  .. "november|dec|dec.|december")) .. ", text=" .. words(split("Jan|Jan.|"
+  .. "January|Feb|Feb.|February|Mar|Mar.|March|Apr|Apr.|April|May|Jun|Jun.|"
+  .. "June|Jul|Jul.|July|Aug|Aug.|August|Sep|Sep.|Sept|Sept.|September|Oct|"
+  .. "Oct.|October|Nov|Nov.|November|Dec|Dec.|December|JAN|JANUARY|FEB|"
+  .. "FEBRUARY|MARCH|APRIL|JUNE|JULY|AUG|AUGUST|SEPT|SEPTEMBER|OCT|OCTOBER|"
+  .. "NOV|NOVEMBER|DEC|DECEMBER")) .. "]"
 -- Months that are also common words: only with a day, a year or a cue.
-local PLAIN_MONTH = [[/^(January|February|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)$/]]
-local DAY = [[[kind=number, text=/^([1-9]|[12][0-9]|3[01])(st|nd|rd|th)?$/] ]]
-local ORDINAL = [[[lower=/^(([1-9]|[12][0-9]|3[01])(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|(twenty|thirty)(-(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?|thirtieth)$/] ]]
-local YEAR = [[/^(1[5-9][0-9][0-9]|20[0-9][0-9])$/]]
-local WEEKDAY = [[/^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$/]]
-local WEEKDAYS = [[/^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days$/]]
+local PLAIN_MONTH = words(split("January|February|April|June|July|August|"
+  .. "September|October|November|December|Jan.|Feb.|Apr.|Aug.|Sep.|Sept.|"
+  .. "Oct.|Nov.|Dec."))
+local DAY_NUMS = range(1, 31)
+local DAY = "[kind=number, text=" .. words(join(DAY_NUMS,
+  cross(DAY_NUMS, { "st", "nd", "rd", "th" }))) .. "] "
+local ORDINAL = "[lower=" .. words(join(
+  cross(DAY_NUMS, { "st", "nd", "rd", "th" }),
+  split("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    .. "eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+    .. "seventeenth|eighteenth|nineteenth|twentieth|twenty|thirty|thirtieth"),
+  cross({ "twenty-", "thirty-" }, split("first|second|third|fourth|fifth|"
+    .. "sixth|seventh|eighth|ninth")))) .. "] "
+-- (A regex: as 600 words it would cost more to compile than it saves.)
+local YEAR = [[[digit, text=/^(1[5-9][0-9][0-9]|20[0-9][0-9])$/] ]]
+local WEEKDAY_STEMS = split("Mon|Tues|Wednes|Thurs|Fri|Satur|Sun")
+local WEEKDAY = words(cross(WEEKDAY_STEMS, { "day" }))
+local WEEKDAYS = words(cross(WEEKDAY_STEMS, { "days" }))
 local NUMWORD = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
   .. "twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
   .. "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
   .. "thousand|dozen|several|few|couple|half|many|dozens|hundreds"
+-- (A regex, not 1406 words: the scan tests it once per distinct word
+-- anyway, and the words cost more to compile than they save.)
 local NUM = "(('a' | 'an')? [lower=/^(" .. NUMWORD .. ")(-(" .. NUMWORD
   .. "))?$/]{1,3} 'of'? | [kind=number, text=/^[0-9][0-9,]*(\\.[0-9]+)?$/] | 'a' | 'an')"
-local UNIT = [[[lower=/^(second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries|millennium|millennia)s?$/] ]]
+local UNIT_WORDS = cross(split("second|minute|hour|day|week|fortnight|"
+  .. "month|quarter|year|decade|century|centuries|millennium|millennia"),
+  { "", "s" })
+local UNIT = "[lower=" .. words(UNIT_WORDS) .. "] "
+-- The units in -s (years, centuries), which need no number before them.
+local PLURAL_UNIT_WORDS = {}
+for _, w in ipairs(UNIT_WORDS) do
+  if w:match("s$") then PLURAL_UNIT_WORDS[#PLURAL_UNIT_WORDS + 1] = w end
+end
+local PLURAL_UNIT = "[lower=" .. words(PLURAL_UNIT_WORDS) .. "] "
 local CAL_UNIT = [[[lower=/^(day|week|month|quarter|year|decade|century)$/] ]]
 local SEASON = [[[lower=/^(spring|summer|fall|autumn|winter)$/] ]]
 local PART = [[[lower=/^(morning|afternoon|evening|night|overnight)$/] ]]
@@ -48,30 +121,28 @@ end
 -- ---- the document date and value helpers ------------------------------
 
 -- The document date as a whole date, or nil.
+-- Most rules ask for it, so it is parsed once per date text (the table
+-- is shared: nothing changes it).
+local anchors, nanchors = {}, 0
 local function anchor(doc)
   local s = doc.date
   if type(s) ~= "string" then return nil end
-  local ok, d = pcall(D.parse, s)
-  if ok and d and d.year and d.month and d.day then return d end
-  return nil
+  local d = anchors[s]
+  if d == nil then
+    local ok
+    ok, d = pcall(D.parse, s)
+    if not (ok and d and d.year and d.month and d.day) then d = false end
+    if nanchors >= 4096 then anchors, nanchors = {}, 0 end
+    anchors[s], nanchors = d, nanchors + 1
+  end
+  return d or nil
 end
 
 -- The year of month/day against the anchor: with dir 0 the nearest (news
 -- write "Nov. 28" for the last Nov. 28 and "Dec. 25" for the coming one),
--- with dir -1 the last one on or before the anchor, +1 the next on or after.
-local function nearest_year(a, month, day, dir)
-  dir = dir or 0
-  local at = a.year * 372 + (a.month - 1) * 31 + a.day
-  local best, bestd
-  for y = a.year - 1, a.year + 1 do
-    local t = y * 372 + (month - 1) * 31 + (day or (dir == 0 and 15 or
-                                                    dir < 0 and 1 or 31))
-    local dist = math.abs(t - at)
-    if dir * (t - at) < 0 then dist = dist + 10000 end
-    if not bestd or dist < bestd then best, bestd = y, dist end
-  end
-  return best
-end
+-- with dir -1 the last one on or before the anchor, +1 the next on or after
+-- (src/date.c, date_nearest_year).
+local nearest_year = D.nearest_year
 
 -- A two-digit year: 14 -> 2014, 98 -> 1998.
 local function full_year(n)
@@ -79,13 +150,9 @@ local function full_year(n)
   return n < 50 and 2000 + n or 1900 + n
 end
 
--- The TIMEX3 value of a (possibly partial) calendar date; nil if invalid.
-local function day_value(a, year, month, day, dir)
-  if not year and a then year = nearest_year(a, month, day, dir) end
-  if day and day > D.days_in_month(year or 2000, month) then return nil end
-  local ok, v = pcall(D.format, { year = year, month = month, day = day })
-  return ok and v or nil
-end
+-- The TIMEX3 value of a (possibly partial) calendar date, the year
+-- nearest_year(a, month, day, dir) when not given; nil if invalid.
+local day_value = D.day_value
 
 local function num(text)
   if not text then return nil end
@@ -107,22 +174,13 @@ end
 local function date_ann(m, value, extra)
   if not value then return nil end
   local t = { layer = "date", type = "DATE", value = value }
-  for k, v in pairs(extra or {}) do t[k] = v end
+  if extra then
+    for k, v in pairs(extra) do t[k] = v end
+  end
   return t
 end
 
 -- ---- tokens around a match (tense, newspapers) ------------------------
-
--- doc:tokens() builds fresh tables; keep one array per document.
-local token_cache = setmetatable({}, { __mode = "k" })
-local function tokens_of(doc)
-  local t = token_cache[doc]
-  if not t then
-    t = doc:tokens()
-    token_cache[doc] = t
-  end
-  return t
-end
 
 -- Words that put the event of their clause in the future or the past.
 local FUTURE = {
@@ -174,30 +232,6 @@ local NOT_PAST_ED = { need = true, indeed = true, proceed = true,
   unnamed = true, armed = true, advanced = true, interested = true,
   concerned = true, skilled = true, talented = true, qualified = true }
 
--- The tense one token gives: 1, -1 or nil; toks[j + 1] is the next.
-local function token_tense(toks, j)
-  local w = toks[j].lower
-  if FUTURE[w] then return 1 end
-  if w == "to" and toks[j - 1] and (toks[j - 1].lower == "is"
-                                    or toks[j - 1].lower == "are") then
-    return 1 -- "is to resume trading Tuesday"
-  end
-  local to = FUTURE_TO[w]
-  if to then
-    local nx = toks[j + 1] and toks[j + 1].lower
-    if nx == "to" or (nx == "for" and to ~= "to") then return 1 end
-    return nil
-  end
-  if PAST[w] then return -1 end
-  if PAST_IRREGULAR[w] or (#w > 4 and w:match("^%l+ed$")
-                           and not NOT_PAST_ED[w]) then
-    local pv = toks[j - 1]
-    if pv and NOT_PAST_BEFORE[pv.lower] then return nil end
-    return -1
-  end
-  return nil
-end
-
 -- Words that end the search: the reporter's tense is not the event's,
 -- and a relative clause has its own ("she would bring aid to Kenya,
 -- where the Aug. 7 blasts killed 257").
@@ -217,32 +251,19 @@ local CLAUSE_END = { [":"] = true, [";"] = true, ["("] = true, ['"'] = true,
 -- The tense of the clause around tokens first..last: 1 future, -1 past
 -- (was, were, bought, a verb in -ed), 0 when nothing says.  Looks back 15
 -- tokens, then ahead eight; "said" is the reporter's tense, not the
--- event's, and ends the search.
-local function tense3(doc, first, last)
-  local toks = tokens_of(doc)
-  local t0 = toks[first]
-  if not t0 then return 0 end
-  local s = t0.sentence
-  local prev = toks[first - 1]
-  local deadline = prev and DEADLINE[prev.lower]
-  for j = first - 1, math.max(1, first - 15), -1 do
-    local t = toks[j]
-    if t.sentence ~= s or REPORTING[t.lower] then break end
-    local d = token_tense(toks, j)
-    if d and not (deadline and d < 0) then return d end
-  end
-  if deadline then return 0 end
-  last = last or first
-  for j = last + 1, math.min(#toks, last + 8) do
-    local t = toks[j]
-    if t.sentence ~= s or REPORTING[t.lower] or CLAUSE_END[t.text] then
-      break
-    end
-    local d = token_tense(toks, j)
-    if d then return d end
-  end
-  return 0
-end
+-- event's, and ends the search.  A word gives the future when it is in
+-- FUTURE, or in FUTURE_TO before "to" (or "for" where the value is true),
+-- or is "to" after "is"/"are" ("is to resume trading Tuesday"); the past
+-- when it is in PAST, or in PAST_IRREGULAR or a lower-case word in -ed not
+-- in NOT_PAST_ED, unless after a word of NOT_PAST_BEFORE.  The search runs
+-- in C (assay.date.tense_finder, src/lua_date.c): it is done for most
+-- dates and reads up to 23 tokens each time.
+local tense3 = D.tense_finder {
+  future = FUTURE, future_to = FUTURE_TO, past = PAST,
+  past_irregular = PAST_IRREGULAR, not_past_before = NOT_PAST_BEFORE,
+  not_past_ed = NOT_PAST_ED, reporting = REPORTING, deadline = DEADLINE,
+  clause_end = CLAUSE_END,
+}
 
 -- For weekdays: the coming one only when the sentence speaks of the future.
 local function tense(doc, i, j) return tense3(doc, i, j) > 0 and 1 or -1 end
@@ -376,7 +397,7 @@ local REL_WORD = {
 stage "dates"
 
 rule "date.iso" {
-  match = tokens [[ [shape=dddd-dd-dd]:d ]],
+  match = tokens [[ [digit, shape=dddd-dd-dd]:d ]],
   emit = function(m, doc)
     local d = D.parse(m.d.text)
     return d and date_ann(m, D.format(d))
@@ -385,7 +406,7 @@ rule "date.iso" {
 
 rule "date.numeric" {
   -- 12/17/2014, 12/17/14: US order, month first.
-  match = tokens [[ [text=/^(0?[1-9]|1[0-2])\/(0?[1-9]|[12][0-9]|3[01])\/([0-9]{2}|[0-9]{4})$/]:d ]],
+  match = tokens [[ [digit, text=/^(0?[1-9]|1[0-2])\/(0?[1-9]|[12][0-9]|3[01])\/([0-9]{2}|[0-9]{4})$/]:d ]],
   emit = function(m, doc)
     local mo, dd, yy = m.d.text:match("^(%d+)/(%d+)/(%d+)$")
     return date_ann(m, day_value(nil, full_year(tonumber(yy)), tonumber(mo),
@@ -610,7 +631,7 @@ local DECADE_WORD = { twenties = 2, thirties = 3, forties = 4, fifties = 5,
 
 rule "date.decade" {
   -- the 1990s, the '90s, the 1990's, the nineties
-  match = tokens([[ 'the'? ( [text=/^(1[5-9]|20)[0-9]0s$/]:dec | ("'" | "’") [text=/^[0-9]0s$/]:short | [text=/^(1[5-9]|20)[0-9]0$/]:dec ("'s" | "’s") ) | 'the' ("'" | "’")? [lower=/^(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)$/, lower_case]:word ]]),
+  match = tokens([[ 'the'? ( [digit, text=/^(1[5-9]|20)[0-9]0s$/]:dec | ("'" | "’") [digit, text=/^[0-9]0s$/]:short | [digit, text=/^(1[5-9]|20)[0-9]0$/]:dec ("'s" | "’s") ) | 'the' ("'" | "’")? [lower=/^(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)$/, lower_case]:word ]]),
   emit = function(m, doc)
     if m.short then return date_ann(m, "19" .. m.short.text:sub(1, 1)) end
     if m.word then return date_ann(m, "19" .. DECADE_WORD[m.word.text]) end
@@ -873,11 +894,9 @@ local AGO_SIGN = { ago = -1, earlier = -1, before = -1, later = 1,
 rule "date.ago" {
   -- three weeks ago, a year earlier, years ago; two days later (a
   -- duration: its anchor is an event, not the document date)
-  match = tokens("(" .. NUM .. ":n)? " .. UNIT
-                 .. [[:unit ('ago' | 'earlier' | 'later' | 'hence' | 'from' 'now'):dir ]]),
-  where = function(m, doc)
-    return m.n ~= nil or m.unit.text:lower():match("s$") ~= nil
-  end,
+  -- (without a number only a unit in -s: "years ago", not "year earlier")
+  match = tokens("(" .. NUM .. ":n " .. UNIT .. ":unit | " .. PLURAL_UNIT
+                 .. [[:unit) ('ago' | 'earlier' | 'later' | 'hence' | 'from' 'now'):dir ]]),
   emit = function(m, doc)
     local words = m.dir.text:lower()
     if words == "later" then
@@ -1080,7 +1099,7 @@ rule "date.quarter" {
 
 rule "date.time" {
   -- 8:45PM ET, 8:45 p.m., 8 a.m. EST, 20:45 GMT, noon, midnight
-  match = tokens([[ ( [text=/^[0-9]{1,2}([:.][0-5][0-9])?$/]:clk [lower=/^(a\.m\.?|p\.m\.?|am|pm)$/]:ampm | [text=/^[0-9]{1,2}([:.][0-5][0-9])?([aApP]\.?[mM]\.?)$/]:clk | [text=/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/]:clk | [lower=/^(noon|midnight|midday)$/]:clk ) (]]
+  match = tokens([[ ( [digit, text=/^[0-9]{1,2}([:.][0-5][0-9])?$/]:clk [lower=/^(a\.m\.?|p\.m\.?|am|pm)$/]:ampm | [digit, text=/^[0-9]{1,2}([:.][0-5][0-9])?([aApP]\.?[mM]\.?)$/]:clk | [digit, text=/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/]:clk | [lower=/^(noon|midnight|midday)$/]:clk ) (]]
                  .. TZ .. [[:tz)? ]]),
   emit = function(m, doc)
     local clock = m.clk.text .. (m.ampm and (" " .. m.ampm.text) or "")
@@ -1242,9 +1261,25 @@ local function following_value(prev, n, unit)
   return ok and v or nil
 end
 
+-- Only these dates are revised here: quarters and periods (date.quarter
+-- makes both quarter values) and the dates compared with them, "the
+-- following year" (FOLLOWING).  A document whose text has none of these
+-- words is passed over without reading its dates (the text tests are
+-- looser than the rule's, never stricter).
+local CONTEXT_WORDS = { "quarter", "period", "following", "previous",
+                        "preceding" }
+local function has_context_words(doc)
+  local text = doc.text:lower()
+  for _, w in ipairs(CONTEXT_WORDS) do
+    -- plain finds: a Lua pattern here cost more than the loop it saves
+    if text:find(w, 1, true) then return true end
+  end
+  return false
+end
+
 rule "date.context.compared_quarter" {
   run = function(doc)
-    if not anchor(doc) then return nil end
+    if not anchor(doc) or not has_context_words(doc) then return nil end
     local qy, qn, qpos
     local prev -- the value of the last date of the story (not relative)
     for _, d in ipairs(doc:annotations("date")) do

@@ -76,6 +76,21 @@ int date_days_in_month(int y, int m) {
   return dim[m - 1];
 }
 
+int date_nearest_year(assay_date a, int month, int day, int dir) {
+  long at = (long)a.year * 372 + (a.month - 1) * 31 + a.day;
+  long dd = day ? day : dir == 0 ? 15 : dir < 0 ? 1 : 31;
+  int best = a.year;
+  long bestd = -1;
+  for (int y = a.year - 1; y <= a.year + 1; y++) {
+    long t = (long)y * 372 + (long)(month - 1) * 31 + dd;
+    long dist = t > at ? t - at : at - t;
+    /* the wrong side of the anchor loses to any year on the right side */
+    if ((dir < 0 && t > at) || (dir > 0 && t < at)) dist += 10000;
+    if (bestd < 0 || dist < bestd) best = y, bestd = dist;
+  }
+  return best;
+}
+
 int date_is_complete(assay_date d) {
   return d.year >= DATE_MIN_YEAR && d.year <= DATE_MAX_YEAR && d.month >= 1 &&
          d.month <= 12 && d.day >= 1 &&

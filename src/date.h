@@ -53,6 +53,14 @@ assay_date date_add_years(assay_date d, int n);
 /* Signed number of days from a to b (b - a); both must be complete. */
 long date_diff_days(assay_date a, assay_date b);
 
+/* The year of month/day (day 0: unknown) nearest to the complete date
+ * anchor, among the anchor's year and the years on either side: with
+ * dir 0 the nearest ("Nov. 28" in a December story is this year's), with
+ * dir < 0 the last one on or before the anchor, dir > 0 the next one on or
+ * after.  Months count 31 days, as in the rules it came from; an unknown
+ * day counts as the 15th (dir 0), the 1st (dir < 0) or the 31st. */
+int date_nearest_year(assay_date anchor, int month, int day, int dir);
+
 /* Parses an ISO date as assay_date_parse does, writing the reason for a
  * failure into msg ("month 13 is out of range") when msg is not NULL. */
 int date_parse_msg(const char *iso, assay_date *out, char *msg, size_t msgsize);

@@ -29,6 +29,9 @@ typedef struct lassay_doc {
 assay_doc *lassay_checkdoc(lua_State *L, int idx);
 /* [-0, +1] Pushes a userdata for doc, taking a new reference to it. */
 void lassay_pushdoc(lua_State *L, assay_doc *doc);
+/* [-0, +0] Tokenizes doc with the state's tokenizer unless it is already:
+ * documents are tokenized on first need.  A Lua error when it fails. */
+void lassay_ensure_tokens(lua_State *L, assay_doc *doc);
 
 /* [-0, +0] The tokenizer of this Lua state (made on first use, freed with
  * the state). */

@@ -1,7 +1,11 @@
 /*
  * lua_date.c -- the `assay.date` table: the date arithmetic of date.c for
  * rule files.  Dates go in as tables {year=, month=, day=} or ISO strings
- * and come out as tables; TIMEX3 values come out as strings.
+ * and come out as tables; TIMEX3 values come out as strings.  Also the
+ * two helpers the date rules call for nearly every match, in C because Lua
+ * there ran under the scan's instruction hook: the value of a month and day
+ * against the document date (day_value), and the tense of the clause
+ * around a date (tense_finder, with the rule file's word lists).
  */
 #include <string.h>
 
@@ -322,6 +326,278 @@ static int ldate_days_in_month(lua_State *L) {
   return 1;
 }
 
+/* nearest_year(anchor, month [, day [, dir]]): date_nearest_year. */
+static int ldate_nearest_year(lua_State *L) {
+  assay_date a = ldate_check(L, 1);
+  luaL_argcheck(L, date_is_complete(a), 1, "needs a whole date");
+  lua_Integer m = luaL_checkinteger(L, 2);
+  lua_Integer day = luaL_opt(L, luaL_checkinteger, 3, 0);
+  lua_Integer dir = luaL_opt(L, luaL_checkinteger, 4, 0);
+  luaL_argcheck(L, m >= 1 && m <= 12, 2, "month must be 1..12");
+  luaL_argcheck(L, day >= 0 && day <= 31, 3, "day must be 1..31");
+  lua_pushinteger(L, date_nearest_year(a, (int)m, (int)day,
+                                       dir < 0 ? -1 : dir > 0 ? 1 : 0));
+  return 1;
+}
+
+/* day_value(anchor, year, month, day [, dir]) -> the TIMEX3 value of a
+ * calendar date, or nil when it is no date (Feb. 30).  anchor, year and
+ * day may be nil: without a year the one nearest the anchor in the
+ * direction dir (nearest_year), without an anchor either "XXXX-11-24".
+ * It runs for every month and day a rule finds, hence C. */
+static int ldate_day_value(lua_State *L) {
+  int has_year = !lua_isnoneornil(L, 2), has_day = !lua_isnoneornil(L, 4);
+  lua_Integer y = has_year ? luaL_checkinteger(L, 2) : 0;
+  lua_Integer m = luaL_checkinteger(L, 3);
+  lua_Integer day = has_day ? luaL_checkinteger(L, 4) : 0;
+  lua_Integer dir = luaL_opt(L, luaL_checkinteger, 5, 0);
+  if (!has_year && !lua_isnoneornil(L, 1)) {
+    assay_date a = ldate_check(L, 1);
+    luaL_argcheck(L, date_is_complete(a), 1, "needs a whole date");
+    luaL_argcheck(L, m >= 1 && m <= 12, 3, "month must be 1..12");
+    luaL_argcheck(L, day >= 0 && day <= 31, 4, "day must be 1..31");
+    y = date_nearest_year(a, (int)m, (int)day, dir < 0 ? -1 : dir > 0);
+    has_year = 1;
+  }
+  if (has_day) luaL_argcheck(L, m >= 1 && m <= 12, 3, "month must be 1..12");
+  /* what format would refuse: out of range, or past the month's end */
+  if (y < 0 || y > 9999 || m < 0 || m > 12 || day < 0 || day > 31 ||
+      (m && day > date_days_in_month((int)y, (int)m))) {
+    lua_pushnil(L);
+    return 1;
+  }
+  assay_date d = {(int)y, (int)m, (int)day};
+  char buf[LDATE_BUF];
+  if (date_format_gran(d, date_unit_parse("day"), buf, sizeof buf) < 0)
+    lua_pushnil(L);
+  else
+    lua_pushstring(L, buf);
+  return 1;
+}
+
+/* ---- the tense of a clause ------------------------------------------- */
+
+/* The word lists of a tense finder, one bit each in the finder's set. */
+enum {
+  LT_FUTURE,          /* a future word: will, tomorrow */
+  LT_FUTURE_TO,       /* future before "to" or "for": set, plans */
+  LT_PAST,            /* a past word: was, ago */
+  LT_PAST_IRREGULAR,  /* a past tense not in -ed: bought */
+  LT_NOT_PAST_BEFORE, /* after these an -ed word is no past: is, the */
+  LT_NOT_PAST_ED,     /* words in -ed that are no past: planned */
+  LT_REPORTING,       /* words that end the search: said, which */
+  LT_DEADLINE,        /* a deadline before the date: by, until */
+  LT_CLAUSE_END,      /* token texts that end the look ahead: ";" */
+  LT_NLISTS,
+  LT_ONLY_TO = LT_NLISTS /* a FUTURE_TO word whose value is "to" */
+};
+
+static const char *const ltense_names[LT_NLISTS] = {
+    "future",          "future_to",   "past",      "past_irregular",
+    "not_past_before", "not_past_ed", "reporting", "deadline",
+    "clause_end"};
+
+/* The words of all lists in one open-addressing table, read once when the
+ * finder is made: a token is then looked up once, without Lua strings. */
+typedef struct ltense_slot {
+  uint32_t off;  /* of the word in the set's bytes */
+  uint16_t len;  /* 0: a free slot */
+  uint16_t bits; /* 1 << LT_* */
+} ltense_slot;
+
+typedef struct ltense_set {
+  uint32_t mask; /* slots - 1 */
+  uint32_t used; /* bytes of words stored */
+  ltense_slot *slots;
+  char *bytes;
+} ltense_set;
+
+static uint32_t ltense_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static ltense_slot *ltense_find(const ltense_set *set, const char *s,
+                                size_t n) {
+  for (uint32_t h = ltense_hash(s, n) & set->mask;; h = (h + 1) & set->mask) {
+    ltense_slot *sl = &set->slots[h];
+    if (!sl->len) return sl;
+    if (sl->len == n && memcmp(set->bytes + sl->off, s, n) == 0) return sl;
+  }
+}
+
+/* The bits of word s[0, n): the lists it is in. */
+static unsigned ltense_bits(const ltense_set *set, const char *s, size_t n) {
+  if (n == 0 || n > UINT16_MAX) return 0;
+  return ltense_find(set, s, n)->bits;
+}
+
+typedef struct ltense_doc {
+  const ltense_set *set;
+  const assay_token *t;
+  size_t n;
+} ltense_doc;
+
+/* The lists token i's lower form is in. */
+static unsigned ltense_tok(const ltense_doc *d, size_t i) {
+  const assay_token *t = &d->t[i];
+  size_t n = t->lower_len < 255 ? t->lower_len : strlen(t->lower);
+  return ltense_bits(d->set, t->lower, n);
+}
+
+static int ltense_is(const assay_token *t, const char *w) {
+  size_t n = strlen(w);
+  return t->lower_len == n && memcmp(t->lower, w, n) == 0;
+}
+
+/* The tense one token gives: 1, -1, or 0 for none. */
+static int ltense_token(const ltense_doc *d, size_t j) {
+  const assay_token *t = &d->t[j];
+  size_t n = t->lower_len < 255 ? t->lower_len : strlen(t->lower);
+  unsigned bits = ltense_tok(d, j);
+  if (bits & (1u << LT_FUTURE)) return 1;
+  if (ltense_is(t, "to") && j > 0 &&
+      (ltense_is(&d->t[j - 1], "is") || ltense_is(&d->t[j - 1], "are")))
+    return 1; /* "is to resume trading Tuesday" */
+  if (bits & (1u << LT_FUTURE_TO)) {
+    /* "plans to meet", "set for"; not "the plan", "due to its loss" */
+    const assay_token *nx = j + 1 < d->n ? &d->t[j + 1] : NULL;
+    if (nx && (ltense_is(nx, "to") ||
+               (ltense_is(nx, "for") && !(bits & (1u << LT_ONLY_TO)))))
+      return 1;
+    return 0;
+  }
+  if (bits & (1u << LT_PAST)) return -1;
+  int past = (bits & (1u << LT_PAST_IRREGULAR)) != 0;
+  if (!past && n > 4 && t->lower[n - 2] == 'e' && t->lower[n - 1] == 'd' &&
+      !(bits & (1u << LT_NOT_PAST_ED))) {
+    /* Lua's ^%l+ed$: ASCII lower-case letters only */
+    past = 1;
+    for (size_t i = 0; i < n - 2 && past; i++)
+      past = t->lower[i] >= 'a' && t->lower[i] <= 'z';
+  }
+  if (!past) return 0;
+  if (j > 0 && (ltense_tok(d, j - 1) & (1u << LT_NOT_PAST_BEFORE))) return 0;
+  return -1;
+}
+
+/* tense(doc, first [, last]) -> 1 future, -1 past, 0 unknown: the tense
+ * of the clause around tokens first..last (1-based), from the words before
+ * them (15 at most, back to the sentence start or a reporting word), then
+ * the 8 after them (up to a clause end).  After a deadline word ("by
+ * Dec. 15") a past verb says nothing and the words after are not read. */
+static int ltense_call(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  lua_Integer first = luaL_checkinteger(L, 2);
+  lassay_ensure_tokens(L, doc);
+  lua_Integer last = luaL_optinteger(L, 3, first);
+  ltense_doc d;
+  size_t len;
+  d.set = lua_touserdata(L, lua_upvalueindex(1));
+  d.t = assay_doc_tokens(doc, &d.n);
+  const char *text = assay_doc_text(doc, &len);
+  if (first < 1 || (lua_Unsigned)first > d.n) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  size_t f = (size_t)first - 1; /* 0-based from here */
+  uint32_t s = d.t[f].sentence;
+  int deadline = f > 0 && (ltense_tok(&d, f - 1) & (1u << LT_DEADLINE));
+  size_t stop = f > 15 ? f - 15 : 0;
+  for (size_t j = f; j-- > stop;) {
+    if (d.t[j].sentence != s || (ltense_tok(&d, j) & (1u << LT_REPORTING)))
+      break;
+    int r = ltense_token(&d, j);
+    if (r && !(deadline && r < 0)) {
+      lua_pushinteger(L, r);
+      return 1;
+    }
+  }
+  if (!deadline && last >= 0) {
+    size_t l = (size_t)last; /* the 0-based index after the last token */
+    for (size_t j = l; j < d.n && j < l + 8; j++) {
+      const assay_token *t = &d.t[j];
+      if (t->sentence != s || (ltense_tok(&d, j) & (1u << LT_REPORTING)) ||
+          (ltense_bits(d.set, text + t->start, t->end - t->start) &
+           (1u << LT_CLAUSE_END)))
+        break;
+      int r = ltense_token(&d, j);
+      if (r) {
+        lua_pushinteger(L, r);
+        return 1;
+      }
+    }
+  }
+  lua_pushinteger(L, 0);
+  return 1;
+}
+
+/* tense_finder{future=, future_to=, ...} -> tense(doc, first [, last]).
+ * Each list is a table whose keys are words (the lower form; for
+ * clause_end the token text) and whose values are true; a future_to value
+ * "to" allows only "to" after the word, not "for".  The lists are read
+ * once, here: the rule file keeps the words, the search runs in C because
+ * it is done for most dates and reads up to 23 tokens each time. */
+static int ldate_tense_finder(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  size_t nwords = 0, nbytes = 0;
+  for (int k = 0; k < LT_NLISTS; k++) {
+    if (lua_getfield(L, 1, ltense_names[k]) != LUA_TTABLE)
+      return luaL_error(L, "tense_finder: '%s' must be a table of words",
+                        ltense_names[k]);
+    for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+      size_t n;
+      if (lua_type(L, -2) != LUA_TSTRING)
+        return luaL_error(L, "tense_finder: '%s' has a key that is not a "
+                             "word", ltense_names[k]);
+      lua_tolstring(L, -2, &n);
+      if (n == 0 || n > UINT16_MAX)
+        return luaL_error(L, "tense_finder: '%s' has an empty or overlong "
+                             "word", ltense_names[k]);
+      nwords++;
+      nbytes += n;
+    }
+    lua_pop(L, 1);
+  }
+  if (nwords > (1u << 20) || nbytes > (1u << 24))
+    return luaL_error(L, "tense_finder: too many words");
+  uint32_t nslots = 16;
+  while (nslots < 2 * nwords) nslots *= 2;
+  ltense_set *set = lua_newuserdatauv(
+      L, sizeof *set + nslots * sizeof(ltense_slot) + nbytes, 0);
+  set->mask = nslots - 1;
+  set->used = 0;
+  set->slots = (ltense_slot *)(void *)(set + 1);
+  set->bytes = (char *)(set->slots + nslots);
+  memset(set->slots, 0, nslots * sizeof(ltense_slot));
+  for (int k = 0; k < LT_NLISTS; k++) {
+    lua_getfield(L, 1, ltense_names[k]);
+    for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+      if (!lua_toboolean(L, -1)) continue; /* false: not in the list */
+      size_t n;
+      const char *w = lua_tolstring(L, -2, &n);
+      ltense_slot *sl = ltense_find(set, w, n);
+      if (!sl->len) {
+        memcpy(set->bytes + set->used, w, n);
+        sl->off = set->used;
+        sl->len = (uint16_t)n;
+        set->used += (uint32_t)n;
+      }
+      sl->bits |= (uint16_t)(1u << k);
+      if (k == LT_FUTURE_TO && lua_type(L, -1) == LUA_TSTRING) {
+        size_t vn;
+        const char *v = lua_tolstring(L, -1, &vn);
+        if (vn == 2 && memcmp(v, "to", 2) == 0)
+          sl->bits |= (uint16_t)(1u << LT_ONLY_TO);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushcclosure(L, ltense_call, 1);
+  return 1;
+}
+
 static const luaL_Reg ldate_funcs[] = {{"parse", ldate_parse},
                                        {"format", ldate_format},
                                        {"weekday", ldate_weekday},
@@ -341,6 +617,9 @@ static const luaL_Reg ldate_funcs[] = {{"parse", ldate_parse},
                                        {"diff", ldate_diff},
                                        {"is_leap", ldate_is_leap},
                                        {"days_in_month", ldate_days_in_month},
+                                       {"tense_finder", ldate_tense_finder},
+                                       {"nearest_year", ldate_nearest_year},
+                                       {"day_value", ldate_day_value},
                                        {NULL, NULL}};
 
 void lassay_open_date(lua_State *L) {

@@ -367,7 +367,7 @@ static lassay_doc *new_doc_slot(lua_State *L) {
   return ud;
 }
 
-static void ensure_tokens(lua_State *L, assay_doc *doc) {
+void lassay_ensure_tokens(lua_State *L, assay_doc *doc) {
   if (doc->tokenized) return;
   if (assay_doc_tokenize(doc, lassay_tokenizer(L)) != ASSAY_OK)
     luaL_error(L, "%s: cannot tokenize: %s", doc->id, assay_doc_errmsg(doc));
@@ -485,7 +485,7 @@ static int token_proxy_newindex(lua_State *L) {
 static int doc_tokens(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   size_t n;
-  ensure_tokens(L, doc);
+  lassay_ensure_tokens(L, doc);
   const assay_token *toks = assay_doc_tokens(doc, &n);
   int cached = lua_getiuservalue(L, 1, DOC_UV_TOKENS_OF) == LUA_TLIGHTUSERDATA &&
                lua_touserdata(L, -1) == (void *)toks;
@@ -526,7 +526,7 @@ static int doc_tokens(lua_State *L) {
 static int doc_sentences(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   size_t n;
-  ensure_tokens(L, doc);
+  lassay_ensure_tokens(L, doc);
   const assay_range *r = assay_doc_sentences(doc, &n);
   lassay_pushranges(L, doc->text, r, n);
   return 1;
@@ -535,7 +535,7 @@ static int doc_sentences(lua_State *L) {
 static int doc_paragraphs(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   size_t n;
-  ensure_tokens(L, doc);
+  lassay_ensure_tokens(L, doc);
   const assay_range *r = assay_doc_paragraphs(doc, &n);
   lassay_pushranges(L, doc->text, r, n);
   return 1;

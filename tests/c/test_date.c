@@ -408,8 +408,27 @@ static void test_garbage(void) {
             ASSAY_ENOTFOUND);
 }
 
+/* nearest_year: the year of a month/day around the anchor, on the side
+ * dir asks for; months count 31 days. */
+static void test_nearest_year(void) {
+  assay_date a = {2014, 12, 17};
+  CHECK_INT(date_nearest_year(a, 11, 28, 0), 2014); /* last month */
+  CHECK_INT(date_nearest_year(a, 1, 5, 0), 2015);   /* in three weeks */
+  CHECK_INT(date_nearest_year(a, 1, 5, -1), 2014);  /* the last one */
+  CHECK_INT(date_nearest_year(a, 11, 28, 1), 2015); /* the next one */
+  CHECK_INT(date_nearest_year(a, 12, 17, -1), 2014); /* the day itself */
+  CHECK_INT(date_nearest_year(a, 12, 17, 1), 2014);
+  CHECK_INT(date_nearest_year(a, 7, 0, 0), 2014);   /* July: the 15th */
+  CHECK_INT(date_nearest_year(a, 6, 0, 0), 2015);   /* June: nearer next */
+  CHECK_INT(date_nearest_year(a, 12, 0, 1), 2014);  /* the 31st, after */
+  CHECK_INT(date_nearest_year((assay_date){2015, 1, 2}, 12, 0, -1), 2014);
+  /* a tie goes to the earlier year */
+  CHECK_INT(date_nearest_year((assay_date){2014, 7, 1}, 1, 1, 0), 2014);
+}
+
 int main(void) {
   test_table();
+  test_nearest_year();
   test_garbage();
   test_calendar_sweep();
   test_edges();

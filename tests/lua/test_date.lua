@@ -89,6 +89,34 @@ local cases = {
      local ok, err = pcall(date.weekday, "2014-02-30")
      return not ok and err:match("day 30 is out of range") ~= nil end, true},
   {"bad unit raises", function() return (pcall(date.shift, doc_date, 1, "fortnight")) end, false},
+  {"nearest year", function() return date.nearest_year(doc_date, 1, 5) end, 2015},
+  {"nearest year before", function() return date.nearest_year(doc_date, 1, 5, -1) end, 2014},
+  {"nearest year no day", function() return date.nearest_year(doc_date, 11, nil, 1) end, 2015},
+  {"day value", function() return date.day_value(doc_date, nil, 11, 28, 0) end, "2014-11-28"},
+  {"day value year", function() return date.day_value(nil, 1998, 2, 29) end, nil},
+  {"day value leap", function() return date.day_value(nil, 2016, 2, 29) end, "2016-02-29"},
+  {"day value no anchor", function() return date.day_value(nil, nil, 11, 24) end, "XXXX-11-24"},
+  {"day value no day", function() return date.day_value(doc_date, nil, 7) end, "2014-07"},
+  {"day value bad month raises", function() return (pcall(date.day_value, nil, 2014, 13, 1)) end, false},
+  {"tense", function()
+     local tense = date.tense_finder { future = { will = true },
+       future_to = { plans = "to", set = true }, past = { was = true },
+       past_irregular = { bought = true }, not_past_before = { the = true },
+       not_past_ed = { planned = true }, reporting = { said = true },
+       deadline = { by = true }, clause_end = { [";"] = true } }
+     local function t(text, i, j) return tense(assay.document(text), i, j) end
+     return { t("The meeting will be on Nov. 24", 6, 7),
+              t("Sony bought it on Nov. 24", 5, 6),
+              t("The reduced price on Nov. 24", 5, 6),
+              t("He said on Nov. 24 it will", 4, 5),
+              t("He paid by Nov. 24 and was glad", 4, 5),
+              t("Nov. 24 ; it will", 1, 2),
+              t("It is set for Nov. 24", 5, 6),
+              t("It plans for Nov. 24", 4, 5),
+              t("It is to resume Nov. 24", 5, 6),
+              t("Prices jumped on Nov. 24", 4, 5) }
+   end, { 1, -1, 0, 1, 0, 0, 1, 0, 1, -1 }},
+  {"tense finder needs lists", function() return (pcall(date.tense_finder, {})) end, false},
 }
 
 for _, c in ipairs(cases) do
