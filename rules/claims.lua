@@ -177,6 +177,16 @@ function C.actors(doc)
   return actor_cache.list
 end
 
+-- The text of the document being scanned: doc.text copies the whole text
+-- on each read.
+local text_cache = {}
+function C.text(doc)
+  if text_cache.doc ~= doc or text_cache.len ~= #doc then
+    text_cache = { doc = doc, len = #doc, text = doc.text }
+  end
+  return text_cache.text
+end
+
 -- The annotations of a finished working layer (cue, date, src), cached
 -- for the document being scanned: doc:annotations builds a new table on
 -- each call, and the claim rules ask for these per match.
@@ -193,11 +203,42 @@ function C.layer(doc, name)
   return l
 end
 
+-- The first position in a list sorted by start (annotations, tokens)
+-- whose start is at least x, or #list + 1: the per-match helpers start
+-- their scans there instead of at the document's beginning, which made
+-- them quadratic in long documents.
+function C.from(list, x)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid].start < x then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
+-- doc:annotation(id), kept for the document being scanned: the rules ask
+-- only for annotations of finished stages (cues, sources, actors), which
+-- do not change any more, and the claims ask for the same ones many times.
+local ann_cache = {}
+function C.annotation(doc, id)
+  if ann_cache.doc ~= doc or ann_cache.len ~= #doc then
+    ann_cache = { doc = doc, len = #doc, byid = {} }
+  end
+  local a = ann_cache.byid[id]
+  if a == nil then
+    a = doc:annotation(id) or false
+    ann_cache.byid[id] = a
+  end
+  return a or nil
+end
+
 -- The last actor inside a span, or nil.
 function C.actor_in(doc, span)
   local best
-  for _, a in ipairs(C.actors(doc)) do
-    if a.start >= span.start and a.stop <= span.stop then best = a end
+  local actors = C.actors(doc)
+  for k = C.from(actors, span.start), #actors do
+    local a = actors[k]
+    if a.stop <= span.stop then best = a end
     if a.start >= span.stop then break end
   end
   return best
@@ -206,17 +247,18 @@ end
 function C.np_src(m, doc)
   -- "it’s called", "today’s speech shows": a phrase does not start with
   -- a possessive ending
-  local t1 = doc:token(m.n.first)
+  local t = C.toks(doc)
+  local t1 = t[m.n.first]
   if t1.text == "'s" or t1.text == "’s" then return nil end
   -- a phrase does not run over a sentence or paragraph start (a headline
   -- above, "(D-N.C.)" aside: the tokenizer cuts there, the phrase does not)
   local first = m.n.first
   for k = m.n.first + 1, m.n.last do
-    local tk = doc:token(k)
+    local tk = t[k]
     if tk.para_start or tk.line_start then first = k end
   end
   if first ~= m.n.first then
-    m.n = { start = doc:token(first).start, stop = m.n.stop, first = first, last = m.n.last }
+    m.n = { start = t[first].start, stop = m.n.stop, first = first, last = m.n.last }
   end
   local a = C.actor_in(doc, m.n)
   return { layer = "src", start = m.n.start, stop = m.n.stop, np = true,
@@ -301,17 +343,75 @@ rule "src.pronoun" {
 ---------------------------------------------------------------------------
 -- Helpers for the emit functions.
 
--- The tokens and sentences of a document, kept for the document being
--- scanned (tokens() builds a new table on each call).
+-- The tokens of a document and what is derived from them (sentences,
+-- paragraphs, quotation marks, tokens by start byte), kept for the
+-- document being scanned and made when first asked for. A token's fields
+-- are read from the document on first access, which costs as much as many
+-- plain reads: the helpers below find tokens by binary search or in the
+-- text rather than walking every token of the document.
 local cache = { doc = nil }
 function C.toks(doc)
   if cache.doc ~= doc or cache.len ~= #doc then
     cache.doc, cache.len = doc, #doc
     cache.t = doc:tokens()
-    cache.s = doc:sentences()
-    cache.p = doc:paragraphs()
+    cache.s, cache.p, cache.marks = nil, nil, nil
+    cache.by_start = nil
   end
-  return cache.t, cache.s, cache.p
+  return cache.t
+end
+
+function C.sentences(doc)
+  C.toks(doc)
+  if not cache.s then cache.s = doc:sentences() end
+  return cache.s
+end
+
+-- The numbers of the quotation mark tokens, in order, for the document
+-- being scanned. A mark starts with one of these bytes: ", ', `, or the
+-- lead byte of a typographic one (U+2018-U+203A: E2; U+00AB, U+00BB: C2);
+-- each is found with a plain search, and only tokens starting there are
+-- asked whether they are marks.
+local QUOTE_BYTES = { '"', "'", "`", "\226", "\194" }
+function C.quote_marks(doc)
+  local t = C.toks(doc)
+  if cache.marks then return cache.marks end
+  local text, by_start, marks = C.text(doc), C.by_start(doc), {}
+  for _, b in ipairs(QUOTE_BYTES) do
+    local pos = 1
+    while true do
+      local p = text:find(b, pos, true)
+      if not p then break end
+      local j = by_start[p - 1]
+      if j and t[j].quote then marks[#marks + 1] = j end
+      pos = p + 1
+    end
+  end
+  table.sort(marks)
+  cache.marks = marks
+  return marks
+end
+
+function C.paragraphs(doc)
+  C.toks(doc)
+  if not cache.p then cache.p = doc:paragraphs() end
+  return cache.p
+end
+
+-- by_start[pos] is the number of the token that starts at byte pos, or
+-- false (found on demand, then kept, for the document being scanned).
+function C.by_start(doc)
+  local t = C.toks(doc)
+  local b = cache.by_start
+  if not b then
+    b = setmetatable({}, { __index = function(self, pos)
+      local i = C.from(t, pos)
+      local v = t[i] ~= nil and t[i].start == pos and i
+      rawset(self, pos, v)
+      return v
+    end })
+    cache.by_start = b
+  end
+  return b
 end
 
 local OPEN = { ["“"] = true, ["‘"] = true, ["«"] = true }
@@ -337,18 +437,30 @@ end
 -- Is token i inside a quotation: does the last quotation mark before it in
 -- its paragraph open one?  (A writer's own "I said" is a claim; a quoted
 -- speaker's "I think" is part of the quotation.)
-function C.in_quote(t, i)
-  local k = i - 1
-  while k >= 1 do
-    if t[k].quote then
-      -- a doubled mark ('' in some wire copy) opens or closes as a pair
-      if k > 1 and t[k - 1].quote and not t[k].space_before then k = k - 1 end
-      return C.opens(t, k)
-    end
-    if t[k].para_start then return false end
-    k = k - 1
+function C.in_quote(doc, i)
+  local t = C.toks(doc)
+  if i <= 1 then return false end
+  -- The last quotation mark from the start of token i - 1's paragraph on
+  -- (its first token is the only one there with para_start), from the
+  -- document's list of marks rather than by reading every token's fields.
+  local paras = C.paragraphs(doc)
+  local lo, hi = 1, #paras
+  while lo < hi do   -- the last paragraph whose first token is <= i - 1
+    local mid = (lo + hi + 1) // 2
+    if paras[mid].first <= i - 1 then lo = mid else hi = mid - 1 end
   end
-  return false
+  local pfirst = paras[lo].first
+  local marks = C.quote_marks(doc)
+  lo, hi = 1, #marks   -- the last mark before token i
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    if marks[mid] <= i - 1 then lo = mid + 1 else hi = mid - 1 end
+  end
+  local k = marks[hi]
+  if not k or k < pfirst then return false end
+  -- a doubled mark ('' in some wire copy) opens or closes as a pair
+  if k > 1 and t[k - 1].quote and not t[k].space_before then k = k - 1 end
+  return C.opens(t, k)
 end
 
 function C.closes(t, i)
@@ -411,14 +523,38 @@ function C.content_after(doc, i)
     if j > n then j = n end
     return C.trim(t, i, j)
   end
-  local sent = t[i].sentence
-  local j = i
-  while j + 1 <= n and t[j + 1].sentence == sent and not t[j + 1].para_start do
-    local nx = t[j + 1]
-    if nx.text == ";" or (nx.text == ":" and j > i) then break end
-    if nx.text == "," and t[j + 2] and BOUNDARY[t[j + 2].lower] and j >= i
-       and not C.same_subject(t, j + 3) then break end
-    j = j + 1
+  -- To the end of the sentence (which never runs over a paragraph start)
+  -- or the first token from i + 1 on that ends the clause: only ';', ':'
+  -- and ',' can, so those bytes are looked for in the text instead of
+  -- reading each token's fields.
+  local j = C.sentences(doc)[t[i].sentence].last
+  local text, by_start = C.text(doc), C.by_start(doc)
+  local limit, pos, last = t[j].start, t[i].stop + 1, j
+  while true do
+    local p = text:find("[;:,]", pos)
+    if not p or p - 1 > limit then break end
+    -- the token starting there, if any, is one of i + 1 .. last: a
+    -- search in the sentence instead of the document
+    local x = rawget(by_start, p - 1)
+    if x == nil then
+      local lo, hi = i + 1, last + 1
+      while lo < hi do
+        local mid = (lo + hi) // 2
+        if t[mid].start < p - 1 then lo = mid + 1 else hi = mid end
+      end
+      x = lo <= last and t[lo].start == p - 1 and lo
+      rawset(by_start, p - 1, x)
+    end
+    if x then
+      local tx = t[x].text
+      if tx == ";" or (tx == ":" and x - 1 > i)
+         or (tx == "," and t[x + 1] and BOUNDARY[t[x + 1].lower]
+             and not C.same_subject(t, x + 2)) then
+        j = x - 1
+        break
+      end
+    end
+    pos = p + 1
   end
   return C.trim(t, i, j)
 end
@@ -452,10 +588,9 @@ end
 function C.cue_at(doc, i)
   local t = C.toks(doc)
   if not t[i] then return nil end
-  for _, c in ipairs(C.layer(doc, "cue")) do
-    if c.start == t[i].start then return c end
-    if c.start > t[i].start then break end
-  end
+  local cues = C.layer(doc, "cue")
+  local c = cues[C.from(cues, t[i].start)]
+  if c and c.start == t[i].start then return c end
   return nil
 end
 
@@ -490,7 +625,7 @@ end
 -- A span attribute for the source: tied to its actor when the src phrase
 -- stands for one.
 function C.source(doc, cap)
-  local src = cap.ann and doc:annotation(cap.ann)
+  local src = cap.ann and C.annotation(doc, cap.ann)
   local s = { start = cap.start, stop = cap.stop }
   if src and src.actor and src.actor.ref then s.ann = src.actor.ref end
   if src and src.layer == "actor" then s.ann = src.id end
@@ -499,7 +634,7 @@ end
 
 -- The cue's lexicon stance and type.
 function C.cue_info(doc, cap)
-  local c = cap.ann and doc:annotation(cap.ann)
+  local c = cap.ann and C.annotation(doc, cap.ann)
   if not c then return "asserted", "verb" end
   return c.stance or "asserted", c.type or "verb", c
 end
@@ -532,8 +667,10 @@ function C.stance(doc, base, from, to, ca, cb)
   end
   if ca and (s == "asserted" or s == "believed") then
     local lo, hi = t[ca].start, t[cb].stop
-    for _, c in ipairs(C.layer(doc, "cue")) do
-      if c.start >= lo and c.stop <= hi and c.stance == "doubted"
+    local cues = C.layer(doc, "cue")
+    for k = C.from(cues, lo), #cues do
+      local c = cues[k]
+      if c.stop <= hi and c.stance == "doubted"
          and (c.type == "adjective" or c.type == "phrase") then
         s = "doubted"
         break
@@ -628,13 +765,13 @@ function C.candidate(doc, m, o)
   end
   -- "I think", "you'd think": inside a quotation the claim is the quoted
   -- speaker's, and the quotation is already one.
-  if o.source.first and FIRST_PERSON[t[o.source.last].lower] and C.in_quote(t, o.source.first) then
+  if o.source.first and FIRST_PERSON[t[o.source.last].lower] and C.in_quote(doc, o.source.first) then
     return nil
   end
   -- a claim inside a quotation belongs to the quotation ("“If she didn't
   -- think they were doing well, ...,” Gutin says"); a quoted cue word
   -- ("police “strongly suspect” that") is not inside one
-  if (o.source.first or o.own) and C.in_quote(t, o.cue.first)
+  if (o.source.first or o.own) and C.in_quote(doc, o.cue.first)
      and not (t[o.cue.first - 1] and t[o.cue.first - 1].quote) then
     return nil
   end
@@ -667,8 +804,11 @@ function C.candidate(doc, m, o)
   if o.via then
     c.via = { start = o.via.start, stop = o.via.stop, ann = o.via.ann }
     if not c.via.ann then
-      for _, a in ipairs(doc:annotations("actor")) do
-        if a.start >= c.via.start and a.stop <= c.via.stop then c.via.ann = a.id; break end
+      local actors = C.actors(doc)
+      for k = C.from(actors, c.via.start), #actors do
+        local a = actors[k]
+        if a.start > c.via.stop then break end
+        if a.stop <= c.via.stop then c.via.ann = a.id; break end
       end
     end
   end
@@ -693,11 +833,12 @@ function C.issuer(doc, m)
   local cue = C.cue_at(doc, m.cue.first)
   if not (last and DOCUMENT[last.lower] and cue and cue.form == "ing") then return m.source end
   local sent = last.sentence
+  local by_start = C.by_start(doc)
   for _, s in ipairs(C.layer(doc, "src")) do
     if s.start >= m.source.start then break end
-    local k = m.source.first
-    while k > 1 and t[k].start > s.start do k = k - 1 end
-    if t[k].start == s.start and t[k].sentence == sent and not s.noun then
+    -- the token that starts where s does (s is before the source)
+    local k = by_start[s.start]
+    if k and t[k].sentence == sent and not s.noun then
       local j = k
       while t[j + 1] and t[j + 1].stop <= s.stop do j = j + 1 end
       return { start = s.start, stop = s.stop, first = k, last = j, ann = s.id }
@@ -985,7 +1126,13 @@ local function furniture_lines(doc)
   if furniture_cache.doc == doc and furniture_cache.len == #doc then
     return furniture_cache.lines
   end
-  local text, lines, pos = doc.text, {}, 1
+  local text, lines, pos = C.text(doc), {}, 1
+  -- most documents have none: one search each over the whole text
+  local low, any = text:lower(), false
+  for _, f in ipairs(FURNITURE) do
+    if low:find(f, 1, true) then any = true; break end
+  end
+  if not any then pos = #text + 2 end
   while pos <= #text + 1 do
     local nl = text:find("\n", pos, true) or (#text + 1)
     local line = text:sub(pos, nl - 1):lower()
@@ -1022,7 +1169,7 @@ end
 function C.actor_of(doc, span)
   local id = type(span) == "table" and (span.ref or span.ann)
   if not id then return nil end
-  local a = doc:annotation(id)
+  local a = C.annotation(doc, id)
   if a and a.layer == "actor" then return a end
   return nil
 end
@@ -1036,12 +1183,8 @@ end
 -- is left.
 function C.cut_before(doc, c, pos)
   local t = C.toks(doc)
-  local first, last
-  for i = 1, #t do
-    if t[i].start >= c.content.start and not first then first = i end
-    if t[i].start >= pos then last = i - 1; break end
-  end
-  if first and last and last >= first then
+  local first, last = C.from(t, c.content.start), C.from(t, pos) - 1
+  if last < #t and last >= first then
     local x, y = C.trim(t, first, last)
     if x then c.content = { start = t[x].start, stop = t[y].stop } end
   end
@@ -1054,15 +1197,13 @@ end
 local GOES_ON = { [","] = true, ["and"] = true, ["while"] = true, ["before"] = true }
 function C.continuations(doc, claims)
   local t = C.toks(doc)
-  local by_start = {}
-  for i, tk in ipairs(t) do by_start[tk.start] = i end
+  local by_start = C.by_start(doc)
   local taken = {}
   for _, c in ipairs(claims) do taken[c.cue.start] = true end
   local out = {}
-  for _, cue in ipairs(doc:annotations("cue")) do
-    local i = by_start[cue.start]
+  for _, cue in ipairs(C.layer(doc, "cue")) do
+    local i = not taken[cue.start] and by_start[cue.start]
     if i and i > 1 and ((cue.type == "verb" and cue.form == "ing") or t[i].lower == "citing")
-       and not taken[cue.start]
        and GOES_ON[t[i - 1].lower] and not t[i].headline then
       local best
       for _, c in ipairs(claims) do
@@ -1097,6 +1238,7 @@ end
 -- rules, or a claim whose content holds another claim of the same source
 -- ("officials responded ... by saying").
 local WEAK = { ["claim.source_and_cue"] = true }
+local NONE = {}
 function C.merge(doc, cands)
   local keep, seen = {}, {}
   local strong = {}   -- cue starts that a rule other than a weak one found
@@ -1132,9 +1274,25 @@ function C.merge(doc, cands)
     if c.source.start and (not b or dist(c) < dist(b)) then best[c.cue.start] = c end
   end
   local out = {}
+  -- The pairs below need the same source start, or a pronoun source:
+  -- claims grouped by source start (in order) spare a pass over all
+  -- claims for each claim.
+  local same_src = {}
+  for _, b in ipairs(keep) do
+    local k = b.source.start
+    if k then
+      same_src[k] = same_src[k] or {}
+      table.insert(same_src[k], b)
+    end
+  end
   for _, a in ipairs(keep) do
     local drop = a.source.start ~= nil and best[a.cue.start] ~= a
-    for _, b in ipairs(keep) do
+    local others = NONE
+    if a.source.start then
+      local pronoun = PRONOUN[C.text(doc):sub(a.source.start + 1, a.source.stop):lower()]
+      others = pronoun and keep or same_src[a.source.start]
+    end
+    for _, b in ipairs(others) do
       if a ~= b and a.source.start and a.source.start == b.source.start
          and inside(b.cue.start, a.content.start, a.content.stop) then
         -- "responded by saying": the inner cue opens the content, the
@@ -1150,7 +1308,7 @@ function C.merge(doc, cands)
       -- content speaks for that claim's source; the outer claim is the one.
       if a ~= b and a.source.start and a.source.start == b.content.start
          and b.cue.stop <= a.source.start
-         and PRONOUN[doc.text:sub(a.source.start + 1, a.source.stop):lower()] then
+         and PRONOUN[C.text(doc):sub(a.source.start + 1, a.source.stop):lower()] then
         drop = true
       end
     end
@@ -1165,31 +1323,53 @@ end
 -- attribution (", The Wall Street Journal reports").
 function C.link(doc, claims)
   local t = C.toks(doc)
-  local sent_of = {}
-  for _, tk in ipairs(t) do sent_of[tk.start] = tk.sentence end
+  local by_start = C.by_start(doc)
+  local function sent_of(pos)
+    local i = by_start[pos]
+    return i and t[i].sentence
+  end
+  -- The claims with a trailing attribution, by where it starts: a claim
+  -- b is cut by those whose tail is in (b.content.start, b.content.stop],
+  -- taken in their order among the claims. A cut only shortens b's
+  -- content, so the ones found for its first content are all there are.
+  local tails = {}
+  for i, a in ipairs(claims) do
+    if a.tail then tails[#tails + 1] = { start = a.tail, i = i, a = a } end
+  end
+  table.sort(tails, function(x, y) return x.start < y.start or (x.start == y.start and x.i < y.i) end)
+  local by_order = function(x, y) return x.i < y.i end
   for _, b in ipairs(claims) do
-    for _, a in ipairs(claims) do
-      if a ~= b and a.tail and inside(a.tail, b.content.start, b.content.stop + 1)
+    local near = {}
+    for k = C.from(tails, b.content.start + 1), #tails do
+      if tails[k].start > b.content.stop then break end
+      near[#near + 1] = tails[k]
+    end
+    table.sort(near, by_order)
+    for _, tl in ipairs(near) do
+      local a = tl.a
+      if a ~= b and inside(a.tail, b.content.start, b.content.stop + 1)
          and b.content.start < a.tail then
         -- cut b's content before a's trailing attribution
-        local k = #t
-        for i = 1, #t do if t[i].start >= a.tail then k = i - 1; break end end
-        local first = nil
-        for i = 1, #t do if t[i].start >= b.content.start then first = i; break end end
-        if first and k >= first then
+        local k = C.from(t, a.tail) - 1
+        local first = C.from(t, b.content.start)
+        if first <= #t and k >= first then
           local x, y = C.trim(t, first, k)
           if x then b.content = { start = t[x].start, stop = t[y].stop } end
         end
       end
     end
   end
-  for _, b in ipairs(claims) do
-    if not b.via and not C.is_outlet(doc, b.source) then
-      for _, a in ipairs(claims) do
-        local outlet = C.is_outlet(doc, a.source) and a.source or a.via
+  -- whether each claim's source is an outlet, asked once per claim, not
+  -- once per pair
+  local outlet_src = {}
+  for i, c in ipairs(claims) do outlet_src[i] = C.is_outlet(doc, c.source) end
+  for bi, b in ipairs(claims) do
+    if not b.via and not outlet_src[bi] then
+      for ai, a in ipairs(claims) do
+        local outlet = outlet_src[ai] and a.source or a.via
         if a ~= b and outlet and (a.source.start ~= b.source.start) then
           local nested = inside(b.cue.start, a.content.start, a.content.stop)
-          local same = a.tail and sent_of[a.cue.start] and sent_of[a.cue.start] == sent_of[b.cue.start]
+          local same = a.tail and sent_of(a.cue.start) and sent_of(a.cue.start) == sent_of(b.cue.start)
           if nested or same then
             b.via = outlet
             break
@@ -1203,25 +1383,27 @@ end
 -- The article's own voice: a doubt word ("circumstantial", "too early to
 -- say") in a sentence where nobody else is quoted.
 function C.own_doubt(doc, claims)
-  local t, sents = C.toks(doc)
-  local by_start = {}
-  for i, tk in ipairs(t) do by_start[tk.start] = i end
+  local t = C.toks(doc)
+  local by_start = C.by_start(doc)
   local taken = {}
   for _, c in ipairs(claims) do
     local i = by_start[c.cue.start]
     if i then taken[t[i].sentence] = true end
-    for k = by_start[c.content.start] or 1, #t do
-      if t[k].start >= c.content.stop then break end
-      taken[t[k].sentence] = true
+    -- the sentences of the content's tokens: sentence numbers rise with
+    -- the tokens, so the first and last token give them all
+    local a, b = by_start[c.content.start] or 1, C.from(t, c.content.stop) - 1
+    if b >= a then
+      for s = t[a].sentence, t[b].sentence do taken[s] = true end
     end
   end
-  local outlet = tostring(doc.meta.outlet or doc.meta.publisher or "the article")
+  local meta = doc.meta
+  local outlet = tostring(meta.outlet or meta.publisher or "the article")
   local out = {}
-  for _, cue in ipairs(doc:annotations("cue")) do
-    local i = by_start[cue.start]
-    if i and cue.stance == "doubted" and (cue.type == "adjective" or cue.type == "phrase")
-       and not t[i].headline and not taken[t[i].sentence] and not C.furniture(doc, cue.start) then
-      local s = sents[t[i].sentence]
+  for _, cue in ipairs(C.layer(doc, "cue")) do
+    local i = cue.stance == "doubted" and (cue.type == "adjective" or cue.type == "phrase")
+      and by_start[cue.start]
+    if i and not t[i].headline and not taken[t[i].sentence] and not C.furniture(doc, cue.start) then
+      local s = C.sentences(doc)[t[i].sentence]
       local a, b = C.trim(t, s.first, s.last)
       if a then
         taken[t[i].sentence] = true
@@ -1298,7 +1480,7 @@ function C.source_who(doc, c, actors, top_country)
       if a.country then return a.country end
       for _, b in ipairs(actors) do
         if b.kind == "country" and b.stop <= a.start and a.start - b.stop < 40 then
-          local between = doc.text:sub(b.stop + 1, a.start)
+          local between = C.text(doc):sub(b.stop + 1, a.start)
           if not between:find("[%.;,]") then return b.norm end
         end
       end
@@ -1317,12 +1499,15 @@ end
 
 function C.proposition(doc, c, actors, preds, top_org, top_country)
   local lo, hi = c.content.start, c.content.stop
+  local text = C.text(doc)
   -- The first predicate of the content; a nominal one ("the attack on
   -- X was carried out by Y") only when nothing follows.
   local pred, nominal
-  for _, p in ipairs(preds) do
-    if p.start >= lo and p.stop <= hi then
-      local before = doc.text:sub(math.max(lo, p.start - 8) + 1, p.start):lower()
+  for k = C.from(preds, lo), #preds do
+    local p = preds[k]
+    if p.start > hi then break end
+    if p.stop <= hi then
+      local before = text:sub(math.max(lo, p.start - 8) + 1, p.start):lower()
       if before:find("%f[%a]the%s+$") or before:find("%f[%a]an?%s+$") then
         nominal = nominal or p
       else
@@ -1334,8 +1519,10 @@ function C.proposition(doc, c, actors, preds, top_org, top_country)
   pred = pred or nominal
   if not pred then return nil end
   local before, after = {}, {}
-  for _, a in ipairs(actors) do
-    if a.start >= lo and a.stop <= hi and WHO_KINDS[a.kind] then
+  for k = C.from(actors, lo), #actors do
+    local a = actors[k]
+    if a.start > hi then break end
+    if a.stop <= hi and WHO_KINDS[a.kind] then
       if a.stop <= pred.start then before[#before + 1] = a
       elseif a.start >= pred.stop then after[#after + 1] = a end
     end
@@ -1346,7 +1533,7 @@ function C.proposition(doc, c, actors, preds, top_org, top_country)
   else
     who = before[#before] and C.who(before[#before])
     if not who then
-      local head = doc.text:sub(lo + 1, pred.start):lower()
+      local head = text:sub(lo + 1, pred.start):lower()
       if head:find("country") or head:find("nation") or head:find("regime") then
         who = top_country
       end
@@ -1376,12 +1563,14 @@ local EVIDENCE = { "evidence", "connection", "link", "attribution", "proof", "in
 function C.about(doc, c, dominant, actors, top_country)
   local who = dominant:match("^(.-) |")
   local lo, hi = c.content.start, c.content.stop
-  for _, a in ipairs(actors) do
-    if a.start >= lo and a.stop <= hi and WHO_KINDS[a.kind] and C.who(a) == who then
+  for k = C.from(actors, lo), #actors do
+    local a = actors[k]
+    if a.start > hi then break end
+    if a.stop <= hi and WHO_KINDS[a.kind] and C.who(a) == who then
       return true
     end
   end
-  local text = doc.text:sub(lo + 1, hi):lower()
+  local text = C.text(doc):sub(lo + 1, hi):lower()
   if c.stance == "denied" then
     return C.source_who(doc, c, actors, top_country) == who
   end
@@ -1393,7 +1582,7 @@ end
 
 rule "claim.propositions" {
   run = function(doc)
-    local actors = doc:annotations("actor")
+    local actors = C.actors(doc)
     local preds = doc:annotations("predicate")
     local top_org, top_country = C.top(actors, "org"), C.top(actors, "country")
     local claims = doc:annotations("claimv")
