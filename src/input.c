@@ -835,25 +835,31 @@ static int in_push_jsonl(in_reader *r, const char *path, FILE *fp, size_t line,
  * the end of the file, -1 when out of memory; *toolong is set when the
  * line passed max bytes (the rest of it is skipped). */
 static int in_getline(in_reader *r, FILE *fp, size_t max, int *toolong) {
-  r->line.len = 0;
+  in_buf *b = &r->line;
+  b->len = 0;
   *toolong = 0;
   int c, any = 0;
-  if (in_buf_put(&r->line, "", 0))
+  if (in_buf_put(b, "", 0))
     return -1;
-  while ((c = getc(fp)) != EOF) {
+  /* A byte at a time, but without the stream's lock (one reader thread
+   * owns fp) and with the buffer grown only when full: JSON Lines input
+   * went through here at ~90 instructions a byte. */
+  while ((c = getc_unlocked(fp)) != EOF) {
     any = 1;
     if (c == '\n')
       break;
-    if (r->line.len >= max) {
+    if (b->len >= max) {
       *toolong = 1;
       continue;
     }
-    char ch = (char)c;
-    if (in_buf_put(&r->line, &ch, 1))
+    if (b->len + 2 > b->cap &&
+        mem_grow(&b->alloc, (void **)&b->p, &b->cap, b->len + 2, 1))
       return -1;
+    b->p[b->len++] = (char)c;
   }
-  if (r->line.len && r->line.p[r->line.len - 1] == '\r')
-    r->line.p[--r->line.len] = '\0';
+  b->p[b->len] = '\0';
+  if (b->len && b->p[b->len - 1] == '\r')
+    b->p[--b->len] = '\0';
   return any;
 }
 
