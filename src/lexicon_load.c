@@ -425,15 +425,19 @@ static void ld_entry_free(ld *L, ld_entry *e) {
 /* The fast reader                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Large lexicons are name lists in one plain shape: `- name: X` items
- * with one-line `key: value` lines, flow `[...]` aliases and `{...}`
- * attrs, unquoted scalars.  libyaml spends more time on them than the
- * whole rest of the load (docs/lexicons.md, "Performance"), so this reader
- * takes exactly that subset and hands every entry to ld_commit, as the
- * event reader does.  Anything outside the subset, and any error, makes it
- * give up: the caller then runs libyaml over the whole input again, which
- * gives the same lexicon (re-adding an entry, alias or attribute changes
- * nothing) and the error messages with their line and column. */
+/* Lexicons are name lists in a few one-line shapes: `- Name` and
+ * `- name: X` items with one-line `key: value` lines, or whole items as
+ * flow maps `- {name: X, attrs: {...}}`; flow `[...]` aliases whose items
+ * may be `{text: T, kind: K}` maps, `{...}` attrs (also at the top level),
+ * plain scalars and one-line quoted ones without escapes.  libyaml spends
+ * more time on them than the whole rest of the load (docs/lexicons.md,
+ * "Performance"), so this reader takes exactly that subset and hands
+ * every entry to ld_commit_entry, as the event reader does.  Anything
+ * outside the subset, and any error, makes it give up: the caller then
+ * runs libyaml over the whole input again, which gives the same lexicon
+ * (re-adding an entry, alias or attribute changes nothing) and the error
+ * messages with their line and column.  tests/c/test_lexicon.c checks
+ * every pack lexicon is read here, into libyaml's lexicon. */
 
 #define LD_FAST_GIVE_UP 1
 
@@ -509,12 +513,16 @@ static int ld_fast_save(ld *L, ld_buf *b, const unsigned char *s, size_t n,
  * collections); it ends at the end
  * of the line, at " #", or in a flow collection at , ] }.  Trailing spaces
  * are not part of it, as in YAML.  0 when the text is not such a scalar. */
-static int ld_fast_scalar(ld *L, ld_fast *F, ld_buf *b, int flow,
-                          size_t *off) {
+static int ld_fast_plain(ld *L, ld_fast *F, ld_buf *b, int flow,
+                         size_t *off) {
   const unsigned char *a = F->p, *last = F->p;
   if (F->p == F->end || !(ld_fast_alnum(*F->p) || *F->p >= 0x80)) return 0;
   while (F->p < F->end) {
     unsigned char c = *F->p;
+    if (ld_fast_alnum(c)) { /* the most of it, first */
+      last = ++F->p;
+      continue;
+    }
     if (c >= 0x80) {
       size_t n = ld_fast_utf8(F->p, F->end);
       if (!n) return 0;
@@ -532,7 +540,7 @@ static int ld_fast_scalar(ld *L, ld_fast *F, ld_buf *b, int flow,
     }
     if (flow && (c == ',' || c == ']' || c == '}')) break;
     int colon = c == ':' && F->p + 1 < F->end && F->p[1] != ' ';
-    if (!(ld_fast_alnum(c) || strchr(".-'&/()+_!?$%@*", c) ||
+    if (!(ld_fast_alnum(c) || (c && strchr(".-'&/()+_!?$%@*", c)) ||
           (!flow && (c == ',' || c == ';' || colon))))
       return 0; /* the rest: libyaml decides */
     F->p++;
@@ -540,6 +548,60 @@ static int ld_fast_scalar(ld *L, ld_fast *F, ld_buf *b, int flow,
   }
   F->p = last; /* trailing spaces are skipped by the caller */
   return ld_fast_save(L, b, a, (size_t)(last - a), off);
+}
+
+/* A quoted scalar at F->p (its opening quote), closed on the same line,
+ * saved into b without its quotes (*off its offset): "..." without a
+ * backslash (escapes are left to libyaml), or '...' where '' stands for
+ * one quote.  Inside: ASCII from the space to '~' and the UTF-8 that
+ * ld_fast_utf8 takes, as libyaml reads them, no tab.  F->p ends after
+ * the closing quote.  0 when the text is not such a scalar. */
+static int ld_fast_quoted(ld *L, ld_fast *F, ld_buf *b, size_t *off) {
+  unsigned char q = *F->p++;
+  const unsigned char *a = F->p;
+  size_t twice = 0; /* '' pairs */
+  for (;;) {
+    if (F->p == F->end) return 0; /* a scalar over lines: libyaml folds it */
+    unsigned char c = *F->p;
+    if (c >= 0x80) {
+      size_t n = ld_fast_utf8(F->p, F->end);
+      if (!n) return 0;
+      F->p += n;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F || (c == '\\' && q == '"')) return 0;
+    if (c == q) {
+      if (q == '\'' && F->p + 1 < F->end && F->p[1] == '\'') {
+        F->p += 2;
+        twice++;
+        continue;
+      }
+      break;
+    }
+    F->p++;
+  }
+  size_t n = (size_t)(F->p - a);
+  F->p++; /* the closing quote */
+  if (!ld_fast_save(L, b, a, n, off)) return 0;
+  if (twice) {
+    char *s = b->s + *off;
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++) {
+      s[w++] = s[r];
+      if (s[r] == '\'') r++; /* the second quote of the pair */
+    }
+    s[w] = '\0';
+    b->len = *off + w + 1;
+  }
+  return 1;
+}
+
+/* A scalar, quoted or plain (flow: inside a flow collection). */
+static int ld_fast_scalar(ld *L, ld_fast *F, ld_buf *b, int flow,
+                          size_t *off) {
+  if (F->p < F->end && (*F->p == '"' || *F->p == '\''))
+    return ld_fast_quoted(L, F, b, off);
+  return ld_fast_plain(L, F, b, flow, off);
 }
 
 /* A key at F->p: a letter, then letters, digits and '_', then ':' and a
@@ -565,60 +627,105 @@ static void ld_fast_spaces(ld_fast *F) {
   while (F->p < F->end && *F->p == ' ') F->p++;
 }
 
-/* The value of an entry key (after "key:"): a scalar, or for aliases a
- * flow list of scalars, for attrs a flow map of scalars. */
-static int ld_fast_value(ld *L, ld_fast *F, const char *key, size_t kn) {
-  ld_entry *e = L->cur;
-  yaml_mark_t none = {0, 0, 0};
+/* After an item of a flow collection and its spaces: 1 at ',' (F->p after
+ * it and its spaces), 2 at the closing `close` (F->p after it), 0 at
+ * anything else. */
+static int ld_fast_next(ld_fast *F, unsigned char close) {
   ld_fast_spaces(F);
-  if (ld_fast_is(key, kn, "aliases") && F->p < F->end && *F->p == '[') {
+  if (F->p == F->end) return 0; /* a collection over lines: libyaml's */
+  unsigned char c = *F->p++;
+  if (c == close) return 2;
+  if (c != ',') return 0;
+  ld_fast_spaces(F);
+  return 1;
+}
+
+/* A flow map of one-line string attributes at F->p ('{'), into e->attrs
+ * (an entry's, or the top level's). */
+static int ld_fast_attrs(ld *L, ld_fast *F, ld_entry *e) {
+  F->p++;
+  ld_fast_spaces(F);
+  if (F->p < F->end && *F->p == '}') {
     F->p++;
+    return 1;
+  }
+  for (;;) {
+    const char *k;
+    size_t klen = ld_fast_key(F, &k);
+    ld_kv kv;
+    if (!klen ||
+        !ld_fast_save(L, &e->buf, (const unsigned char *)k, klen, &kv.key))
+      return 0;
     ld_fast_spaces(F);
-    if (F->p < F->end && *F->p == ']') {
-      F->p++;
-      return ld_fast_eol(F);
-    }
-    for (;;) {
+    if (!ld_fast_scalar(L, F, &e->buf, 1, &kv.value) ||
+        mem_grow(&L->alloc, (void **)&e->attrs, &e->attrs_cap, e->nattrs + 1,
+                 sizeof *e->attrs))
+      return 0;
+    e->attrs[e->nattrs++] = kv;
+    int more = ld_fast_next(F, '}');
+    if (more != 1) return more == 2;
+  }
+}
+
+/* One alias written as a flow map {text: ..., kind: ...} at F->p ('{'):
+ * the keys as ld_alias_map takes them (a later one wins), text required. */
+static int ld_fast_alias_map(ld *L, ld_fast *F, ld_entry *e) {
+  yaml_mark_t none = {0, 0, 0};
+  size_t text = 0, kind = 0;
+  int has_text = 0;
+  F->p++;
+  ld_fast_spaces(F);
+  for (;;) {
+    const char *k;
+    size_t kn = ld_fast_key(F, &k);
+    int is_text = kn && ld_fast_is(k, kn, "text");
+    if (!is_text && !(kn && ld_fast_is(k, kn, "kind"))) return 0;
+    ld_fast_spaces(F);
+    if (!ld_fast_scalar(L, F, &e->buf, 1, is_text ? &text : &kind)) return 0;
+    has_text |= is_text;
+    int more = ld_fast_next(F, '}');
+    if (!more) return 0;
+    if (more == 2) break;
+  }
+  return has_text && !ld_push_alias(L, e, text, kind, none);
+}
+
+/* A flow list of aliases at F->p ('['): scalars and {text, kind} maps. */
+static int ld_fast_alias_list(ld *L, ld_fast *F, ld_entry *e) {
+  yaml_mark_t none = {0, 0, 0};
+  F->p++;
+  ld_fast_spaces(F);
+  if (F->p < F->end && *F->p == ']') {
+    F->p++;
+    return 1;
+  }
+  for (;;) {
+    if (F->p < F->end && *F->p == '{') {
+      if (!ld_fast_alias_map(L, F, e)) return 0;
+    } else {
       size_t t;
       if (!ld_fast_scalar(L, F, &e->buf, 1, &t) ||
           ld_push_alias(L, e, t, 0, none))
         return 0;
-      ld_fast_spaces(F);
-      if (F->p == F->end) return 0;
-      if (*F->p++ == ']') return ld_fast_eol(F);
-      if (F->p[-1] != ',') return 0;
-      ld_fast_spaces(F);
     }
+    int more = ld_fast_next(F, ']');
+    if (more != 1) return more == 2;
   }
-  if (ld_fast_is(key, kn, "attrs") && F->p < F->end && *F->p == '{') {
-    F->p++;
-    ld_fast_spaces(F);
-    if (F->p < F->end && *F->p == '}') {
-      F->p++;
-      return ld_fast_eol(F);
-    }
-    for (;;) {
-      const char *k;
-      size_t klen = ld_fast_key(F, &k);
-      ld_kv kv;
-      if (!klen ||
-          !ld_fast_save(L, &e->buf, (const unsigned char *)k, klen, &kv.key))
-        return 0;
-      ld_fast_spaces(F);
-      if (!ld_fast_scalar(L, F, &e->buf, 1, &kv.value) ||
-          mem_grow(&L->alloc, (void **)&e->attrs, &e->attrs_cap,
-                   e->nattrs + 1, sizeof *e->attrs))
-        return 0;
-      e->attrs[e->nattrs++] = kv;
-      ld_fast_spaces(F);
-      if (F->p == F->end) return 0;
-      if (*F->p++ == '}') return ld_fast_eol(F);
-      if (F->p[-1] != ',') return 0;
-      ld_fast_spaces(F);
-    }
-  }
+}
+
+/* The value of an entry key (F->p after "key:"), up to its end on the
+ * line: a scalar, or for aliases a flow list, for attrs a flow map.  flow:
+ * the key is inside a flow map entry. */
+static int ld_fast_value(ld *L, ld_fast *F, ld_entry *e, const char *key,
+                         size_t kn, int flow) {
+  yaml_mark_t none = {0, 0, 0};
+  ld_fast_spaces(F);
+  if (ld_fast_is(key, kn, "aliases") && F->p < F->end && *F->p == '[')
+    return ld_fast_alias_list(L, F, e);
+  if (ld_fast_is(key, kn, "attrs"))
+    return F->p < F->end && *F->p == '{' && ld_fast_attrs(L, F, e);
   size_t off;
-  if (!ld_fast_scalar(L, F, &e->buf, 0, &off) || !ld_fast_eol(F)) return 0;
+  if (!ld_fast_scalar(L, F, &e->buf, flow, &off)) return 0;
   if (ld_fast_is(key, kn, "name")) {
     e->name = off;
     e->has_name = 1;
@@ -629,9 +736,24 @@ static int ld_fast_value(ld *L, ld_fast *F, const char *key, size_t kn) {
   } else if (ld_fast_is(key, kn, "aliases")) {
     return !ld_push_alias(L, e, off, 0, none);
   } else {
-    return 0; /* attrs not a map, an unknown key: libyaml's errors */
+    return 0; /* an unknown key: libyaml's error */
   }
   return 1;
+}
+
+/* An entry written as a flow map on one line, at F->p ('{'): the keys of
+ * a block entry, to the closing '}' and the end of the line. */
+static int ld_fast_entry_map(ld *L, ld_fast *F, ld_entry *e) {
+  F->p++;
+  ld_fast_spaces(F);
+  for (;;) {
+    const char *k;
+    size_t kn = ld_fast_key(F, &k);
+    if (!kn || !ld_fast_value(L, F, e, k, kn, 1)) return 0;
+    int more = ld_fast_next(F, '}');
+    if (!more) return 0;
+    if (more == 2) return ld_fast_eol(F);
+  }
 }
 
 /* Moves F to the next line; 0 at the end of the input.  *indent: its
@@ -711,7 +833,8 @@ static int ld_fast_run(ld *L, const char *text, size_t len) {
     if (item_key) {
       const char *k;
       size_t kn = ld_fast_key(&F, &k);
-      if (!kn || !ld_fast_value(L, &F, k, kn)) return LD_FAST_GIVE_UP;
+      if (!kn || !ld_fast_value(L, &F, L->cur, k, kn, 0) || !ld_fast_eol(&F))
+        return LD_FAST_GIVE_UP;
       continue;
     }
     if (in_entries && indent == dash && F.end - F.p >= 2 && F.p[0] == '-' &&
@@ -724,13 +847,20 @@ static int ld_fast_run(ld *L, const char *text, size_t len) {
       e->name = e->norm = e->kind = 0;
       e->has_name = 0;
       e->naliases = e->nattrs = 0;
+      in_item = 1;
+      if (F.p < F.end && *F.p == '{') {
+        /* "- {key: value, ...}": whole on its line, no key lines after */
+        bare = 1;
+        if (!ld_fast_entry_map(L, &F, e)) return LD_FAST_GIVE_UP;
+        continue;
+      }
       const unsigned char *save = F.p;
       const char *k;
       size_t kn = ld_fast_key(&F, &k);
-      in_item = 1;
       bare = !kn;
       if (kn) {
-        if (!ld_fast_value(L, &F, k, kn)) return LD_FAST_GIVE_UP;
+        if (!ld_fast_value(L, &F, e, k, kn, 0) || !ld_fast_eol(&F))
+          return LD_FAST_GIVE_UP;
         continue;
       }
       F.p = save;
@@ -757,7 +887,8 @@ static int ld_fast_run(ld *L, const char *text, size_t len) {
       L->entries_seen = 1;
       continue;
     }
-    int setting = ld_fast_is(k, kn, "kind") || ld_fast_is(k, kn, "fold");
+    int setting = ld_fast_is(k, kn, "kind") || ld_fast_is(k, kn, "fold") ||
+                  ld_fast_is(k, kn, "attrs");
     int info = ld_fast_is(k, kn, "name") || ld_fast_is(k, kn, "description") ||
                ld_fast_is(k, kn, "source") || ld_fast_is(k, kn, "license") ||
                ld_fast_is(k, kn, "version");
@@ -765,6 +896,13 @@ static int ld_fast_run(ld *L, const char *text, size_t len) {
       return LD_FAST_GIVE_UP;
     size_t off;
     ld_fast_spaces(&F);
+    if (ld_fast_is(k, kn, "attrs")) {
+      /* attributes of every entry, as a flow map */
+      if (F.p == F.end || *F.p != '{' || !ld_fast_attrs(L, &F, &L->top) ||
+          !ld_fast_eol(&F))
+        return LD_FAST_GIVE_UP;
+      continue;
+    }
     if (!ld_fast_scalar(L, &F, &L->top.buf, 0, &off) || !ld_fast_eol(&F))
       return LD_FAST_GIVE_UP;
     if (ld_fast_is(k, kn, "kind")) {
