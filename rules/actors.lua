@@ -20,8 +20,14 @@ local FUNCTION_WORDS = table.concat({
   "these", "those", "there", "here", "who", "what", "when", "where", "why",
   "how", "if", "then", "than", "so", "says", "said", "say", "also", "just",
   "all", "some", "any", "more", "most", "new", "after", "while", "since",
-  "via", "per", "vs", "vs.", "re", "mr", "ms",
+  "via", "per", "vs", "re", "mr", "ms",
 }, "|")
+-- The list once had "vs." in it, a regex: "vs" and any one character
+-- ("VSO" too). NOT_VS keeps that meaning; the list itself is then plain
+-- words, which the pattern compiler turns into a set (a hash lookup, not
+-- a PCRE2 call on every word), and NOT_VS goes last in each token class,
+-- where its regex only sees the few tokens that begin with "v".
+local NOT_VS = "lower!=/^vs.$/"
 
 -- First names that are, capitalised, far more often something else: months,
 -- modal verbs, virtues, page furniture. A first name needs a following
@@ -48,16 +54,19 @@ local CALENDAR_WORDS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday
 -- A word of a person's name after the first: capitalised, with a lower-case
 -- letter (so acronyms such as CEO are not surnames), hyphens and apostrophes
 -- allowed (Jong-un, O'Brien); not the start of a sentence.
-local NAME_WORD = "[kind=word, !abbrev, !sent_start, lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS ..
-  [=[)$/, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/]]=]
+-- (`!upper` is implied by the text regex, which wants a lower-case letter:
+-- a flag test that keeps words in capitals from reaching PCRE2.)
+local NAME_WORD = "[kind=word, !abbrev, !sent_start, !upper, lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS ..
+  [=[)$/, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/, ]=] .. NOT_VS .. "]"
 -- A middle initial: "John F. Kennedy".
-local INITIAL = [[[text=/^\p{Lu}\.$/, !sent_start] ]]
+-- (Its shape is X., tested first: a string comparison, not a regex.)
+local INITIAL = [[[shape=X., text=/^\p{Lu}\.$/, !sent_start] ]]
 -- A word of an organisation's name: capitalised or a number ("21st Century
 -- Fox", "AMC Theaters"), not a function word.
 local ORG_WORD = "[kind=word, !headline, lower!=/^(" .. FUNCTION_WORDS ..
-  [[)$/, text=/^(?:\p{Lu}|\d)/] ]]
+  [[)$/, text=/^(?:\p{Lu}|\d)/, ]] .. NOT_VS .. "] "
 local ORG_NEXT = "[kind=word, !sent_start, !headline, lower!=/^(" .. FUNCTION_WORDS ..
-  [[)$/, text=/^(?:\p{Lu}|\d)/] ]]
+  [[)$/, text=/^(?:\p{Lu}|\d)/, ]] .. NOT_VS .. "] "
 -- An all-capital acronym: GOP, FBI, ISIS, G8.
 local ACRONYM = [[[text=/^\p{Lu}(?:\p{Lu}|\d|&){1,7}$/] ]]
 
@@ -109,10 +118,128 @@ layer "acronym" { hidden = true }
 -- Helpers for where/emit functions
 ---------------------------------------------------------------------------
 
+-- One token array per document, shared by the rules of this file. The
+-- tokens are proxies (lua_doc.c) that fetch a field on first read and keep
+-- it, and that first read is what costs (a C call and the proxy's table
+-- growing): so no rule here walks every token. A token is found from its
+-- byte offset (token_at), and a word by searching the text for it.
+local find = string.find
+local token_cache = setmetatable({}, { __mode = "k" })
+local function doc_cache(doc)
+  local c = token_cache[doc]
+  if not c then
+    local toks = doc:tokens()
+    c = { toks = toks, n = #toks, text = doc.text, lower = {}, at = {} }
+    token_cache[doc] = c
+  end
+  return c
+end
+local function tokens_of(doc) return doc_cache(doc).toks end
+
+-- The number of the token that starts at byte `pos`, or nil (false in
+-- the memo). An interpolation search: token lengths vary little, so the
+-- guess from the bytes is close and few tokens are read; after four
+-- guesses it bisects, which bounds the worst case.
+local function token_at(c, pos)
+  local at = c.at
+  local hit = at[pos]
+  if hit ~= nil then return hit or nil end
+  local toks, lo, hi = c.toks, 1, c.n
+  local found = false
+  if hi >= 1 then
+    local slo, shi = toks[lo].start, toks[hi].start
+    local steps = 0
+    while true do
+      if pos == slo then found = lo break end
+      if pos == shi then found = hi break end
+      if pos < slo or pos > shi or hi - lo <= 1 then break end
+      local mid
+      steps = steps + 1
+      if steps > 4 then
+        mid = (lo + hi) // 2
+      else
+        mid = lo + (pos - slo) * (hi - lo) // (shi - slo)
+        if mid <= lo then mid = lo + 1 elseif mid >= hi then mid = hi - 1 end
+      end
+      local s = toks[mid].start
+      if s < pos then lo, slo = mid, s else hi, shi = mid, s end
+    end
+  end
+  at[pos] = found
+  return found or nil
+end
+
+-- The numbers of the tokens whose text is `word`, in text order, appended
+-- to `out` (a new list without it).
+local function tokens_with_text(c, word, out)
+  out = out or {}
+  local text, toks, init = c.text, c.toks, 1
+  while true do
+    local s, e = find(text, word, init, true)
+    if not s then return out end
+    local i = token_at(c, s - 1)
+    if i and toks[i].stop == e then out[#out + 1] = i end
+    init = s + 1
+  end
+end
+
+-- The numbers of the tokens whose text is one of the keys of `words`, in
+-- text order.
+local function tokens_with_texts(c, words)
+  local out = {}
+  for w in pairs(words) do tokens_with_text(c, w, out) end
+  table.sort(out)
+  return out
+end
+
+-- Whether the document writes the lower form `w` as a word in lower case
+-- ("purchasing managers"): some token has the flag lowercase and the
+-- lower form w. Such a token is its own lower form, except when it holds
+-- NUL, invalid UTF-8 or one of 42 characters that lower without being
+-- capitals (Roman numerals U+2160-216F, circled letters U+24B6-24CF), none
+-- of which lowers to ASCII. So the text is searched for w itself; only for
+-- a w that is not ASCII in a text with one of those are the lower-case
+-- tokens all collected (once) instead.
+local function odd_lowering(c)
+  if c.odd == nil then
+    local t = c.text
+    c.odd = (find(t, "%z") or find(t, "\226\133[\160-\175]") or find(t, "\226\146[\182-\191]") or
+      find(t, "\226\147[\128-\143]") or not utf8.len(t)) and true or false
+  end
+  return c.odd
+end
+local function written_lower(c, w)
+  local v = c.lower[w]
+  if v ~= nil then return v end
+  if find(w, "[\128-\255]") and odd_lowering(c) then
+    if not c.lower_all then
+      local all, toks = {}, c.toks
+      for i = 1, c.n do
+        local t = toks[i]
+        if t.lowercase then all[t.lower] = true end
+      end
+      c.lower_all = all
+    end
+    v = c.lower_all[w] or false
+  else
+    v = false
+    local text, toks, init = c.text, c.toks, 1
+    while true do
+      local s, e = find(text, w, init, true)
+      if not s then break end
+      local i = token_at(c, s - 1)
+      if i and toks[i].stop == e and toks[i].lowercase then v = true; break end
+      init = s + 1
+    end
+  end
+  c.lower[w] = v
+  return v
+end
+
 -- True when the match is the first word of a sentence (or of a line in a
 -- headline), where capitalisation says nothing.
 local function at_sentence_start(m, doc)
-  local t = doc:token(m.first)
+  local t = tokens_of(doc)[m.first]
   return t and (t.sent_start or t.line_start) or false
 end
 
@@ -159,12 +286,11 @@ stage "actors"
 
 -- Name parts (hidden).
 rule "actor.part.title" { match = lexicon "titles", emit = { layer = "title" } }
+local NOT_FIRST_NAME = {}
+for w in NOT_FIRST_NAMES:gmatch("[^|]+") do NOT_FIRST_NAME[w] = true end
 rule "actor.part.first_name" {
   match = lexicon "first_names",
-  where = function(m)
-    return not m.text:lower():match("^(%a+)$") or
-      not (("|" .. NOT_FIRST_NAMES .. "|"):find("|" .. m.text:lower() .. "|", 1, true))
-  end,
+  where = function(m) return not NOT_FIRST_NAME[m.text:lower()] end,
   emit = { layer = "first_name" },
 }
 rule "actor.part.person_suffix" { match = lexicon "person_suffixes", emit = { layer = "person_suffix" } }
@@ -226,7 +352,7 @@ rule "actor.sports" {
 -- the run rule below (rules of a stage run in declaration order) and read
 -- by the `where` filters of the guesses: no per-match walk over the
 -- annotations. Keyed by the document, so a new document starts afresh.
-local known = { doc = nil, covered = {}, first = {}, lower_words = {}, sport = false }
+local known = { doc = nil, covered = {}, first = {} }
 -- Words of games, in lower case: a document using two or more different ones
 -- is a sports report, where a place named on its own is mostly the team.
 local GAME_WORDS = {}
@@ -243,28 +369,13 @@ local KNOWN_RULES = {
   ["actor.country.upper"] = true, ["actor.place.upper"] = true,
   ["actor.sports"] = true,
 }
--- One token array per document, shared by the rules of this file: the
--- tokens are proxies (lua_doc.c) that keep each field once read, so the
--- later passes over them (actor.coref) are plain table reads.
-local token_cache = setmetatable({}, { __mode = "k" })
-local function tokens_of(doc)
-  local c = token_cache[doc]
-  if not c then
-    local toks = doc:tokens()
-    local by_start = {}
-    for i = 1, #toks do by_start[toks[i].start] = i end
-    c = { toks = toks, by_start = by_start }
-    token_cache[doc] = c
-  end
-  return c.toks, c.by_start
-end
-
 rule "actor.guess.known" {
   run = function(doc)
     local covered, first = {}, {}
-    local toks, by_start = tokens_of(doc)
+    local c = doc_cache(doc)
+    local toks = c.toks
     for _, a in ipairs(doc:annotations("actor")) do
-      local i = KNOWN_RULES[a.rule] and by_start[a.start]
+      local i = KNOWN_RULES[a.rule] and token_at(c, a.start)
       local first_tok = i
       while i and toks[i] and toks[i].start < a.stop do
         covered[i] = a.kind or "actor"
@@ -274,27 +385,35 @@ rule "actor.guess.known" {
     end
     -- A title is no part of a guessed name ("President", "Minister").
     for _, a in ipairs(doc:annotations("title")) do
-      local i = by_start[a.start]
+      local i = token_at(c, a.start)
       while i and toks[i] and toks[i].start < a.stop do
         covered[i] = "title"
         i = i + 1
       end
     end
-    -- The words the document writes in lower case ("purchasing managers"),
-    -- and whether it is a sports report, in one pass over the tokens.
-    local lower_words, games, n_games = {}, {}, 0
-    for i = 1, #toks do
-      local t = toks[i]
-      if t.lowercase then
-        local w = t.lower
-        lower_words[w] = true
-        if GAME_WORDS[w] and not games[w] then games[w] = true; n_games = n_games + 1 end
-      end
-    end
     known.doc, known.covered, known.first = doc, covered, first
-    known.lower_words, known.sport = lower_words, n_games >= 2
   end,
 }
+
+-- Whether the document is a sports report: two or more different game
+-- words written in lower case. The pattern finds them through the token
+-- index (no pass over the tokens in Lua); it annotates nothing.
+local GAME_LIST = {}
+for w in pairs(GAME_WORDS) do GAME_LIST[#GAME_LIST + 1] = w end
+table.sort(GAME_LIST)
+rule "actor.guess.games" {
+  match = tokens("[lower=/^(" .. table.concat(GAME_LIST, "|") .. ")$/, lower_case]"),
+  emit = function(m, doc)
+    local c = doc_cache(doc)
+    local games = c.games or {}
+    c.games = games
+    local w = m.text   -- a lower-case token: its own lower form
+    if not games[w] then games[w] = true; c.n_games = (c.n_games or 0) + 1 end
+  end,
+}
+local function sports_report(doc)
+  return (doc_cache(doc).n_games or 0) >= 2
+end
 
 -- A guessed name must not cut through a name the lexicons know: "York Times
 -- Wednesday" in "The New York Times Wednesday" is no person. Tokens first..last.
@@ -432,7 +551,8 @@ local NOT_NAME_END = {
 
 local function guessed_name_ok(m, doc)
   if not all_unknown(m, doc) then return false end
-  local first, last = doc:token(m.first), doc:token(m.last)
+  local toks = tokens_of(doc)
+  local first, last = toks[m.first], toks[m.last]
   return not NOT_NAME_START[first.lower] and not NOT_NAME_END[last.lower]
 end
 
@@ -455,19 +575,23 @@ rule "actor.person.initial" {
 -- Common phrases capitalised in a heading or a title are no people: a last
 -- word with an abstract-noun ending ("Cultural Revolution"), or words the
 -- document also writes in lower case ("Purchasing Managers").
+-- (Endings by length: two lookups instead of a loop over the list.)
 local ABSTRACT_ENDINGS = { "tion", "sion", "ment", "ness", "ism", "ity", "ship",
   "ance", "ence", "ics", "acy" }
+local ENDING_OF_LENGTH = { [3] = {}, [4] = {} }
+for _, e in ipairs(ABSTRACT_ENDINGS) do ENDING_OF_LENGTH[#e][e] = true end
 local function abstract_noun(word)
-  for _, e in ipairs(ABSTRACT_ENDINGS) do
-    if #word > #e + 2 and word:sub(-#e) == e then return true end
-  end
-  return false
+  local n = #word
+  return (n > 6 and ENDING_OF_LENGTH[4][word:sub(-4)]) or
+    (n > 5 and ENDING_OF_LENGTH[3][word:sub(-3)]) or false
 end
 local function common_phrase(m, doc)
-  if abstract_noun(doc:token(m.last).lower) then return true end
+  local c = doc_cache(doc)
+  local toks = c.toks
+  if abstract_noun(toks[m.last].lower) then return true end
   if known.doc ~= doc then return false end
   for i = m.first, m.last do
-    if not known.lower_words[doc:token(i).lower] then return false end
+    if not written_lower(c, toks[i].lower) then return false end
   end
   return true
 end
@@ -494,18 +618,19 @@ for w in ([[police officials analysts dealers traders sources reports experts
   officer official source report newspaper agency radio television paper]]):gmatch("%S+") do
   NOT_SPEAKER[w] = true
 end
-local SPEAKER_WORD = [=[[kind=word, !abbrev, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/]]=]
+local SPEAKER_WORD = [=[[kind=word, !abbrev, !upper, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/]]=]
 rule "actor.person.speaker" {
   match = tokens(pattern {
     "(", SPEAKER_WORD, "):name", SPEECH, "|", SPEECH, "(", NAME_WORD, "):name [lower=/^[.,;]$/]",
   }),
   where = function(m, doc)
     local i = m.name.first
-    local t = doc:token(i)
-    return not (known.doc == doc and known.covered[i]) and not NOT_NAME_START[t.lower] and
-      not NOT_SPEAKER[t.lower] and not (CALENDAR_LOOKUP[t.lower]) and
+    if known.doc == doc and known.covered[i] then return false end
+    local t = tokens_of(doc)[i]
+    local lower = t.lower
+    return not NOT_NAME_START[lower] and not NOT_SPEAKER[lower] and not CALENDAR_LOOKUP[lower] and
       -- "Readers wrote": a plural opening a sentence is a common noun.
-      not (t.sent_start and t.text:match("[^s]s$"))
+      not (m.name.text:match("[^s]s$") and t.sent_start)
   end,
   emit = function(m)
     return { layer = "actor", start = m.name.start, stop = m.name.stop, kind = "person",
@@ -523,30 +648,31 @@ for w in ([[CEO CFO COO CTO GMT EST EDT PST BST CET AM PM TV OK DNA HIV AIDS
   USA EU UN AT IN ON OF THE AND FOR TO BY VS UP NO WHO ALL NOT BUT ARE OR A
   I SO IT IS AS BE WE HE MR MS DR ST JR SR HK RE TO PTS MIN REF AVG ERA HR
   RBI DIV AP MLB NBA NFL NHL GOLF TENNIS]]):gmatch("%S+") do
-  NOT_ORG_ACRONYMS[w] = true
+  NOT_ORG_ACRONYMS[#NOT_ORG_ACRONYMS + 1] = w
 end
 
 -- Capitals with a lower-case word on each side (or the line's edge): a
 -- headline in capitals is no run of acronyms.
+local function shouting(t)
+  return t and t.kind == "word" and not t.lowercase and not t.title and
+    t.text:match("^%u%u") and not t.line_start
+end
 local function caps_in_prose(m, doc)
-  local function shouting(t)
-    return t and t.kind == "word" and not t.lowercase and not t.title and
-      t.text:match("^%u%u") and not t.line_start
-  end
-  local prev, nxt = doc:token(m.first - 1), doc:token(m.last + 1)
-  local cur = doc:token(m.first)
+  local toks = tokens_of(doc)
+  local prev, nxt = toks[m.first - 1], toks[m.last + 1]
+  local cur = toks[m.first]
   if shouting(nxt) then return false end
   if prev and not cur.line_start and prev.kind == "word" and not prev.lowercase
     and not prev.title and prev.text:match("^%u%u") then return false end
   -- Prose: a word in lower case or capitalised within two tokens, on the
   -- same line ("NOTE :" heading a table is no organisation).
   for i = m.first - 2, m.last + 2 do
-    local t = (i < m.first or i > m.last) and doc:token(i)
+    local t = (i < m.first or i > m.last) and toks[i]
     if t and (t.lowercase or t.title) and t.kind == "word" then
       local a, b = math.min(i, m.first), math.max(i, m.last)
       local same_line = true
       for j = a + 1, b do
-        if doc:token(j).line_start then same_line = false end
+        if toks[j].line_start then same_line = false end
       end
       if same_line then return true end
     end
@@ -556,10 +682,14 @@ end
 
 -- An acronym of two to five capitals that no lexicon knows, in prose: an
 -- organisation ("the OSCE said", "NLD leaders").
+-- The list of non-organisations is a word set in the pattern (a match is
+-- one token, so leaving them out there is the same as refusing them in
+-- `where`), and `upper`, implied by the regex, keeps most words from it.
 rule "actor.org.acronym" {
-  match = tokens [[ [text=/^\p{Lu}[\p{Lu}&]{1,4}$/, !headline] ]],
+  match = tokens("[upper, !headline, text!=/^(" .. table.concat(NOT_ORG_ACRONYMS, "|") ..
+    [[)$/, text=/^\p{Lu}[\p{Lu}&]{1,4}$/] ]]),
   where = function(m, doc)
-    return not NOT_ORG_ACRONYMS[m.text] and all_unknown(m, doc) and caps_in_prose(m, doc)
+    return all_unknown(m, doc) and caps_in_prose(m, doc)
   end,
   emit = { layer = "actor", kind = "org", norm = "$text", pattern = "guess", priority = -2 },
 }
@@ -569,9 +699,10 @@ rule "actor.org.acronym" {
 -- "Kent beat Essex", "CHICAGO AT NEW YORK"). National sides keep their
 -- country (they are the country in most news usage).
 local SCORE = [[[kind=number, text=/^\d{1,3}(?:-\d{1,3})?$/] ]]
-local TEAM_WORD = [[[kind=word, text=/^\p{Lu}[\p{L}'’&-]*$/, lower!=/^(]] .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS .. [[)$/] ]]
+local TEAM_WORD = "[kind=word, lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS ..
+  [[)$/, text=/^\p{Lu}[\p{L}'’&-]*$/, ]] .. NOT_VS .. "] "
 local function not_country(m, doc, cap)
-  local prev = doc:token(cap.first - 1)
+  local prev = tokens_of(doc)[cap.first - 1]
   if prev and prev.text:match("^%u%.$") then return false end   -- "M. Butcher 70"
   if known.doc ~= doc then return true end
   for i = cap.first, cap.last do
@@ -659,7 +790,7 @@ local NOT_AFTER_SINGULAR = {
 }
 -- "spokeswoman Bernadette Meehan": a head followed by a name is a title.
 local function singular_head_ok(m, doc)
-  local nxt = doc:token(m.last + 1)
+  local nxt = tokens_of(doc)[m.last + 1]
   if not nxt then return true end
   if NOT_AFTER_SINGULAR[nxt.lower] then return false end
   return not (nxt.title and not nxt.sent_start)
@@ -749,11 +880,11 @@ local function resolved(at, entity, changes)
   return t
 end
 
--- Token index: which actor covers each token, and the tokens by byte start.
-local function index_actors(by_start, toks, actors)
-  local cover = {}
+-- Token index: which actor covers each token.
+local function index_actors(c, actors)
+  local cover, toks = {}, c.toks
   for _, a in ipairs(actors) do
-    local i = by_start[a.start]
+    local i = token_at(c, a.start)
     if i then
       a.first = i
       while toks[i] and toks[i].start < a.stop do
@@ -775,13 +906,14 @@ local function single_at(cover, i)
   return nil
 end
 
-local function resolve_acronyms(doc, toks, cover, out)
+local function resolve_acronyms(doc, c, cover, out)
+  local toks = c.toks
   for _, def in ipairs(doc:annotations("acronym")) do
     local full = def.full and def.full.actor and doc:annotation(def.full.actor)
     if full then
-      local acr = def.acr.text
-      for i, t in ipairs(toks) do
-        local at = t.text == acr and single_at(cover, i)
+      for _, i in ipairs(tokens_with_text(c, def.acr.text)) do
+        local t = toks[i]
+        local at = single_at(cover, i)
         if at == "none" then
           out[#out + 1] = resolved(t, full, { acronym = true })
         elseif at then
@@ -795,7 +927,7 @@ end
 -- Short forms of outlets: the last word of a multi-word outlet named in the
 -- document, after "the" ("the Journal", "The Times"); the nearest outlet
 -- named before wins, else the first named.
-local function resolve_outlets(doc, toks, actors, cover, out)
+local function resolve_outlets(c, actors, cover, out)
   local named = {}   -- word -> list of {token index, norm}
   for _, a in ipairs(actors) do
     if a.kind == "outlet" and a.first then
@@ -807,8 +939,10 @@ local function resolve_outlets(doc, toks, actors, cover, out)
       end
     end
   end
-  if not next(named) then return end -- no outlet to shorten: skip the pass
-  for i, t in ipairs(toks) do
+  if not next(named) then return end -- no outlet to shorten
+  local toks = c.toks
+  for _, i in ipairs(tokens_with_texts(c, named)) do
+    local t = toks[i]
     local list = named[t.text]
     local prev = toks[i - 1]
     if list and prev and prev.lower == "the" and t.sentence == prev.sentence then
@@ -829,7 +963,8 @@ end
 -- Surnames: the last word of a person named with two words or more stands for
 -- that person later on ("Meehan", "Franco"). Two people with one surname make
 -- it ambiguous, and short words (the "Un" of Kim Jong Un) are not surnames.
-local function resolve_surnames(doc, toks, actors, cover, out)
+local function resolve_surnames(c, actors, cover, out)
+  local toks = c.toks
   local by_surname, ambiguous = {}, {}
   for _, a in ipairs(actors) do
     if a.kind == "person" and a.first and a.last and
@@ -845,8 +980,13 @@ local function resolve_surnames(doc, toks, actors, cover, out)
     end
   end
   if not next(by_surname) then return by_surname end -- nobody to refer to
-  for i, t in ipairs(toks) do
-    local full = not ambiguous[t.text] and by_surname[t.text]
+  local wanted = {}
+  for w in pairs(by_surname) do
+    if not ambiguous[w] then wanted[w] = true end
+  end
+  for _, i in ipairs(tokens_with_texts(c, wanted)) do
+    local t = toks[i]
+    local full = by_surname[t.text]
     if full and i ~= full.last then
       local at = single_at(cover, i)
       if at == "none" then
@@ -863,7 +1003,8 @@ end
 -- organisation named in the document takes that one's norm ("Sony" -> Sony
 -- Pictures when "Sony Pictures Entertainment" is named); the norm named most
 -- often wins, then the first.
-local function resolve_companies(doc, toks, actors, cover, surnames, out)
+local function resolve_companies(c, actors, cover, surnames, out)
+  local toks = c.toks
   local counts, first_seen = {}, {}
   for _, a in ipairs(actors) do
     if a.kind == "org" and a.first and a.last and a.last > a.first then
@@ -885,22 +1026,21 @@ local function resolve_companies(doc, toks, actors, cover, surnames, out)
     end
     best[w] = pick
   end
-  if not next(best) then return end -- no company to shorten: skip the passes
-  -- At a sentence start a word is taken for the company only when the text
-  -- never uses it in lower case ("New" of New Regency is a word).
-  local lower_used = {}
-  for _, t in ipairs(toks) do
-    if t.lowercase then lower_used[t.lower] = true end
+  if not next(best) then return end -- no company to shorten
+  local wanted = {}
+  for w in pairs(best) do
+    if not surnames[w] then wanted[w] = true end
   end
-  for i, t in ipairs(toks) do
+  for _, i in ipairs(tokens_with_texts(c, wanted)) do
+    local t = toks[i]
     local norm = best[t.text]
-    if norm and not surnames[t.text] then
-      local at = single_at(cover, i)
-      if at == "none" and (not t.sent_start or not lower_used[t.lower]) then
-        out[#out + 1] = resolved(t, first_seen[norm], { short_form = true })
-      elseif at and at ~= "none" and (at.kind == "org" or at.pattern == "guess") and at.norm ~= norm then
-        out[#out + 1] = resolved(at, first_seen[norm], { short_form = true })
-      end
+    local at = single_at(cover, i)
+    -- At a sentence start a word is taken for the company only when the
+    -- text never uses it in lower case ("New" of New Regency is a word).
+    if at == "none" and (not t.sent_start or not written_lower(c, t.lower)) then
+      out[#out + 1] = resolved(t, first_seen[norm], { short_form = true })
+    elseif at and at ~= "none" and (at.kind == "org" or at.pattern == "guess") and at.norm ~= norm then
+      out[#out + 1] = resolved(at, first_seen[norm], { short_form = true })
     end
   end
 end
@@ -930,18 +1070,17 @@ local function place_as_team(a, toks)
   return not (nxt and nxt.text == ",")
 end
 
-local function resolve_teams(doc, toks, actors, cover, out)
+local function resolve_teams(doc, c, actors, cover, out)
+  local toks = c.toks
   local teams = {}
   for _, a in ipairs(actors) do
     if a.pattern == "team" then teams[a.text] = a end
   end
-  local sport = known.doc == doc and known.sport
-  if not next(teams) and not sport then return end
   for _, a in ipairs(actors) do
     local t = teams[a.text]
     if t and a.pattern ~= "team" and (a.kind == "place" or a.kind == "government") then
       out[#out + 1] = resolved(a, t, { team = true })
-    elseif sport and a.pattern ~= "team" and a.first and place_as_team(a, toks) then
+    elseif a.pattern ~= "team" and a.first and place_as_team(a, toks) and sports_report(doc) then
       out[#out + 1] = { layer = "actor", start = a.start, stop = a.stop, priority = OVERRIDE,
                         kind = "org", norm = a.text, sector = "sport", team = true,
                         pattern = "team" }
@@ -951,15 +1090,15 @@ end
 
 rule "actor.coref" {
   run = function(doc)
-    local toks, by_start = tokens_of(doc)
+    local c = doc_cache(doc)
     local actors = doc:annotations("actor")
-    local cover = index_actors(by_start, toks, actors)
+    local cover = index_actors(c, actors)
     local out = {}
-    resolve_acronyms(doc, toks, cover, out)
-    resolve_outlets(doc, toks, actors, cover, out)
-    resolve_teams(doc, toks, actors, cover, out)
-    local surnames = resolve_surnames(doc, toks, actors, cover, out)
-    resolve_companies(doc, toks, actors, cover, surnames, out)
+    resolve_acronyms(doc, c, cover, out)
+    resolve_outlets(c, actors, cover, out)
+    resolve_teams(doc, c, actors, cover, out)
+    local surnames = resolve_surnames(c, actors, cover, out)
+    resolve_companies(c, actors, cover, surnames, out)
     -- The last rule of this file to read the tokens: let them go before
     -- the later stages build their own (a big document's peak memory).
     token_cache[doc] = nil
