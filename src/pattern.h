@@ -19,6 +19,8 @@
 #define PAT_MAX_REPEAT 1000
 #define PAT_MAX_PROG 200000
 #define PAT_MAX_PREFILTER 32
+/* The farthest an anchor atom may be from a match's start, in tokens. */
+#define PAT_ANCHOR_SPAN 48
 
 /* What one test looks at. */
 enum pat_field {
@@ -110,6 +112,11 @@ struct assay_pattern {
   /* Every path passes `<s>` before its first token: matches start only at
    * a sentence's first token. */
   uint8_t bos_only;
+  /* An atom every match passes, between anchor_lo and anchor_hi tokens
+   * after its start (-1: none): a match starts only in the windows before
+   * the places where it passes. */
+  int anchor, anchor_lo, anchor_hi;
+  int anchor_memo; /* its id + 1 in the start memo, 0 when none */
   /* Atoms every match goes through (plain token tests; `@layer`
    * references in required_layers; no regex): a document where no token
    * (no annotation of the layer) passes one of them is skipped at once. */

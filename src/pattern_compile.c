@@ -1024,10 +1024,18 @@ static int c_bos_only(const assay_pattern *pat, const assay_allocator *a) {
   return only;
 }
 
-/* Can the program reach MATCH without passing an atom equal to `atom`?
+/* Atoms with the same source text test the same: a label is the atom's
+ * whole source ("[lower=/^x$/]", "'the'", "@actor{kind=org}"). */
+static int c_same_label(const pat_atom *a, const pat_atom *b) {
+  return a->type == b->type && a->label && b->label &&
+         strcmp(a->label, b->label) == 0;
+}
+
+/* Can the program reach MATCH without passing an atom `same` as `atom`?
  * Consuming steps are followed too: this is about every path. */
-static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
-                       int *stack) {
+static int c_avoidable_by(const assay_pattern *pat, int atom,
+                          int (*same)(const pat_atom *, const pat_atom *),
+                          unsigned char *seen, int *stack) {
   int n = 0;
   memset(seen, 0, (size_t)pat->nprog);
   stack[n++] = 0;
@@ -1045,12 +1053,122 @@ static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
     case PAT_I_JMP: stack[n++] = in->x; break;
     case PAT_I_TOKEN:
     case PAT_I_LAYER:
-      if (c_same_atom(&pat->atoms[in->x], &pat->atoms[atom])) break;
+      if (same(&pat->atoms[in->x], &pat->atoms[atom])) break;
       /* fall through */
     default: stack[n++] = pc + 1;
     }
   }
   return 0;
+}
+
+static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
+                       int *stack) {
+  return c_avoidable_by(pat, atom, c_same_atom, seen, stack);
+}
+
+/* The tokens consumed from the start before each pc, as an interval
+ * [lo, hi] (hi PAT_ANCHOR_SPAN + 1: unbounded, after a loop or an @layer,
+ * which may span many tokens).  A worklist to a fixpoint: loops only
+ * raise hi, up to the cap. */
+static void c_distances(const assay_pattern *pat, int *lo, int *hi,
+                        int *work, unsigned char *queued) {
+  const int cap = PAT_ANCHOR_SPAN + 1;
+  int n = 0;
+  for (int pc = 0; pc < pat->nprog; pc++) lo[pc] = cap, hi[pc] = -1;
+  lo[0] = hi[0] = 0;
+  work[n++] = 0;
+  queued[0] = 1;
+  while (n > 0) {
+    int pc = work[--n];
+    queued[pc] = 0;
+    const pat_inst *in = &pat->prog[pc];
+    int next[2], nn = 0, l = lo[pc], h = hi[pc];
+    switch (in->op) {
+    case PAT_I_MATCH: break;
+    case PAT_I_SPLIT: next[nn++] = in->x, next[nn++] = in->y; break;
+    case PAT_I_JMP: next[nn++] = in->x; break;
+    case PAT_I_TOKEN: next[nn++] = pc + 1, l++, h++; break;
+    case PAT_I_LAYER: next[nn++] = pc + 1, l++, h = cap; break;
+    default: next[nn++] = pc + 1;
+    }
+    if (h > cap) h = cap;
+    if (l > cap) l = cap;
+    for (int k = 0; k < nn; k++) {
+      int s = next[k];
+      if (l >= lo[s] && h <= hi[s]) continue;
+      if (l < lo[s]) lo[s] = l;
+      if (h > hi[s]) hi[s] = h;
+      if (!queued[s]) queued[s] = 1, work[n++] = s;
+    }
+  }
+}
+
+/* How telling an anchor atom is: 0 a literal or word set, 1 an @layer,
+ * 2 another token test; -1 not worth it (`.`, or only negated tests such
+ * as [!sent_start], which most tokens pass). */
+static int c_anchor_rank(const pat_atom *a) {
+  if (a->type == PAT_A_LAYER) return 1;
+  if (a->type != PAT_A_TOKEN) return -1;
+  int rank = -1;
+  for (int i = 0; i < a->ntests; i++) {
+    const pat_test *t = &a->tests[i];
+    int lowerish = t->field == PAT_F_LOWER || t->field == PAT_F_TEXT;
+    if (lowerish && (t->op == PAT_OP_EQ || (t->op == PAT_OP_RE && t->nwords)))
+      return 0;
+    if (t->op == PAT_OP_EQ || t->op == PAT_OP_RE) rank = 2;
+  }
+  return rank;
+}
+
+/* Chooses the anchor: an atom every match passes, a bounded number of
+ * tokens [anchor_lo, anchor_hi] after its start, so that a match can only
+ * start in the windows before the places the anchor passes.  Prefers
+ * literals, then layers, then other tests, then narrow windows; none when
+ * the best would be a first atom at distance 0 (the start filter already
+ * looks there). */
+static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
+  size_t n = (size_t)pat->nprog;
+  int *lo = mem_alloc(a, n * sizeof(int)), *hi = mem_alloc(a, n * sizeof(int));
+  int *work = mem_alloc(a, sizeof(int) * (2 * n + 1));
+  unsigned char *seen = mem_calloc(a, n, 1);
+  int status = lo && hi && work && seen ? ASSAY_OK : ASSAY_ENOMEM;
+  pat->anchor = -1;
+  if (!status) c_distances(pat, lo, hi, work, seen);
+  int best_rank = 3, best_width = 0, tried = 0;
+  for (int pc = 0; pc < pat->nprog && !status && tried < 64; pc++) {
+    const pat_inst *in = &pat->prog[pc];
+    if (in->op != PAT_I_TOKEN && in->op != PAT_I_LAYER) continue;
+    const pat_atom *at = &pat->atoms[in->x];
+    int first = 1; /* the first instruction with this label */
+    for (int q = 0; q < pc && first; q++)
+      first = !((pat->prog[q].op == PAT_I_TOKEN ||
+                 pat->prog[q].op == PAT_I_LAYER) &&
+                c_same_label(&pat->atoms[pat->prog[q].x], at));
+    int rank = c_anchor_rank(at);
+    if (!first || rank < 0 || rank > best_rank) continue;
+    int wlo = PAT_ANCHOR_SPAN + 1, whi = -1;
+    for (int q = pc; q < pat->nprog; q++)
+      if ((pat->prog[q].op == PAT_I_TOKEN || pat->prog[q].op == PAT_I_LAYER) &&
+          c_same_label(&pat->atoms[pat->prog[q].x], at) && hi[q] >= 0) {
+        if (lo[q] < wlo) wlo = lo[q];
+        if (hi[q] > whi) whi = hi[q];
+      }
+    if (whi < 0 || whi > PAT_ANCHOR_SPAN || whi == 0) continue;
+    if (rank == best_rank && whi - wlo >= best_width) continue;
+    tried++;
+    memset(work, 0, sizeof(int) * (2 * n + 1));
+    if (c_avoidable_by(pat, in->x, c_same_label, seen, work)) continue;
+    pat->anchor = in->x;
+    pat->anchor_lo = wlo;
+    pat->anchor_hi = whi;
+    best_rank = rank;
+    best_width = whi - wlo;
+  }
+  mem_free(a, lo, n * sizeof(int));
+  mem_free(a, hi, n * sizeof(int));
+  mem_free(a, work, sizeof(int) * (2 * n + 1));
+  mem_free(a, seen, n);
+  return status;
 }
 
 /* Finds up to 4 required atoms among the plain token tests and the
@@ -1132,6 +1250,8 @@ int assay_pattern_new(assay_pattern **out, const char *source,
                     c_required(pat, &a) != ASSAY_OK))
     p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
   if (!p.status) pat->bos_only = (uint8_t)c_bos_only(pat, &a);
+  if (!p.status && c_anchor(pat, &a) != ASSAY_OK)
+    p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
   mem_free(&a, p.nodes, p.nodes_cap * sizeof(pnode));
   if (p.status) {
     p_report(&p);
@@ -1158,30 +1278,36 @@ const char *pat_layers(const assay_pattern *pat, int i) {
   return pat && i >= 0 && i < pat->nlayers ? pat->layers[i] : NULL;
 }
 
-/* Two first atoms share a memo id when they are the same token atom; an
- * atom's label is its source text, which says all it tests.  Labels are
- * compared by hash first: a pack has hundreds of first atoms. */
+/* Two atoms (first atoms, anchors) share a memo id when they are the same
+ * token atom; an atom's label is its source text, which says all it
+ * tests.  Labels are compared by hash first: a pack has hundreds.
+ * memo_id: the id + 1 of token atom a, a new one when its label is new
+ * (label/hash: the labels seen, *next of them; cap at most). */
+static int memo_id(const pat_atom *a, const char **label, uint32_t *hash,
+                   int *next, int cap) {
+  if (a->type != PAT_A_TOKEN || !a->label || !label || !hash) return 0;
+  uint32_t h = pat_word_hash(a->label, strlen(a->label));
+  for (int j = 0; j < *next; j++)
+    if (hash[j] == h && strcmp(label[j], a->label) == 0) return j + 1;
+  if (*next >= cap) return 0;
+  label[*next] = a->label;
+  hash[*next] = h;
+  return ++*next;
+}
+
 int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
-  const size_t cap = 4096; /* more first atoms than that go without */
-  const char **label = malloc(cap * sizeof *label);
-  uint32_t *hash = malloc(cap * sizeof *hash);
+  const int cap = 4096; /* more atoms than that go without */
+  const char **label = malloc((size_t)cap * sizeof *label);
+  uint32_t *hash = malloc((size_t)cap * sizeof *hash);
   int next = 0;
   for (size_t i = 0; i < n; i++) {
     assay_pattern *p = pats[i];
-    for (int k = 0; k < p->nfirst; k++) {
-      const pat_atom *a = &p->atoms[p->first[k]];
-      p->first_memo[k] = 0;
-      if (a->type != PAT_A_TOKEN || !a->label || !label || !hash) continue;
-      uint32_t h = pat_word_hash(a->label, strlen(a->label));
-      for (int j = 0; j < next && !p->first_memo[k]; j++)
-        if (hash[j] == h && strcmp(label[j], a->label) == 0)
-          p->first_memo[k] = j + 1;
-      if (!p->first_memo[k] && (size_t)next < cap) {
-        label[next] = a->label;
-        hash[next] = h;
-        p->first_memo[k] = ++next;
-      }
-    }
+    for (int k = 0; k < p->nfirst; k++)
+      p->first_memo[k] =
+          memo_id(&p->atoms[p->first[k]], label, hash, &next, cap);
+    p->anchor_memo =
+        p->anchor >= 0 ? memo_id(&p->atoms[p->anchor], label, hash, &next, cap)
+                       : 0;
   }
   free(label);
   free(hash);

@@ -92,6 +92,10 @@ typedef struct pat_vm {
   uint32_t kcur[VM_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
   doc_layer *klay[VM_MAX_KEYS];
   char kbuf[VM_KEY_BYTES];
+  /* The anchor's windows (pattern.h): a bit per token where a match may
+   * start; NULL when the pattern has no anchor or the scan no index. */
+  uint64_t *wbits;
+  size_t wwords;
 } pat_vm;
 
 /* ---- tests ------------------------------------------------------- */
@@ -343,6 +347,63 @@ static const uint64_t *vm_memo(pat_vm *vm, int k) {
   return bits;
 }
 
+/* Marks the starts [p - hi, p - lo] of a match whose anchor passes at p. */
+static void vm_window(pat_vm *vm, uint32_t p) {
+  int64_t a = (int64_t)p - vm->pat->anchor_hi;
+  int64_t b = (int64_t)p - vm->pat->anchor_lo;
+  if (b < 0) return;
+  if (a < 0) a = 0;
+  for (int64_t i = a; i <= b; i++)
+    vm->wbits[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* Builds the anchor's windows: from the index for a literal anchor, the
+ * layer's annotations for an @layer one, the start memo (or a pass over
+ * the tokens) for another token atom. */
+static void vm_anchor_init(pat_vm *vm) {
+  const assay_pattern *pat = vm->pat;
+  if (pat->anchor < 0 || !vm->ix || !vm->ntoks) return;
+  vm->wwords = ((size_t)vm->ntoks + 63) / 64;
+  vm->wbits = mem_calloc(&vm->alloc, vm->wwords, sizeof(uint64_t));
+  if (!vm->wbits) {
+    vm->wwords = 0; /* no windows: every start is tried, as before */
+    return;
+  }
+  const pat_atom *a = &pat->atoms[pat->anchor];
+  if (a->type == PAT_A_LAYER) {
+    doc_layer *ly = vm->layers[a->layer];
+    size_t n = 0;
+    assay_annotation *const *it = ly ? doc_layer_items(ly, &n) : NULL;
+    for (size_t i = 0; i < n; i++)
+      if (vm_ann_ok(vm, a, it[i], it[i]->tfirst)) vm_window(vm, it[i]->tfirst);
+    return;
+  }
+  const char *key[VM_MAX_KEYS];
+  size_t klen[VM_MAX_KEYS], used = 0;
+  char buf[VM_KEY_BYTES];
+  int nk = vm_atom_keys(a, key, klen, 0, buf, &used);
+  if (nk > 0) {
+    for (int k = 0; k < nk; k++)
+      for (uint32_t i = pat_index_first(vm->ix, key[k], klen[k]);
+           i != UINT32_MAX; i = pat_index_next(vm->ix, i))
+        if (vm_atom(vm, pat->anchor, i)) vm_window(vm, i);
+    return;
+  }
+  int fresh;
+  uint64_t *bits = pat->anchor_memo
+                       ? pat_index_memo(vm->ix, pat->anchor_memo - 1, &fresh)
+                       : NULL;
+  if (bits) {
+    if (fresh) vm_memo_fill(vm, a, bits);
+    for (uint32_t i = vm_bits_next(vm, bits, 0); i != UINT32_MAX;
+         i = vm_bits_next(vm, bits, i + 1))
+      vm_window(vm, i);
+    return;
+  }
+  for (uint32_t i = 0; i < vm->ntoks; i++)
+    if (vm_atom(vm, pat->anchor, i)) vm_window(vm, i);
+}
+
 /* The first candidate start >= from of source k (UINT32_MAX: none). */
 static uint32_t vm_key_next(pat_vm *vm, int k, uint32_t from) {
   if (vm->kbits[k]) return vm_bits_next(vm, vm->kbits[k], from);
@@ -405,6 +466,13 @@ static int vm_bos_ok(const pat_vm *vm, uint32_t pos) {
   return !vm->pat->bos_only || vm_assert(vm, PAT_I_BOS, pos);
 }
 
+/* The first start >= from inside the anchor's windows (all when none). */
+static uint32_t vm_in_window(const pat_vm *vm, uint32_t from) {
+  if (!vm->wbits) return from;
+  uint32_t w = vm_bits_next(vm, vm->wbits, from);
+  return w == UINT32_MAX ? vm->ntoks : w;
+}
+
 static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
   if (vm->nkeys > 0) {
     if (from < vm->kfrom) vm_keys_rewind(vm); /* back after a rejection */
@@ -416,13 +484,20 @@ static uint32_t vm_next_start(pat_vm *vm, uint32_t from) {
         if (c < best) best = c;
       }
       if (best >= vm->ntoks) return vm->ntoks;
+      uint32_t w = vm_in_window(vm, best);
+      if (w != best) { /* outside the windows: on to the next one */
+        from = w;
+        if (from >= vm->ntoks) return vm->ntoks;
+        continue;
+      }
       if (vm_bos_ok(vm, best) && vm_can_start(vm, best)) return best;
       from = best + 1;
     }
   }
-  while (from < vm->ntoks && !(vm_bos_ok(vm, from) && vm_can_start(vm, from)))
-    from++;
-  return from;
+  for (from = vm_in_window(vm, from); from < vm->ntoks;
+       from = vm_in_window(vm, from + 1))
+    if (vm_bos_ok(vm, from) && vm_can_start(vm, from)) break;
+  return from < vm->ntoks ? from : vm->ntoks;
 }
 
 /* ---- threads ----------------------------------------------------- */
@@ -627,6 +702,7 @@ static void vm_done(pat_vm *vm) {
   mem_free(&vm->alloc, vm->best_caps, vm->stride * 4 + 4);
   mem_free(&vm->alloc, vm->stack, vm->stack_cap * sizeof(pat_frame));
   mem_free(&vm->alloc, vm->tbuf, vm->tcap);
+  mem_free(&vm->alloc, vm->wbits, vm->wwords * sizeof(uint64_t));
   pcre2_match_data_free(vm->md);
   arena_release(&vm->steps);
 }
@@ -773,6 +849,7 @@ static int vm_run(pat_vm *vm,
   pat_list *cur = &vm->a, *next = &vm->b, *tmp;
   if (!vm->explain && !vm_required(vm)) return ASSAY_OK;
   /* Only now: the start memo costs a pass over the document. */
+  vm_anchor_init(vm);
   vm_keys_init(vm);
   uint32_t ns = vm_next_start(vm, 0); /* next position a match may start */
   int rc = ASSAY_OK;

@@ -84,8 +84,11 @@ static void memo_cases(assay_doc *doc) {
   for (size_t i = 0; i < N; i++)
     CHECK_INT(assay_pattern_new(&pats[i], srcs[i], NULL, &err), 0);
   int nmemo = pat_assign_memo_ids(pats, N);
-  CHECK_INT(nmemo, 6); /* number, la|ne, shape, text, the/word... */
+  /* first atoms: number, la|ne, shape, text, 'unit', the/word; anchors:
+   * 'and', 'year' (twice), /^y/ */
+  CHECK_INT(nmemo, 9);
   CHECK_INT(pats[1]->first_memo[0], pats[0]->first_memo[0]);
+  CHECK_INT(pats[7]->anchor_memo, pats[2]->anchor_memo); /* 'year' */
   pat_index *ix = pat_index_new(NULL);
   CHECK(ix != NULL);
   CHECK_INT(pat_index_memo_init(ix, nmemo), 0);
@@ -151,6 +154,51 @@ static void bos_cases(assay_doc *doc) {
   }
 }
 
+/* The anchor: an atom every match passes at a bounded distance from its
+ * start; with an index, matches start only in the windows before it. */
+static void anchor_cases(assay_doc *doc) {
+  struct {
+    const char *src;
+    const char *anchor; /* its label, NULL: none */
+    int lo, hi;
+  } cases[] = {
+      {"'the'? [lower=/^(la|ne)st$/] 'year'", "'year'", 1, 2},
+      {"[kind=word]{0,3} 'year'", "'year'", 0, 3},
+      {"[kind=word]* 'year'", NULL, 0, 0},      /* unbounded before it */
+      {"'the' | 'year'", NULL, 0, 0},           /* on no path of both */
+      {"'year'", NULL, 0, 0},                   /* the start itself */
+      {"[!sent_start] [!sent_start] 'year'", "'year'", 2, 2},
+      {"[kind=word] [kind=number]", "[kind=number]", 1, 1},
+      {"[kind=word] [!sent_start]", NULL, 0, 0}, /* negations only */
+      {"[kind=word] @actor 'year'", "@actor", 1, 1}, /* after a layer: ... */
+      {"( 'the' | 'a' ) [kind=word]? ( 'year' | 'unit' 'year' )", "'year'", 1, 3},
+  };
+  pat_index *ix = pat_index_new(NULL);
+  CHECK(ix != NULL);
+  CHECK_INT(pat_index_build(ix, doc), 0);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assay_pattern *pat = NULL;
+    assay_error err;
+    CHECK_INT(assay_pattern_new(&pat, cases[i].src, NULL, &err), 0);
+    if (!pat) continue;
+    const char *got = pat->anchor >= 0 ? pat->atoms[pat->anchor].label : NULL;
+    if (!cases[i].anchor != !got || (got && strcmp(got, cases[i].anchor)))
+      fprintf(stderr, "%s: anchor %s\n", cases[i].src, got ? got : "none");
+    CHECK(!cases[i].anchor == !got);
+    if (got && cases[i].anchor) {
+      CHECK_STR(got, cases[i].anchor);
+      CHECK_INT(pat->anchor_lo, cases[i].lo);
+      CHECK_INT(pat->anchor_hi, cases[i].hi);
+    }
+    trail plain = {.reject = 0}, fast = {.reject = 0};
+    CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
+    CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
+    CHECK_STR(fast.s, plain.s);
+    assay_pattern_free(pat);
+  }
+  pat_index_free(ix);
+}
+
 static void index_cases(void) {
   const char *text =
       "The year ended. Last year the Year of the Rat began; this year, "
@@ -187,6 +235,7 @@ static void index_cases(void) {
   }
   memo_cases(doc);
   bos_cases(doc);
+  anchor_cases(doc);
   /* An index of another document is not used. */
   assay_doc *other = NULL;
   CHECK_INT(assay_doc_new(&other, "o", "year", 4, NULL, NULL), 0);
