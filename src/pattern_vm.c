@@ -57,6 +57,8 @@ typedef struct pat_vm {
   int status;
   size_t stride; /* int32 per thread: 2 per capture + ann per capture */
   pat_list a, b; /* current and next */
+  void *block; /* the arrays below but the lists and the stack */
+  size_t block_size;
   uint32_t *visited; /* stamp per pc */
   uint32_t stamp;
   int32_t *cache_pos; /* per atom: token of the cached result */
@@ -667,17 +669,26 @@ static int vm_init(pat_vm *vm, const assay_pattern *pat, const assay_doc *doc,
   vm->ntoks = (uint32_t)doc->toks.ntokens;
   vm->stride = 3 * (size_t)pat->ncaps;
   arena_init(&vm->steps, &vm->alloc);
-  vm->visited = mem_calloc(&vm->alloc, (size_t)pat->nprog, sizeof(uint32_t));
-  vm->cache_pos = mem_alloc(&vm->alloc, (size_t)pat->natoms * 4 + 4);
-  vm->cache_val = mem_alloc(&vm->alloc, (size_t)pat->natoms + 1);
-  vm->layers = mem_calloc(&vm->alloc, (size_t)pat->nlayers + 1,
-                          sizeof(doc_layer *));
-  vm->cur = mem_alloc(&vm->alloc, vm->stride * 4 + 4);
-  vm->best_caps = mem_alloc(&vm->alloc, vm->stride * 4 + 4);
+  /* One block for the per-scan arrays: a pack scans each document once
+   * per pattern rule, and seven allocations a scan added up. */
+  size_t np = (size_t)pat->nprog, na = (size_t)pat->natoms;
+  size_t nl = (size_t)pat->nlayers + 1, nc = vm->stride + 1;
+  vm->block_size = sizeof(doc_layer *) * nl + sizeof(uint32_t) * np +
+                   sizeof(int32_t) * (na + 1 + 2 * nc) + na + 1;
+  char *b = vm->block = mem_calloc(&vm->alloc, 1, vm->block_size);
   vm->md = pcre2_match_data_create(1, pat->gctx);
-  if (!vm->visited || !vm->cache_pos || !vm->cache_val || !vm->layers ||
-      !vm->cur || !vm->best_caps || !vm->md)
-    return vm->status = ASSAY_ENOMEM;
+  if (!vm->block || !vm->md) return vm->status = ASSAY_ENOMEM;
+  vm->layers = (doc_layer **)(void *)b; /* pointers first: aligned */
+  b += sizeof(doc_layer *) * nl;
+  vm->visited = (uint32_t *)(void *)b;
+  b += sizeof(uint32_t) * np;
+  vm->cache_pos = (int32_t *)(void *)b;
+  b += sizeof(int32_t) * (na + 1);
+  vm->cur = (int32_t *)(void *)b;
+  b += sizeof(int32_t) * nc;
+  vm->best_caps = (int32_t *)(void *)b;
+  b += sizeof(int32_t) * nc;
+  vm->cache_val = (uint8_t *)b;
   for (int i = 0; i < pat->natoms; i++) vm->cache_pos[i] = -1;
   for (int i = 0; i < pat->nlayers; i++)
     vm->layers[i] = doc_layer_find(doc, pat->layers[i]);
@@ -690,16 +701,9 @@ static void vm_list_free(pat_vm *vm, pat_list *l) {
 }
 
 static void vm_done(pat_vm *vm) {
-  const assay_pattern *pat = vm->pat;
   vm_list_free(vm, &vm->a);
   vm_list_free(vm, &vm->b);
-  mem_free(&vm->alloc, vm->visited, (size_t)pat->nprog * sizeof(uint32_t));
-  mem_free(&vm->alloc, vm->cache_pos, (size_t)pat->natoms * 4 + 4);
-  mem_free(&vm->alloc, vm->cache_val, (size_t)pat->natoms + 1);
-  mem_free(&vm->alloc, vm->layers,
-           ((size_t)pat->nlayers + 1) * sizeof(doc_layer *));
-  mem_free(&vm->alloc, vm->cur, vm->stride * 4 + 4);
-  mem_free(&vm->alloc, vm->best_caps, vm->stride * 4 + 4);
+  mem_free(&vm->alloc, vm->block, vm->block_size);
   mem_free(&vm->alloc, vm->stack, vm->stack_cap * sizeof(pat_frame));
   mem_free(&vm->alloc, vm->tbuf, vm->tcap);
   mem_free(&vm->alloc, vm->wbits, vm->wwords * sizeof(uint64_t));
