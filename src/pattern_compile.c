@@ -375,6 +375,18 @@ static int p_regex(parser *p, pat_test *t, int negate) {
     opts |= PCRE2_CASELESS;
     p->pos++;
   }
+  t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
+  t->gctx = p->pat->gctx;
+  /* A literal alternation is a word set and needs no PCRE2 at all (its
+   * syntax is plain); caseless regexes keep PCRE2: Unicode case folding
+   * is its job. */
+  int nwords = (opts & PCRE2_CASELESS) ? -1 : p_literal_words(p->src + s, e - s);
+  if (nwords > 0) {
+    int rc = p_word_set(p, t, p->src + s, e - s, nwords);
+    if (rc) p_free_word_set(&p->pat->alloc, t, nwords);
+    if (rc < 0) return p_fail(p, open, ASSAY_ENOMEM, "out of memory");
+    if (rc == 0) return 0;
+  }
   int code;
   PCRE2_SIZE off;
   if (!p->pat->cctx) {
@@ -395,15 +407,7 @@ static int p_regex(parser *p, pat_test *t, int negate) {
   }
   /* A regex runs once per token: JIT pays off, made with the first bytes
    * at the test's first use (pat_test_ready). */
-  t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
   t->gctx = p->pat->gctx;
-  /* Caseless regexes keep PCRE2: Unicode case folding is its job. */
-  int nwords = (opts & PCRE2_CASELESS) ? -1 : p_literal_words(p->src + s, e - s);
-  if (nwords > 0) {
-    int rc = p_word_set(p, t, p->src + s, e - s, nwords);
-    if (rc) p_free_word_set(&p->pat->alloc, t, nwords);
-    if (rc < 0) return p_fail(p, open, ASSAY_ENOMEM, "out of memory");
-  }
   return 0;
 }
 
@@ -494,7 +498,8 @@ static int p_token_test(parser *p, pat_atom *a) {
   size_t vat = (p_skip(p), p->pos);
   if (p_value(p, t, negate, ']')) return p->status;
   if (t->field == PAT_F_KIND) {
-    if (t->re) return p_fail(p, vat, ASSAY_ESYNTAX, "kind takes a name");
+    if (t->op == PAT_OP_RE || t->op == PAT_OP_NRE)
+      return p_fail(p, vat, ASSAY_ESYNTAX, "kind takes a name");
     for (int k = 0; k < 7; k++)
       if (strcmp(t->str, pat_kinds[k]) == 0) t->kind = k + 1;
     if (!t->kind)
@@ -928,13 +933,24 @@ static int c_node(parser *p, int idx) {
 
 /* Do two atoms test the same thing?  (Each literal is its own atom, and
  * the prefilter should count `'a'` once.) */
+/* The same word set (or none on either side), word for word. */
+static int c_same_words(const pat_test *s, const pat_test *t) {
+  if (s->nwords != t->nwords) return 0;
+  for (int i = 0; i < s->nwords; i++)
+    if (s->wlen[i] != t->wlen[i] ||
+        memcmp(s->words[i], t->words[i], s->wlen[i]) != 0)
+      return 0;
+  return 1;
+}
+
 static int c_same_atom(const pat_atom *a, const pat_atom *b) {
   if (a->type != b->type || a->layer != b->layer || a->ntests != b->ntests)
     return 0;
   for (int i = 0; i < a->ntests; i++) {
     const pat_test *s = &a->tests[i], *t = &b->tests[i];
     if (s->field != t->field || s->op != t->op || s->flag != t->flag ||
-        s->kind != t->kind || s->re || t->re || !s->str != !t->str ||
+        s->kind != t->kind || s->re || t->re || !c_same_words(s, t) ||
+        !s->str != !t->str ||
         !s->key != !t->key || (s->str && strcmp(s->str, t->str)) ||
         (s->key && strcmp(s->key, t->key)))
       return 0;

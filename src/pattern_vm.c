@@ -124,6 +124,21 @@ static const char *vm_field(pat_vm *vm, const assay_token *t, int field,
   }
 }
 
+/* Is s[0, n) one of the words of a literal alternation (p_word_set)? */
+static int vm_in_words(const pat_test *ts, const char *s, size_t n) {
+  if (ts->wtab) {
+    for (uint32_t h = pat_word_hash(s, n) & ts->wmask; ts->wtab[h];
+         h = (h + 1) & ts->wmask) {
+      int i = ts->wtab[h] - 1;
+      if (ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0) return 1;
+    }
+    return 0;
+  }
+  for (int i = 0; i < ts->nwords; i++)
+    if (ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0) return 1;
+  return 0;
+}
+
 static int vm_token_test(pat_vm *vm, const pat_test *ts,
                          const assay_token *t) {
   size_t n;
@@ -135,20 +150,7 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
     return (t->kind == ts->kind) == (ts->op == PAT_OP_EQ);
   default:
     s = vm_field(vm, t, ts->field, &n);
-    if (ts->nwords) { /* a literal alternation, see p_word_set */
-      int in = 0;
-      if (ts->wtab) {
-        for (uint32_t h = pat_word_hash(s, n) & ts->wmask; ts->wtab[h] && !in;
-             h = (h + 1) & ts->wmask) {
-          int i = ts->wtab[h] - 1;
-          in = ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0;
-        }
-      } else {
-        for (int i = 0; i < ts->nwords && !in; i++)
-          in = ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0;
-      }
-      return in == (ts->op == PAT_OP_RE);
-    }
+    if (ts->nwords) return vm_in_words(ts, s, n) == (ts->op == PAT_OP_RE);
     if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE) {
       pat_test_ready(ts);
       unsigned char c = n ? (unsigned char)s[0] : 0;
@@ -210,13 +212,17 @@ static int vm_ann_test(pat_vm *vm, const pat_test *ts,
   const assay_value *v = assay_annotation_get(ann, ts->key);
   int want = ts->op == PAT_OP_EQ || ts->op == PAT_OP_RE;
   if (!v || v->type == ASSAY_VALUE_NULL) return !want;
-  if (!ts->str && !ts->re) return want; /* presence */
+  if (!ts->str && !ts->re && !ts->nwords) return want; /* presence */
   char buf[64];
   size_t n;
   const char *s = vm_value_text(v, buf, sizeof buf, &n);
   if (ts->re) pat_test_ready(ts);
-  int hit = ts->re ? vm_re(vm, ts, s, n)
-                   : (n == ts->len && memcmp(s, ts->str, n) == 0);
+  /* A value, unlike a token, may end with a newline, before which a
+   * regex's `$` also matches: the word set says the same. */
+  int hit = ts->nwords ? vm_in_words(ts, s, n) ||
+                             (n && s[n - 1] == '\n' && vm_in_words(ts, s, n - 1))
+            : ts->re   ? vm_re(vm, ts, s, n)
+                       : (n == ts->len && memcmp(s, ts->str, n) == 0);
   return hit == want;
 }
 

@@ -113,6 +113,17 @@ int main(void) {
    * still decides). */
   CHECK_INT(count("@org{type=/^comp/} 'said'", doc, &nl), 1);
   CHECK_INT(nl, 0);
+  /* A word set is not a regex any more (no PCRE2 behind it): the shortcut
+   * takes it, and it says what the regex says. */
+  CHECK_INT(count("@org{type=/^(company|bank)$/} 'said'", doc, &nl), 1);
+  CHECK_INT(nl, 1);
+  CHECK_INT(count("@org{type=/^(bank|fund)$/} 'said'", doc, &nl), 0);
+  CHECK_INT(count("@org{type!=/^(bank|fund)$/} 'said'", doc, &nl), 1);
+  /* A value may end with a newline, before which `$` matches. */
+  CHECK_INT(assay_annotation_set_string(b, "type", "bank\n"), 0);
+  CHECK_INT(count("@org{type=/^(bank|fund)$/} 'will'", doc, &nl), 1);
+  CHECK_INT(count("@org{type=/^(ban[k]|fund)$/} 'will'", doc, &nl), 1);
+  CHECK_INT(count("@org{type=/^(bank|fund)$/} 'said'", doc, &nl), 0);
 
   assay_doc_free(doc);
   return check_summary();
