@@ -15,6 +15,7 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "lexicon.h"
 #include "lua_common.h"
 #include "pattern.h"
 #include "strbuf.h"
@@ -69,6 +70,11 @@ struct assay_scanner {
    * built at the first pattern rule of each document. */
   pat_index *index;
   int index_ready;
+  /* The document's token hashes, shared by its lexicon rules
+   * (lex_hash_tokens); made at the first lexicon rule of a document. */
+  uint32_t *lex_lower, *lex_text;
+  size_t lex_lower_cap, lex_text_cap;
+  int lex_ready;
   int failed;
   /* --profile: nanoseconds and matches per rule, then the tokenizer and
    * the collector (eng_profile_row); NULL when not asked for. */
@@ -189,6 +195,8 @@ void assay_scanner_free(assay_scanner *sc) {
   mem_free(a, sc->matches, sc->matches_cap * sizeof *sc->matches);
   mem_free(a, sc->caps, sc->caps_cap * sizeof *sc->caps);
   pat_index_free(sc->index);
+  mem_free(a, sc->lex_lower, sc->lex_lower_cap * sizeof(uint32_t));
+  mem_free(a, sc->lex_text, sc->lex_text_cap * sizeof(uint32_t));
   if (sc->prof) mem_free(a, sc->prof, (sc->rules->nrules + 2) * sizeof *sc->prof);
   assay_allocator copy = *a;
   mem_free(&copy, sc, sizeof *sc);
@@ -359,6 +367,20 @@ static int collect_annotations(assay_scanner *sc, const char *layer) {
   return ASSAY_OK;
 }
 
+/* Hashes the document's tokens once for all its lexicon rules. */
+static int lex_hashes(assay_scanner *sc, const assay_doc *doc) {
+  size_t n = doc->toks.ntokens;
+  const assay_allocator *a = &sc->rules->alloc;
+  if (mem_grow(a, (void **)&sc->lex_lower, &sc->lex_lower_cap, n,
+               sizeof(uint32_t)) ||
+      mem_grow(a, (void **)&sc->lex_text, &sc->lex_text_cap, n,
+               sizeof(uint32_t)))
+    return -1;
+  lex_hash_tokens(doc->toks.tokens, n, doc->text, sc->lex_lower, sc->lex_text);
+  sc->lex_ready = 1;
+  return 0;
+}
+
 static int collect(assay_scanner *sc, const eng_rule *rule) {
   const assay_rules *r = sc->rules;
   assay_doc *doc = sc->doc;
@@ -367,8 +389,11 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
   int st = ASSAY_OK;
   switch (rule->match_kind) {
   case ENG_MATCH_LEXICON:
-    st = assay_lexicon_scan(r->lexicons[rule->matcher], doc->toks.tokens,
-                            doc->toks.ntokens, doc->text, on_lexicon, sc);
+    if (!sc->lex_ready && lex_hashes(sc, doc))
+      return scan_error(sc, ASSAY_ENOMEM, "out of memory");
+    st = lex_scan_hashed(r->lexicons[rule->matcher], doc->toks.tokens,
+                         doc->toks.ntokens, doc->text, sc->lex_lower,
+                         sc->lex_text, on_lexicon, sc);
     break;
   case ENG_MATCH_REGEX:
     st = assay_regex_scan(r->regexes[rule->matcher], doc->text, doc->len,
@@ -889,6 +914,7 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
   lua_State *L = sc->L;
   sc->doc = doc;
   sc->index_ready = 0; /* another document, maybe at the same address */
+  sc->lex_ready = 0;
   sc->trace = trace;
   sc->instr = 0;
   sc->instr_exceeded = 0;
@@ -1012,6 +1038,7 @@ char *eng_explain(assay_scanner *sc, assay_doc *doc, int idx) {
   lua_State *L = sc->L;
   sc->doc = doc;
   sc->index_ready = 0; /* another document, maybe at the same address */
+  sc->lex_ready = 0;
   sc->trace = 1;
   sc->instr = 0;
   sc->instr_exceeded = 0;

@@ -929,6 +929,7 @@ const char *assay_lexicon_entry_attr(const assay_lexicon *lx, int entry,
 typedef struct lex_cache {
   size_t pos[LEX_CACHE];
   uint32_t id[LEX_CACHE];
+  const uint32_t *hash; /* the document's token hashes for this lexicon */
 } lex_cache;
 
 static uint32_t lex_tok_id(const assay_lexicon *lx, const assay_token *toks,
@@ -937,10 +938,25 @@ static uint32_t lex_tok_id(const assay_lexicon *lx, const assay_token *toks,
   if (c->pos[k] == i) return c->id[k];
   size_t n;
   const char *s = lex_tok_str(lx, &toks[i], text, &n);
-  uint32_t id = s ? lex_str_find(lx, &lx->toks, s, n, lex_hash(s, n)) : 0;
+  uint32_t id =
+      s ? lex_str_find(lx, &lx->toks, s, n, c->hash ? c->hash[i] : lex_hash(s, n))
+        : 0;
   c->pos[k] = i;
   c->id[k] = id;
   return id;
+}
+
+void lex_hash_tokens(const assay_token *toks, size_t n, const char *text,
+                     uint32_t *lower, uint32_t *texth) {
+  for (size_t i = 0; i < n; i++) {
+    const assay_token *t = &toks[i];
+    /* as lex_tok_str reads a token */
+    texth[i] = text ? lex_hash(text + t->start, t->end - t->start) : 0;
+    lower[i] = t->lower ? lex_hash(t->lower, t->lower_len < 255
+                                                 ? t->lower_len
+                                                 : strlen(t->lower))
+                        : texth[i];
+  }
 }
 
 static int lex_report(const assay_lexicon *lx, uint32_t value, size_t first,
@@ -970,10 +986,21 @@ int assay_lexicon_scan(const assay_lexicon *lx, const assay_token *toks,
                        size_t ntoks, const char *text,
                        int (*fn)(void *ud, const assay_lexicon_match *m),
                        void *ud) {
+  return lex_scan_hashed(lx, toks, ntoks, text, NULL, NULL, fn, ud);
+}
+
+int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
+                    size_t ntoks, const char *text, const uint32_t *lower,
+                    const uint32_t *texth,
+                    int (*fn)(void *ud, const assay_lexicon_match *m),
+                    void *ud) {
   if (!lx || (!toks && ntoks) || !fn) return ASSAY_EMISUSE;
   if (!(lx->flags & ASSAY_LEX_FOLD) && !text && ntoks) return ASSAY_EMISUSE;
   lex_cache cache;
   for (size_t k = 0; k < LEX_CACHE; k++) cache.pos[k] = SIZE_MAX;
+  /* The hashes of the strings lex_tok_str reads: the lower forms when
+   * folding (each token has one once tokenized), the texts otherwise. */
+  cache.hash = (lx->flags & ASSAY_LEX_FOLD) ? lower : texth;
   size_t i = 0;
   while (i < ntoks) {
     uint32_t node = 0, best = 0;

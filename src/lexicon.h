@@ -56,6 +56,20 @@ int lex_reserve(assay_lexicon *lx, size_t n);
  * errors).  assay_lexicon_load_string tries it first. */
 int lex_load_fast(assay_lexicon *lx, const char *yaml, size_t len);
 
+/* The hashes lexicons look a document's tokens up by, computed once for
+ * all the lexicons of a pack: lower[i] of token i's lower form, texth[i]
+ * of its text (text may be NULL: zeros).  Arrays of n. */
+void lex_hash_tokens(const assay_token *toks, size_t n, const char *text,
+                     uint32_t *lower, uint32_t *texth);
+
+/* assay_lexicon_scan with the hashes of lex_hash_tokens for the same
+ * tokens (either may be NULL: computed per token as usual). */
+int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
+                    size_t ntoks, const char *text, const uint32_t *lower,
+                    const uint32_t *texth,
+                    int (*fn)(void *ud, const assay_lexicon_match *m),
+                    void *ud);
+
 /* 1 once assay_lexicon_freeze has run. */
 int lex_frozen(const assay_lexicon *lx);
 
