@@ -331,6 +331,30 @@ void lassay_pushannotation(lua_State *L, const assay_annotation *a) {
   }
 }
 
+/* [-0, +0] Adds `first`/`last` to the annotation table on the top: the
+ * tokens its span overlaps, 1-based inclusive like sentences and matches,
+ * so that rules need not look them up by byte offset; absent when it
+ * overlaps none (white space).  Only on request (doc:annotations(layer,
+ * {tokens = true})): by default an annotation table has the keys of its
+ * JSON record, which the HTML report and `assay merge` rely on. */
+static void set_token_fields(lua_State *L, const assay_annotation *a) {
+  if (a->doc->tokenized && a->tlast > a->tfirst) {
+    lua_pushinteger(L, (lua_Integer)a->tfirst + 1);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, (lua_Integer)a->tlast);
+    lua_setfield(L, -2, "last");
+  }
+}
+
+/* Whether the options table at idx (or none) asks for token numbers. */
+static int want_tokens(lua_State *L, int idx) {
+  if (lua_isnoneornil(L, idx)) return 0;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  int on = lua_getfield(L, idx, "tokens") != LUA_TNIL && lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return on;
+}
+
 /* ------------------------------------------------------------------ */
 /* The document userdata                                                */
 /* ------------------------------------------------------------------ */
@@ -401,6 +425,10 @@ static int doc_eq(lua_State *L) {
 
 static int doc_index(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
+  /* Methods first: rules call them far more often than they read fields. */
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
   const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
   if (strcmp(k, "id") == 0) {
     lua_pushstring(L, doc->id);
@@ -414,8 +442,7 @@ static int doc_index(lua_State *L) {
     if (d) lua_pushstring(L, d);
     else lua_pushnil(L);
   } else {
-    lua_pushvalue(L, 2);
-    lua_rawget(L, lua_upvalueindex(1));
+    lua_pushnil(L);
   }
   return 1;
 }
@@ -480,8 +507,67 @@ static int token_proxy_newindex(lua_State *L) {
                        "every caller for its document)");
 }
 
+/* [-0, +1] The proxy of token i (1-based) of the array at idx, made and
+ * stored on first use.  Upvalues of the array's metamethods: 1 the
+ * proxies' metatable, 2 the number of tokens. */
+static void push_token_proxy(lua_State *L, int idx, lua_Integer i,
+                             lua_Integer n) {
+  idx = lua_absindex(L, idx);
+  if (lua_rawgeti(L, idx, i) != LUA_TNIL) return;
+  lua_pop(L, 1);
+  /* Room for the index and three fields read later (kept in the proxy by
+   * token_proxy_index): growing a table one field at a time rehashes it
+   * each time.  Past a million tokens, room for the index only, so that a
+   * huge document's tokens stay small. */
+  lua_createtable(L, 0, n <= 1000000 ? 4 : 1);
+  lua_pushinteger(L, i);
+  lua_setfield(L, -2, "index");
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, idx, i);
+}
+
+/* toks[i] for a token not read before; nil outside 1..#toks. */
+static int tokens_array_index(lua_State *L) {
+  lua_Integer n = lua_tointeger(L, lua_upvalueindex(2));
+  int isnum;
+  lua_Integer i = lua_tointegerx(L, 2, &isnum);
+  if (!isnum || i < 1 || i > n) return 0;
+  push_token_proxy(L, 1, i, n);
+  return 1;
+}
+
+static int tokens_array_len(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(2));
+  return 1;
+}
+
+static int tokens_array_next(lua_State *L) {
+  lua_Integer n = lua_tointeger(L, lua_upvalueindex(2));
+  lua_Integer k = lua_isnil(L, 2) ? 0 : luaL_checkinteger(L, 2);
+  if (k < 0 || k >= n) return 0;
+  lua_Integer i = k + 1;
+  lua_pushinteger(L, i);
+  push_token_proxy(L, 1, i, n);
+  return 2;
+}
+
+/* pairs(toks) lists every token, read or not. */
+static int tokens_array_pairs(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_pushcclosure(L, tokens_array_next, 2);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
 /* One array per document: the rule files of a pack and the rules in them
- * share it, so each field of each token is read from the document once. */
+ * share it, so each field of each token is read from the document once.
+ * Its proxies are made when first indexed (ipairs, `#` and pairs work as
+ * on a full array): the rules read few of a long document's tokens, and
+ * making a table for each of them cost more than the reads. */
 static int doc_tokens(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   size_t n;
@@ -492,13 +578,8 @@ static int doc_tokens(lua_State *L) {
   lua_pop(L, 1);
   if (cached && lua_getiuservalue(L, 1, DOC_UV_TOKENS) == LUA_TTABLE) return 1;
   if (cached) lua_pop(L, 1);
-  /* Room for the index and three fields read later (kept in the proxy by
-   * token_proxy_index): growing a table one field at a time rehashes it
-   * each time.  Past a million tokens, room for the index only, so that a
-   * huge document's tokens stay small. */
-  int room = n <= 1000000 ? 4 : 1;
   lua_createtable(L, (int)n, 0);
-  lua_createtable(L, 0, 2); /* the proxies' metatable, bound to this doc */
+  lua_createtable(L, 0, 3); /* the proxies' metatable, bound to this doc */
   lua_pushvalue(L, 1);
   lua_pushcclosure(L, token_proxy_index, 1);
   lua_setfield(L, -2, "__index");
@@ -507,14 +588,21 @@ static int doc_tokens(lua_State *L) {
   lua_setfield(L, -2, "__pairs");
   lua_pushcfunction(L, token_proxy_newindex);
   lua_setfield(L, -2, "__newindex");
-  for (size_t i = 0; i < n; i++) {
-    lua_createtable(L, 0, room);
-    lua_pushinteger(L, (lua_Integer)i + 1);
-    lua_setfield(L, -2, "index");
-    lua_pushvalue(L, -2);
-    lua_setmetatable(L, -2);
-    lua_rawseti(L, -3, (lua_Integer)i + 1);
+  int pm = lua_gettop(L);
+  lua_createtable(L, 0, 3); /* the array's metatable */
+  static const struct {
+    const char *name;
+    lua_CFunction fn;
+  } arr[] = {{"__index", tokens_array_index},
+             {"__len", tokens_array_len},
+             {"__pairs", tokens_array_pairs}};
+  for (size_t k = 0; k < sizeof arr / sizeof *arr; k++) {
+    lua_pushvalue(L, pm);
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_pushcclosure(L, arr[k].fn, 2);
+    lua_setfield(L, -2, arr[k].name);
   }
+  lua_setmetatable(L, pm - 1);
   lua_pop(L, 1);
   lua_pushvalue(L, -1);
   lua_setiuservalue(L, 1, DOC_UV_TOKENS);
@@ -632,12 +720,13 @@ static void check_value(lua_State *L, assay_doc *doc, int idx,
   lua_settop(L, top);
 }
 
-/* Keys that are not attributes.  `id` and `text` belong to the document
- * and are skipped, so an annotation table can be passed back to annotate
- * (a copy of it on another layer). */
+/* Keys that are not attributes.  `id`, `text` and the token numbers
+ * `first`/`last` belong to the document and are skipped, so an annotation
+ * table can be passed back to annotate (a copy of it on another layer). */
 static int is_reserved_key(const char *k) {
   static const char *const keys[] = {"layer", "start", "stop", "rule",
-                                     "priority", "id", "text"};
+                                     "priority", "id", "text", "first",
+                                     "last"};
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
     if (strcmp(k, keys[i]) == 0) return 1;
   return 0;
@@ -703,29 +792,37 @@ static int doc_annotate(lua_State *L) {
   return 1;
 }
 
+/* doc:annotations([layer] [, {tokens = true}]) */
 static int doc_annotations(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   const char *layer = luaL_optstring(L, 2, NULL);
+  int tokens = want_tokens(L, 3);
   assay_ann_iter *it = NULL;
   const assay_annotation *a;
+  if (tokens) lassay_ensure_tokens(L, doc);
   lua_newtable(L);
   if (assay_ann_iter_new(doc, layer, &it) != ASSAY_OK) return 1;
   for (lua_Integer i = 1; (a = assay_ann_iter_next(it)) != NULL; i++) {
     lassay_pushannotation(L, a);
+    if (tokens) set_token_fields(L, a);
     lua_rawseti(L, -2, i);
   }
   assay_ann_iter_free(it);
   return 1;
 }
 
+/* doc:annotation(id [, {tokens = true}]) */
 static int doc_annotation(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   lua_Integer id = luaL_checkinteger(L, 2);
   const assay_annotation *a =
       id > 0 && id <= UINT32_MAX ? assay_doc_annotation(doc, (uint32_t)id)
                                  : NULL;
+  int tokens = want_tokens(L, 3);
+  if (a && tokens) lassay_ensure_tokens(L, doc);
   if (a) lassay_pushannotation(L, a);
   else lua_pushnil(L);
+  if (a && tokens) set_token_fields(L, a);
   return 1;
 }
 
@@ -776,6 +873,122 @@ static int doc_token(lua_State *L) {
     return 1;
   }
   lassay_pushtoken(L, doc->text, &t[i - 1], (size_t)i - 1);
+  return 1;
+}
+
+/* The document's tokens, tokenizing it on first need. */
+static const assay_token *doc_toks(lua_State *L, assay_doc *doc, size_t *n) {
+  lassay_ensure_tokens(L, doc);
+  return assay_doc_tokens(doc, n);
+}
+
+/* A byte offset argument: an integer >= 0 (past the end is allowed). */
+static lua_Integer check_byte(lua_State *L, int idx) {
+  lua_Integer b = luaL_checkinteger(L, idx);
+  luaL_argcheck(L, b >= 0, idx, "negative offset");
+  return b;
+}
+
+/* 0-based index of the first token starting at or after byte b (n when
+ * none does): tokens are in text order and do not overlap. */
+static size_t token_lower_bound(const assay_token *t, size_t n, lua_Integer b) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((lua_Integer)t[mid].start < b) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* doc:token_at(byte) -> the number of the token that starts at byte, or
+ * nil: rules map annotation and match offsets to tokens with it. */
+static int doc_token_at(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  lua_Integer b = check_byte(L, 2);
+  size_t n;
+  const assay_token *t = doc_toks(L, doc, &n);
+  size_t i = token_lower_bound(t, n, b);
+  if (i < n && (lua_Integer)t[i].start == b) lua_pushinteger(L, (lua_Integer)i + 1);
+  else lua_pushnil(L);
+  return 1;
+}
+
+/* doc:token_from(byte) -> the number of the first token starting at or
+ * after byte, or nil past the last token's start. */
+static int doc_token_from(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  lua_Integer b = check_byte(L, 2);
+  size_t n;
+  const assay_token *t = doc_toks(L, doc, &n);
+  size_t i = token_lower_bound(t, n, b);
+  if (i < n) lua_pushinteger(L, (lua_Integer)i + 1);
+  else lua_pushnil(L);
+  return 1;
+}
+
+/* doc:token_field(i, key) -> one field of token i as its token table has
+ * it, without a table: a rule reading a few fields of a few tokens then
+ * need not build doc:tokens().  nil when i is out of range; an unknown key
+ * is an error (a misspelt field would otherwise read as nil). */
+static int doc_token_field(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  const char *key = luaL_checkstring(L, 3);
+  size_t n;
+  const assay_token *t = doc_toks(L, doc, &n);
+  /* Out of range, an empty token stands in: a bad key fails everywhere. */
+  static const assay_token none;
+  int in_range = i >= 1 && (size_t)i <= n;
+  if (!lassay_pushtokenfield(L, doc->text, in_range ? &t[i - 1] : &none,
+                             in_range ? (size_t)i - 1 : 0, key))
+    return luaL_argerror(L, 3, lua_pushfstring(L, "no token field '%s'", key));
+  if (!in_range) lua_pushnil(L);
+  return 1;
+}
+
+/* doc:find_tokens(text | {text, ...}) -> the numbers of the tokens whose
+ * text is text (or one of the texts), in text order. */
+static int doc_find_tokens(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  enum { MAX_WORDS = 256 };
+  const char *w[MAX_WORDS];
+  size_t wl[MAX_WORDS], nw = 0, n;
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    size_t k = (size_t)lua_rawlen(L, 2);
+    if (k > MAX_WORDS)
+      return luaL_argerror(L, 2, "more than 256 texts");
+    for (size_t j = 0; j < k; j++) {
+      lua_rawgeti(L, 2, (lua_Integer)j + 1); /* the table keeps it alive */
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_argerror(L, 2, "texts must be strings");
+      w[nw] = lua_tolstring(L, -1, &wl[nw]);
+      lua_pop(L, 1);
+      nw++;
+    }
+  } else {
+    w[0] = luaL_checklstring(L, 2, &wl[0]);
+    nw = 1;
+  }
+  size_t minl = SIZE_MAX, maxl = 0;
+  for (size_t j = 0; j < nw; j++) {
+    if (wl[j] < minl) minl = wl[j];
+    if (wl[j] > maxl) maxl = wl[j];
+  }
+  const assay_token *t = doc_toks(L, doc, &n);
+  lua_newtable(L);
+  lua_Integer k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = t[i].end - t[i].start;
+    if (len < minl || len > maxl) continue; /* most tokens stop here */
+    const char *s = doc->text + t[i].start;
+    for (size_t j = 0; j < nw; j++)
+      if (wl[j] == len && memcmp(s, w[j], len) == 0) {
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, ++k);
+        break;
+      }
+  }
   return 1;
 }
 
@@ -865,6 +1078,10 @@ static const luaL_Reg doc_methods[] = {
     {"set", doc_set},
     {"remove", doc_remove},
     {"token", doc_token},
+    {"token_at", doc_token_at},
+    {"token_from", doc_token_from},
+    {"token_field", doc_token_field},
+    {"find_tokens", doc_find_tokens},
     {"warnings", doc_warnings},
     {"add_warning", doc_add_warning},
     {"to_json", doc_to_json},

@@ -50,6 +50,83 @@ check.ok(toks[2].space_before and not toks[11].space_before, "space_before")
 check.list(check.field(toks, "sentence"),
   { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2 }, "sentence numbers")
 
+-- The token array makes its proxies on first use: length, ipairs and
+-- pairs still see every token.
+local lazy = assay.document("One two three.", nil, "lazy")
+local ltoks = lazy:tokens()
+check.eq(#ltoks, 4, "#tokens before any token is read")
+check.eq(ltoks[3].text, "three", "a token read first out of order")
+check.eq(ltoks[0], nil, "no token 0")
+check.eq(ltoks[5], nil, "no token past the end")
+check.eq(ltoks.text, nil, "no string keys")
+local seen = {}
+for i, tk in ipairs(ltoks) do seen[#seen + 1] = i .. "=" .. tk.text end
+check.eq(table.concat(seen, " "), "1=One 2=two 3=three 4=.", "ipairs over the tokens")
+seen = {}
+for i, tk in pairs(lazy:tokens()) do seen[#seen + 1] = i .. "=" .. tk.index end
+check.eq(table.concat(seen, " "), "1=1 2=2 3=3 4=4", "pairs over the tokens")
+check.ok(ltoks[3] == lazy:tokens()[3], "a token is one table once made")
+check.eq(#assay.document(""):tokens(), 0, "no tokens in an empty text")
+
+-- Tokens by byte offset, binary searches in C: token_at wants the exact
+-- start, token_from the first start at or after the byte.
+check.list({ doc:token_at(0), doc:token_at(4), doc:token_at(73) }, { 1, 2, 16 },
+  "token_at a token's start")
+check.eq(doc:token_at(1), nil, "token_at inside a token")
+check.eq(doc:token_at(3), nil, "token_at a space")
+check.eq(doc:token_at(74), nil, "token_at the end of the text")
+check.eq(doc:token_at(1000), nil, "token_at past the end")
+check.list({ doc:token_from(0), doc:token_from(1), doc:token_from(3),
+             doc:token_from(4), doc:token_from(55), doc:token_from(73) },
+           { 1, 2, 2, 2, 12, 16 }, "token_from")
+check.eq(doc:token_from(74), nil, "token_from the end of the text")
+check.eq(doc:token_from(1000), nil, "token_from past the end")
+check.eq(assay.document(""):token_from(0), nil, "token_from in an empty text")
+check.eq(assay.document("  x"):token_at(2), 1, "token_at tokenizes on demand")
+check.fails(function() doc:token_at(-1) end, "bad argument #1 to 'token_at' %(negative offset%)",
+  "token_at(-1)")
+check.fails(function() doc:token_from(-1) end, "negative offset", "token_from(-1)")
+check.fails(function() doc:token_at("x") end, "number expected", "token_at(string)")
+check.fails(function() doc:token_from(1.5) end, "no integer representation", "token_from(1.5)")
+check.fails(function() doc:token_at() end, "number expected", "token_at()")
+
+-- One field of a token without its table: the values of token tables.
+check.list({ doc:token_field(2, "text"), doc:token_field(2, "lower"),
+             doc:token_field(2, "shape"), doc:token_field(8, "kind"),
+             doc:token_field(2, "start"), doc:token_field(2, "stop"),
+             doc:token_field(12, "sentence"), doc:token_field(12, "index") },
+           { "Jong-un", "jong-un", "Xxxx-xx", "number", 4, 11, 2, 12 }, "token_field values")
+check.list({ doc:token_field(12, "sent_start"), doc:token_field(2, "sent_start"),
+             doc:token_field(4, "abbrev"), doc:token_field(3, "lowercase") },
+           { true, false, true, true }, "token_field flags")
+for _, key in ipairs { "text", "lower", "shape", "kind", "start", "stop", "index",
+                       "sentence", "title", "upper", "lowercase", "digit",
+                       "space_before", "line_start", "sent_start", "para_start",
+                       "abbrev", "quote", "headline" } do
+  for i = 1, #toks do
+    check.eq(doc:token_field(i, key), toks[i][key], "token_field(" .. i .. ", " .. key .. ")")
+  end
+end
+check.eq(doc:token_field(0, "text"), nil, "token_field of token 0")
+check.eq(doc:token_field(17, "text"), nil, "token_field past the last token")
+check.fails(function() doc:token_field(1, "colour") end,
+  "bad argument #2 to 'token_field' %(no token field 'colour'%)", "unknown field")
+check.fails(function() doc:token_field(99, "colour") end, "no token field 'colour'",
+  "unknown field out of range")
+check.fails(function() doc:token_field(1) end, "string expected", "token_field without key")
+check.fails(function() doc:token_field("a", "text") end, "number expected", "token_field(string)")
+
+-- Tokens by text: exact, case-sensitive, in text order.
+check.list(doc:find_tokens("."), { 11, 16 }, "find_tokens")
+check.list(doc:find_tokens("Sony"), { 12 }, "find_tokens one")
+check.list(doc:find_tokens("sony"), {}, "find_tokens is case-sensitive")
+check.list(doc:find_tokens("Jong"), {}, "find_tokens wants whole tokens")
+check.list(doc:find_tokens(""), {}, "find_tokens of the empty string")
+check.list(doc:find_tokens{ "Sony", "Kim", "." }, { 1, 11, 12, 16 }, "find_tokens of several texts")
+check.list(doc:find_tokens{}, {}, "find_tokens of no text")
+check.fails(function() doc:find_tokens{ "a", 1 } end, "texts must be strings", "find_tokens{1}")
+check.fails(function() doc:find_tokens() end, "string expected", "find_tokens()")
+
 -- Sentences: an abbreviation mid-sentence does not end it.
 local sents = doc:sentences()
 check.eq(#sents, 2, "two sentences")
@@ -121,6 +198,33 @@ local cp = doc:annotation(a3)
 check.list({ a3, cp.layer, cp.text, cp.kind, cp.rule, cp.start, cp.stop },
            { 3, "copy", "Kim Jong-un", "person", "r.person", 0, 11 }, "annotate(copy of an annotation)")
 check.eq(doc:annotation(99), nil, "no such annotation")
+
+-- Token numbers of annotations, on request: the tokens the span overlaps.
+check.eq(doc:annotation(a1).first, nil, "no token numbers by default")
+local wt = doc:annotation(a1, { tokens = true })
+check.list({ wt.first, wt.last, wt.kind }, { 1, 2, "person" }, "annotation(id, {tokens = true})")
+local a4 = doc:annotate{ layer = "part", start = 5, stop = 17 }     -- "ong-un met U"
+local a5 = doc:annotate{ layer = "part", start = 11, stop = 12 }    -- a space
+local a6 = doc:annotate{ layer = "part", start = 74, stop = 74 }    -- the end
+local parts = doc:annotations("part", { tokens = true })
+check.list({ parts[1].first, parts[1].last }, { 2, 4 }, "a span inside tokens")
+check.list({ parts[2].first, parts[2].last, parts[2].id }, { nil, nil, a5 }, "a span in a space")
+check.list({ parts[3].first, parts[3].last, parts[3].id }, { nil, nil, a6 }, "an empty span at the end")
+check.eq(#doc:annotations(nil, { tokens = true }), 6, "all layers with tokens")
+check.eq(doc:annotations("actor", { tokens = true })[1].last, 2, "one layer with tokens")
+check.eq(doc:annotations("actor", {})[1].first, nil, "tokens not asked for")
+check.fails(function() doc:annotations("actor", true) end, "table expected", "bad options")
+local back = doc:annotation(a1, { tokens = true })
+back.layer = "copy2"
+local cp2 = doc:annotation(doc:annotate(back))
+check.list({ cp2.first, cp2.last, cp2.kind }, { nil, nil, "person" },
+  "first and last are no attributes when passed back")
+for _, id in ipairs { a4, a5, a6, cp2.id } do doc:remove(id) end
+local late = assay.document("Alpha beta gamma.", nil, "late")
+local lid = late:annotate{ layer = "x", start = 6, stop = 16 }
+check.list({ late:annotation(lid, { tokens = true }).first,
+             late:annotation(lid, { tokens = true }).last }, { 2, 3 },
+  "annotations made before the tokens")
 
 -- JSON record.
 local js = doc:to_json()
