@@ -122,14 +122,15 @@ layer "acronym" { hidden = true }
 -- tokens are proxies (lua_doc.c) that fetch a field on first read and keep
 -- it, and that first read is what costs (a C call and the proxy's table
 -- growing): so no rule here walks every token. A token is found from its
--- byte offset (token_at), and a word by searching the text for it.
+-- byte offset (token_at), and a word with doc:find_tokens (both in C).
 local find = string.find
 local token_cache = setmetatable({}, { __mode = "k" })
 local function doc_cache(doc)
   local c = token_cache[doc]
   if not c then
     local toks = doc:tokens()
-    c = { toks = toks, n = #toks, text = doc.text, lower = {}, at = {} }
+    c = { toks = toks, n = #toks, text = doc.text, lower = {}, at = {},
+          doc = doc, token_at = doc.token_at }
     token_cache[doc] = c
   end
   return c
@@ -137,57 +138,31 @@ end
 local function tokens_of(doc) return doc_cache(doc).toks end
 
 -- The number of the token that starts at byte `pos`, or nil (false in
--- the memo). An interpolation search: token lengths vary little, so the
--- guess from the bytes is close and few tokens are read; after four
--- guesses it bisects, which bounds the worst case.
+-- the memo): doc:token_at, a binary search in C.
 local function token_at(c, pos)
-  local at = c.at
-  local hit = at[pos]
-  if hit ~= nil then return hit or nil end
-  local toks, lo, hi = c.toks, 1, c.n
-  local found = false
-  if hi >= 1 then
-    local slo, shi = toks[lo].start, toks[hi].start
-    local steps = 0
-    while true do
-      if pos == slo then found = lo break end
-      if pos == shi then found = hi break end
-      if pos < slo or pos > shi or hi - lo <= 1 then break end
-      local mid
-      steps = steps + 1
-      if steps > 4 then
-        mid = (lo + hi) // 2
-      else
-        mid = lo + (pos - slo) * (hi - lo) // (shi - slo)
-        if mid <= lo then mid = lo + 1 elseif mid >= hi then mid = hi - 1 end
-      end
-      local s = toks[mid].start
-      if s < pos then lo, slo = mid, s else hi, shi = mid, s end
-    end
+  local hit = c.at[pos]
+  if hit == nil then
+    hit = c.token_at(c.doc, pos) or false
+    c.at[pos] = hit
   end
-  at[pos] = found
-  return found or nil
+  return hit or nil
 end
 
--- The numbers of the tokens whose text is `word`, in text order, appended
--- to `out` (a new list without it).
-local function tokens_with_text(c, word, out)
-  out = out or {}
-  local text, toks, init = c.text, c.toks, 1
-  while true do
-    local s, e = find(text, word, init, true)
-    if not s then return out end
-    local i = token_at(c, s - 1)
-    if i and toks[i].stop == e then out[#out + 1] = i end
-    init = s + 1
-  end
+-- The numbers of the tokens whose text is `word`, in text order.
+local function tokens_with_text(c, word)
+  return c.doc:find_tokens(word)
 end
 
 -- The numbers of the tokens whose text is one of the keys of `words`, in
 -- text order.
 local function tokens_with_texts(c, words)
+  local list = {}
+  for w in pairs(words) do list[#list + 1] = w end
+  if #list <= 256 then return c.doc:find_tokens(list) end
   local out = {}
-  for w in pairs(words) do tokens_with_text(c, w, out) end
+  for _, w in ipairs(list) do
+    for _, i in ipairs(c.doc:find_tokens(w)) do out[#out + 1] = i end
+  end
   table.sort(out)
   return out
 end
@@ -223,13 +198,9 @@ local function written_lower(c, w)
     v = c.lower_all[w] or false
   else
     v = false
-    local text, toks, init = c.text, c.toks, 1
-    while true do
-      local s, e = find(text, w, init, true)
-      if not s then break end
-      local i = token_at(c, s - 1)
-      if i and toks[i].stop == e and toks[i].lowercase then v = true; break end
-      init = s + 1
+    local toks = c.toks
+    for _, i in ipairs(c.doc:find_tokens(w)) do
+      if toks[i].lowercase then v = true; break end
     end
   end
   c.lower[w] = v
@@ -373,22 +344,24 @@ rule "actor.guess.known" {
   run = function(doc)
     local covered, first = {}, {}
     local c = doc_cache(doc)
-    local toks = c.toks
-    for _, a in ipairs(doc:annotations("actor")) do
-      local i = KNOWN_RULES[a.rule] and token_at(c, a.start)
-      local first_tok = i
-      while i and toks[i] and toks[i].start < a.stop do
-        covered[i] = a.kind or "actor"
-        first[i] = first_tok
-        i = i + 1
+    -- The tokens of an annotation that starts at a token's start are
+    -- a.first .. a.last (doc:annotations with tokens = true).
+    local with_tokens = { tokens = true }
+    for _, a in ipairs(doc:annotations("actor", with_tokens)) do
+      local i = KNOWN_RULES[a.rule] and a.first
+      if i and token_at(c, a.start) == i then
+        local kind = a.kind or "actor"
+        for k = i, a.last do
+          covered[k] = kind
+          first[k] = i
+        end
       end
     end
     -- A title is no part of a guessed name ("President", "Minister").
-    for _, a in ipairs(doc:annotations("title")) do
-      local i = token_at(c, a.start)
-      while i and toks[i] and toks[i].start < a.stop do
-        covered[i] = "title"
-        i = i + 1
+    for _, a in ipairs(doc:annotations("title", with_tokens)) do
+      local i = a.first
+      if i and token_at(c, a.start) == i then
+        for k = i, a.last do covered[k] = "title" end
       end
     end
     known.doc, known.covered, known.first = doc, covered, first
@@ -880,18 +853,17 @@ local function resolved(at, entity, changes)
   return t
 end
 
--- Token index: which actor covers each token.
+-- Token index: which actor covers each token. An actor (read with its
+-- tokens, first..last) that does not start at a token's start covers none
+-- and loses first and last; an empty one keeps only first.
 local function index_actors(c, actors)
-  local cover, toks = {}, c.toks
+  local cover = {}
   for _, a in ipairs(actors) do
     local i = token_at(c, a.start)
-    if i then
-      a.first = i
-      while toks[i] and toks[i].start < a.stop do
-        cover[i] = a
-        a.last = i
-        i = i + 1
-      end
+    if not i or a.first ~= i then
+      a.first, a.last = i, nil
+    else
+      for k = i, a.last do cover[k] = a end
     end
   end
   return cover
@@ -1091,7 +1063,7 @@ end
 rule "actor.coref" {
   run = function(doc)
     local c = doc_cache(doc)
-    local actors = doc:annotations("actor")
+    local actors = doc:annotations("actor", { tokens = true })
     local cover = index_actors(c, actors)
     local out = {}
     resolve_acronyms(doc, c, cover, out)

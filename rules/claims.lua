@@ -216,6 +216,11 @@ function C.from(list, x)
   return lo
 end
 
+-- The same for the tokens of doc (t = C.toks(doc)), searched in C.
+function C.tok_from(doc, t, x)
+  return doc:token_from(x) or #t + 1
+end
+
 -- doc:annotation(id), kept for the document being scanned: the rules ask
 -- only for annotations of finished stages (cues, sources, actors), which
 -- do not change any more, and the claims ask for the same ones many times.
@@ -398,14 +403,14 @@ function C.paragraphs(doc)
 end
 
 -- by_start[pos] is the number of the token that starts at byte pos, or
--- false (found on demand, then kept, for the document being scanned).
+-- false (found on demand by doc:token_at, then kept, for the document
+-- being scanned).
 function C.by_start(doc)
-  local t = C.toks(doc)
+  C.toks(doc)
   local b = cache.by_start
   if not b then
     b = setmetatable({}, { __index = function(self, pos)
-      local i = C.from(t, pos)
-      local v = t[i] ~= nil and t[i].start == pos and i
+      local v = doc:token_at(pos) or false
       rawset(self, pos, v)
       return v
     end })
@@ -529,22 +534,11 @@ function C.content_after(doc, i)
   -- reading each token's fields.
   local j = C.sentences(doc)[t[i].sentence].last
   local text, by_start = C.text(doc), C.by_start(doc)
-  local limit, pos, last = t[j].start, t[i].stop + 1, j
+  local limit, pos = t[j].start, t[i].stop + 1
   while true do
     local p = text:find("[;:,]", pos)
     if not p or p - 1 > limit then break end
-    -- the token starting there, if any, is one of i + 1 .. last: a
-    -- search in the sentence instead of the document
-    local x = rawget(by_start, p - 1)
-    if x == nil then
-      local lo, hi = i + 1, last + 1
-      while lo < hi do
-        local mid = (lo + hi) // 2
-        if t[mid].start < p - 1 then lo = mid + 1 else hi = mid end
-      end
-      x = lo <= last and t[lo].start == p - 1 and lo
-      rawset(by_start, p - 1, x)
-    end
+    local x = by_start[p - 1]
     if x then
       local tx = t[x].text
       if tx == ";" or (tx == ":" and x - 1 > i)
@@ -1183,7 +1177,7 @@ end
 -- is left.
 function C.cut_before(doc, c, pos)
   local t = C.toks(doc)
-  local first, last = C.from(t, c.content.start), C.from(t, pos) - 1
+  local first, last = C.tok_from(doc, t, c.content.start), C.tok_from(doc, t, pos) - 1
   if last < #t and last >= first then
     local x, y = C.trim(t, first, last)
     if x then c.content = { start = t[x].start, stop = t[y].stop } end
@@ -1350,8 +1344,8 @@ function C.link(doc, claims)
       if a ~= b and inside(a.tail, b.content.start, b.content.stop + 1)
          and b.content.start < a.tail then
         -- cut b's content before a's trailing attribution
-        local k = C.from(t, a.tail) - 1
-        local first = C.from(t, b.content.start)
+        local k = C.tok_from(doc, t, a.tail) - 1
+        local first = C.tok_from(doc, t, b.content.start)
         if first <= #t and k >= first then
           local x, y = C.trim(t, first, k)
           if x then b.content = { start = t[x].start, stop = t[y].stop } end
@@ -1391,7 +1385,7 @@ function C.own_doubt(doc, claims)
     if i then taken[t[i].sentence] = true end
     -- the sentences of the content's tokens: sentence numbers rise with
     -- the tokens, so the first and last token give them all
-    local a, b = by_start[c.content.start] or 1, C.from(t, c.content.stop) - 1
+    local a, b = by_start[c.content.start] or 1, C.tok_from(doc, t, c.content.stop) - 1
     if b >= a then
       for s = t[a].sentence, t[b].sentence do taken[s] = true end
     end
