@@ -433,7 +433,7 @@ static int in_convert(const in_options *opt, in_buf *b, const char *id,
 
 /* The length of the line at s[0, n) without its end; *next the start of
  * the next line. */
-static size_t in_line(const char *s, size_t n, size_t *next) {
+static size_t in_line_len(const char *s, size_t n, size_t *next) {
   const char *nl = memchr(s, '\n', n);
   size_t l = nl ? (size_t)(nl - s) : n;
   *next = nl ? l + 1 : n;
@@ -448,12 +448,12 @@ static size_t in_line(const char *s, size_t n, size_t *next) {
 static int in_front_matter(const char *s, size_t n, size_t *ys, size_t *ye,
                            size_t *ts) {
   size_t off = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  size_t next, l = in_line(s + off, n - off, &next);
+  size_t next, l = in_line_len(s + off, n - off, &next);
   if (l != 3 || memcmp(s + off, "---", 3) != 0 || next == n - off)
     return 0;
   *ys = off + next;
   for (size_t pos = *ys; pos < n;) {
-    l = in_line(s + pos, n - pos, &next);
+    l = in_line_len(s + pos, n - pos, &next);
     if (l == 3 &&
         (memcmp(s + pos, "---", 3) == 0 || memcmp(s + pos, "...", 3) == 0)) {
       *ye = pos;
@@ -642,6 +642,7 @@ struct in_reader {
   char *mf_dir; /* sibling manifest cache for files named directly */
   json_t *mf;
   char mf_warning[1100];
+  in_line **lines; /* during in_next_line: where a JSON line goes */
 };
 
 int in_open(in_reader **out, const char *const *paths, size_t n,
@@ -872,19 +873,20 @@ static int in_blank(const char *s, size_t n) {
 
 /* One JSON line to a document; errors carry the id "path:LINE", or the
  * line's own id once it is known. */
-static int in_json_doc(in_reader *r, in_frame *f, assay_doc **out,
-                       assay_error *err) {
+static int in_json_parse(const in_options *opt, const assay_allocator *alloc,
+                         in_buf *line, const char *path, size_t lineno,
+                         assay_doc **out, assay_error *err) {
   char where[300], id[1024];
-  snprintf(where, sizeof where, "%s:%zu", f->path, f->line);
+  snprintf(where, sizeof where, "%s:%zu", path, lineno);
   size_t replaced;
-  int rc = in_convert(&r->opt, &r->line, where, &replaced, err);
+  int rc = in_convert(opt, line, where, &replaced, err);
   if (rc)
     return rc;
   json_error_t je;
-  json_t *o = json_loadb(r->line.p, r->line.len,
+  json_t *o = json_loadb(line->p, line->len,
                          JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!o)
-    return in_fail(err, ASSAY_ESYNTAX, where, (int)f->line, je.column,
+    return in_fail(err, ASSAY_ESYNTAX, where, (int)lineno, je.column,
                    "invalid JSON at column %d: %s", je.column, je.text);
   json_t *jid = json_object_get(o, "id"), *text = json_object_get(o, "text");
   json_t *meta = json_object_get(o, "meta");
@@ -897,21 +899,21 @@ static int in_json_doc(in_reader *r, in_frame *f, assay_doc **out,
   else
     snprintf(id, sizeof id, "%s", where);
   if (!json_is_object(o))
-    rc = in_fail(err, ASSAY_ESYNTAX, where, (int)f->line, 1,
+    rc = in_fail(err, ASSAY_ESYNTAX, where, (int)lineno, 1,
                  "a JSON line must be an object {\"id\", \"text\", \"meta\"}");
   else if (!json_is_string(text))
-    rc = in_fail(err, ASSAY_ESYNTAX, id, (int)f->line, 1,
-                 "line %zu: missing \"text\" (a string)", f->line);
+    rc = in_fail(err, ASSAY_ESYNTAX, id, (int)lineno, 1,
+                 "line %zu: missing \"text\" (a string)", lineno);
   else if (meta && !json_is_object(meta) && !json_is_null(meta))
-    rc = in_fail(err, ASSAY_ESYNTAX, id, (int)f->line, 1,
-                 "line %zu: \"meta\" must be an object", f->line);
-  else if (json_string_length(text) > in_max(&r->opt))
-    rc = in_fail(err, ASSAY_ELIMIT, id, (int)f->line, 1,
+    rc = in_fail(err, ASSAY_ESYNTAX, id, (int)lineno, 1,
+                 "line %zu: \"meta\" must be an object", lineno);
+  else if (json_string_length(text) > in_max(opt))
+    rc = in_fail(err, ASSAY_ELIMIT, id, (int)lineno, 1,
                  "document larger than the limit max_doc_bytes (%zu bytes)",
-                 in_max(&r->opt));
+                 in_max(opt));
   else
     rc = assay_doc_new(out, id, json_string_value(text),
-                       json_string_length(text), &r->alloc, err);
+                       json_string_length(text), alloc, err);
   if (rc == ASSAY_OK && json_is_object(meta)) {
     json_decref((*out)->meta);
     (*out)->meta = json_incref(meta);
@@ -920,6 +922,67 @@ static int in_json_doc(in_reader *r, in_frame *f, assay_doc **out,
     in_warn_bytes(*out, replaced);
   json_decref(o);
   return rc;
+}
+
+/* ---- JSON lines parsed elsewhere (in_next_line) ---------------------- */
+
+struct in_line {
+  assay_allocator alloc;
+  in_options opt;
+  in_buf text; /* the line */
+  char *path;
+  size_t lineno;
+  char where[300];
+};
+
+/* Hands the reader's current line over, unparsed. */
+static int in_line_take(in_reader *r, in_frame *f, in_line **out,
+                        assay_error *err) {
+  in_line *l = mem_calloc(&r->alloc, 1, sizeof *l);
+  size_t plen = strlen(f->path);
+  char *path = l ? mem_alloc(&r->alloc, plen + 1) : NULL;
+  if (!path) {
+    mem_free(&r->alloc, l, l ? sizeof *l : 0);
+    return in_fail(err, ASSAY_ENOMEM, f->path, 0, 0, "out of memory");
+  }
+  memcpy(path, f->path, plen + 1);
+  l->alloc = r->alloc;
+  l->opt = r->opt;
+  l->text = r->line; /* the buffer moves to the line: no copy */
+  r->line = (in_buf){r->alloc, NULL, 0, 0};
+  l->path = path;
+  l->lineno = f->line;
+  snprintf(l->where, sizeof l->where, "%s:%zu", f->path, f->line);
+  *out = l;
+  return ASSAY_OK;
+}
+
+int in_line_doc(in_line *l, assay_doc **doc, assay_error *err) {
+  *doc = NULL;
+  return in_json_parse(&l->opt, &l->alloc, &l->text, l->path, l->lineno, doc,
+                       err);
+}
+
+const char *in_line_where(const in_line *l) { return l->where; }
+
+size_t in_line_bytes(const in_line *l) { return l->text.len; }
+
+void in_line_free(in_line *l) {
+  if (!l) return;
+  in_buf_free(&l->text);
+  mem_free(&l->alloc, l->path, strlen(l->path) + 1);
+  assay_allocator a = l->alloc;
+  mem_free(&a, l, sizeof *l);
+}
+
+static int in_json_doc(in_reader *r, in_frame *f, assay_doc **out,
+                       assay_error *err) {
+  if (r->lines) { /* in_next_line: parsed by the caller, elsewhere */
+    *out = NULL;
+    return in_line_take(r, f, r->lines, err);
+  }
+  return in_json_parse(&r->opt, &r->alloc, &r->line, f->path, f->line, out,
+                       err);
 }
 
 static int in_jsonl_next(in_reader *r, in_frame *f, assay_doc **out,
@@ -1027,6 +1090,15 @@ static int in_next_path(in_reader *r, assay_doc **out, assay_error *err) {
   int rc = in_text_file(r, p, meta, out, err);
   if (rc == ASSAY_OK && r->mf_warning[0])
     assay_doc_add_warning(*out, r->mf_warning);
+  return rc;
+}
+
+int in_next_line(in_reader *r, assay_doc **doc, in_line **line,
+                 assay_error *err) {
+  *line = NULL;
+  r->lines = line;
+  int rc = in_next(r, doc, err);
+  r->lines = NULL;
   return rc;
 }
 

@@ -39,6 +39,22 @@ int in_next(in_reader *r, assay_doc **doc, assay_error *err);
 
 void in_close(in_reader *r);
 
+/* A JSON line read but not parsed (in_next_line), so that a pipeline
+ * parses its inputs in its workers, not in its one reading thread. */
+typedef struct in_line in_line;
+
+/* As in_next, but a JSON line comes back unparsed: ASSAY_OK with *line set
+ * and *doc NULL; other inputs give documents (*line NULL). */
+int in_next_line(in_reader *r, assay_doc **doc, in_line **line,
+                 assay_error *err);
+/* The document of the line, or the error in_next would have given; any
+ * thread (the line owns all it needs). */
+int in_line_doc(in_line *line, assay_doc **doc, assay_error *err);
+/* "path:LINE", and the line's length in bytes. */
+const char *in_line_where(const in_line *line);
+size_t in_line_bytes(const in_line *line);
+void in_line_free(in_line *line);
+
 /* Loads one file as one document (assay.load): front matter is read for
  * .md/.txt; no manifest. */
 int in_load_file(const char *path, const in_options *opt, assay_doc **doc,

@@ -93,6 +93,7 @@ typedef struct cli_job {
   char *out;          /* what to write, malloc'd (NULL: nothing) */
   size_t bytes;       /* the document's size, for progress */
   int failed;         /* 1 when the document failed */
+  void *line;         /* a JSON line the worker parses (input.h in_line) */
 } cli_job;
 
 typedef struct cli_pipeline_ops {

@@ -209,22 +209,51 @@ typedef struct extract_run {
   cli_profile *profile; /* --profile, or NULL */
 } extract_run;
 
+/* A read that failed: the job carries the input's id and why. */
+static void ex_failed_read(cli_job *job, int st, const assay_error *err) {
+  job->doc = NULL;
+  snprintf(job->id, sizeof job->id, "%s", err->file[0] ? err->file : "-");
+  job->error = strdup(err->message[0] ? err->message : assay_status_name(st));
+}
+
 static int ex_read(void *ud, cli_job *job) {
   extract_run *x = ud;
   assay_error err;
   memset(&err, 0, sizeof err);
-  int st = in_next(x->rd, &job->doc, &err);
+  in_line *line = NULL;
+  /* JSON lines are parsed by the workers (ex_process): the one reading
+   * thread would otherwise hold two workers back. The store needs the
+   * document here, to look it up. */
+  int st = x->store ? in_next(x->rd, &job->doc, &err)
+                    : in_next_line(x->rd, &job->doc, &line, &err);
   if (st == ASSAY_STOP) return 0;
   if (st != ASSAY_OK) {
-    job->doc = NULL;
-    snprintf(job->id, sizeof job->id, "%s", err.file[0] ? err.file : "-");
-    job->error = strdup(err.message[0] ? err.message : assay_status_name(st));
+    ex_failed_read(job, st, &err);
+    return 1;
+  }
+  if (line) {
+    job->line = line;
+    snprintf(job->id, sizeof job->id, "%s", in_line_where(line));
+    job->bytes = in_line_bytes(line);
     return 1;
   }
   snprintf(job->id, sizeof job->id, "%s", assay_doc_id(job->doc));
   assay_doc_text(job->doc, &job->bytes);
   if (x->store) cli_store_read(x->store, job);
   return 1;
+}
+
+/* Parses a job's JSON line (a worker's share of reading). */
+static void ex_parse(cli_job *job) {
+  assay_error err;
+  memset(&err, 0, sizeof err);
+  int st = in_line_doc(job->line, &job->doc, &err);
+  in_line_free(job->line);
+  job->line = NULL;
+  if (st != ASSAY_OK)
+    ex_failed_read(job, st, &err);
+  else
+    snprintf(job->id, sizeof job->id, "%s", assay_doc_id(job->doc));
 }
 
 static void *ex_worker_new(void *ud) {
@@ -252,6 +281,7 @@ static void ex_worker_free(void *ud, void *w) {
 static void ex_process(void *ud, void *w, cli_job *job) {
   extract_run *x = ud;
   const char *pack = assay_rules_pack(x->rules);
+  if (job->line) ex_parse(job);
   if (!job->doc) {
     job->out = error_record(x->format, job->id, pack, job->error);
     job->failed = 1;
@@ -299,8 +329,10 @@ static void ex_write(void *ud, cli_job *job) {
   free(job->out);
   free(job->error);
   assay_doc_free(job->doc);
+  in_line_free(job->line); /* left when no worker could take the job */
   job->out = job->error = NULL;
   job->doc = NULL;
+  job->line = NULL;
 }
 
 /* --format html: the documents' page is the report's HTML page (the texts

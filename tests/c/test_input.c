@@ -42,6 +42,49 @@ static char *read_all(const char *const *paths, size_t n,
   return out;
 }
 
+/* read_all through in_next_line: the JSON lines are parsed after the
+ * reader is closed, last first, as workers would in any order; the records
+ * must be those of in_next. */
+static char *read_all_deferred(const char *const *paths, size_t n) {
+  static char out[16384];
+  out[0] = '\0';
+  in_reader *r;
+  if (in_open(&r, paths, n, NULL) != ASSAY_OK)
+    return NULL;
+  struct {
+    int rc;
+    assay_doc *doc;
+    in_line *line;
+    assay_error err;
+  } got[100];
+  int k = 0;
+  for (; k < 100; k++) {
+    memset(&got[k].err, 0, sizeof got[k].err);
+    got[k].rc = in_next_line(r, &got[k].doc, &got[k].line, &got[k].err);
+    if (got[k].rc == ASSAY_STOP)
+      break;
+    CHECK(got[k].rc != ASSAY_OK || !got[k].doc != !got[k].line);
+  }
+  in_close(r);
+  for (int i = k - 1; i >= 0; i--)
+    if (got[i].line) {
+      CHECK(strstr(in_line_where(got[i].line), ".jsonl:") != NULL);
+      got[i].rc = in_line_doc(got[i].line, &got[i].doc, &got[i].err);
+      in_line_free(got[i].line);
+    }
+  for (int i = 0; i < k; i++) {
+    size_t o = strlen(out);
+    if (got[i].rc == ASSAY_OK)
+      snprintf(out + o, sizeof out - o, "%s%s", o ? "\n" : "",
+               assay_doc_id(got[i].doc));
+    else
+      snprintf(out + o, sizeof out - o, "%s!%s: %s", o ? "\n" : "",
+               got[i].err.file, got[i].err.message);
+    assay_doc_free(got[i].doc);
+  }
+  return out;
+}
+
 static char *yaml(const char *src) {
   static char buf[1024];
   assay_error err;
@@ -186,11 +229,18 @@ static void test_bytes(void) {
 
 static void test_jsonl(void) {
   const char *p[] = {DATA "lines.jsonl"};
-  CHECK_STR(read_all(p, 1, NULL),
-            "d1\n"
-            "!" DATA "lines.jsonl:2: invalid JSON at column 27: invalid token "
-            "near 'broken'\n" DATA "lines.jsonl:5\n7\n"
-            "!d5: line 7: missing \"text\" (a string)");
+  const char *want =
+      "d1\n"
+      "!" DATA "lines.jsonl:2: invalid JSON at column 27: invalid token "
+      "near 'broken'\n" DATA "lines.jsonl:5\n7\n"
+      "!d5: line 7: missing \"text\" (a string)";
+  CHECK_STR(read_all(p, 1, NULL), want);
+  CHECK_STR(read_all_deferred(p, 1), want);
+  /* Mixed with other inputs, which still come as documents. */
+  const char *mixed[] = {DATA "lines.jsonl", "examples/sony"};
+  char both[16384];
+  snprintf(both, sizeof both, "%s", read_all(mixed, 2, NULL));
+  CHECK_STR(read_all_deferred(mixed, 2), both);
   in_reader *r;
   assay_doc *d;
   assay_error err;
