@@ -105,7 +105,7 @@ int pat_index_memo_init(pat_index *ix, int nmemo) {
 
 uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh) {
   *fresh = 0;
-  if (!ix || id < 0 || id >= ix->nmemo || !ix->nslots ||
+  if (!ix || id < 0 || id >= ix->nmemo || !ix->nslots || !ix->ntoks ||
       ix->ntoks > MEMO_MAX_TOKENS)
     return NULL;
   size_t words = ix_words(ix->ntoks);
@@ -231,7 +231,7 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   ix->nslots = want;
   /* Build numbers start at 1: a memo made for number 0 was never made. */
   if (++ix->gen == 0) ix->gen = 1;
-  if (ix->nmemo && n <= MEMO_MAX_TOKENS) {
+  if (ix->nmemo && n > 0 && n <= MEMO_MAX_TOKENS) {
     size_t words = ix_words(n);
     if (words > ix->heads_cap) {
       uint64_t *h = mem_realloc(&ix->alloc, ix->heads,

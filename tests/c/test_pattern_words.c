@@ -121,6 +121,24 @@ static void memo_cases(assay_doc *doc) {
   CHECK(pat_index_memo(ix, 0, &fresh) != NULL);
   CHECK_INT(fresh, 1); /* a new build forgets the bits */
   pat_index_free(ix);
+  /* An empty document: no tokens, no memo, no match (and no memset on a
+   * NULL table: UBSan watches). */
+  assay_doc *empty = NULL;
+  CHECK_INT(assay_doc_new(&empty, "e", "", 0, NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(empty, NULL), 0);
+  ix = pat_index_new(NULL);
+  CHECK(ix != NULL);
+  CHECK_INT(pat_index_memo_init(ix, nmemo), 0);
+  CHECK_INT(pat_index_build(ix, empty), 0);
+  CHECK(pat_index_memo(ix, 0, &fresh) == NULL);
+  for (size_t i = 0; i < N; i++) {
+    trail none = {.reject = 0};
+    if (pats[i])
+      CHECK_INT(pat_scan_indexed(pats[i], empty, ix, 0, record, &none, &err), 0);
+    CHECK_INT((int)none.n, 0);
+  }
+  pat_index_free(ix);
+  assay_doc_free(empty);
   for (size_t i = 0; i < N; i++) assay_pattern_free(pats[i]);
 }
 
