@@ -14,6 +14,7 @@
 #include "check.h"
 #include "lexicon.h"
 #include "tokenize.h"
+#include "lexicon_dump.h"
 
 /* Scans text with lx; writes "text=name/kind/norm;..." into out. */
 typedef struct sink {
@@ -501,99 +502,6 @@ static void test_plain_split(void) {
 /* The fast YAML reader gives exactly the libyaml loader's lexicon      */
 /* ------------------------------------------------------------------ */
 
-typedef struct dbuf {
-  char *s;
-  size_t len, cap;
-} dbuf;
-
-static void dput(dbuf *b, const char *s) {
-  size_t n = strlen(s);
-  if (b->len + n + 1 > b->cap) {
-    b->cap = (b->len + n + 1) * 2;
-    b->s = realloc(b->s, b->cap);
-  }
-  memcpy(b->s + b->len, s, n + 1);
-  b->len += n;
-}
-
-/* The first match of a scan. */
-typedef struct first_match {
-  int found;
-  assay_lexicon_match m;
-} first_match;
-
-static int on_first(void *ud, const assay_lexicon_match *m) {
-  first_match *f = ud;
-  if (!f->found) {
-    f->found = 1;
-    f->m = *m;
-  }
-  return ASSAY_OK;
-}
-
-/* Every phrase of lx that covers tokens of one line of text: from each
- * token, the longest phrase that starts there, then the longest shorter
- * one, and so on (a scan finds the leftmost longest match), each with its
- * entry, name, kind (the alias kind when the phrase has one) and norm.
- * The YAML text holds every name and alias of its lexicon on their lines,
- * so this shows all of them but a phrase that an earlier entry owns. */
-static void probe(const assay_lexicon *lx, const char *text, dbuf *b) {
-  char line[1024];
-  tok_list tl;
-  tok_list_init(&tl, NULL);
-  for (const char *l = text; *l;) {
-    const char *nl = strchr(l, '\n');
-    size_t n = nl ? (size_t)(nl - l) : strlen(l);
-    tok_run(NULL, l, n, &tl);
-    for (size_t i = 0; i < tl.ntokens; i++) {
-      for (size_t end = tl.ntokens; end > i;) {
-        first_match f = {0};
-        assay_lexicon_scan(lx, tl.tokens + i, end - i, l, on_first, &f);
-        if (!f.found || f.m.first != 0) break; /* none starts at i */
-        uint32_t from = tl.tokens[i].start;
-        uint32_t to = tl.tokens[i + f.m.last - 1].end;
-        snprintf(line, sizeof line, "%.*s => %d %s/%s/%s\n",
-                 (int)(to - from), l + from, f.m.entry, f.m.name,
-                 f.m.kind ? f.m.kind : "-", f.m.norm);
-        dput(b, line);
-        end = i + f.m.last - 1;
-      }
-    }
-    l = nl ? nl + 1 : l + n;
-  }
-  tok_list_clear(&tl);
-}
-
-/* Everything a lexicon shows: its entry count, its entries' attributes in
- * order, and the phrases of text (its YAML) that it matches, with what
- * they resolve to; text again with '' as ' shows the names written in
- * single quotes. */
-static char *dump(const assay_lexicon *lx, const char *text) {
-  dbuf b = {0};
-  char line[1024];
-  snprintf(line, sizeof line, "%zu entries\n", assay_lexicon_entry_count(lx));
-  dput(&b, line);
-  for (size_t e = 0; e < assay_lexicon_entry_count(lx); e++) {
-    for (size_t i = 0; i < assay_lexicon_entry_attr_count(lx, (int)e); i++) {
-      const char *v, *k = assay_lexicon_entry_attr_at(lx, (int)e, i, &v);
-      snprintf(line, sizeof line, "%zu %s=%s\n", e, k, v);
-      dput(&b, line);
-    }
-  }
-  probe(lx, text, &b);
-  if (strstr(text, "''")) {
-    char *t = malloc(strlen(text) + 1), *w = t;
-    for (const char *r = text; *r; r++) {
-      *w++ = *r;
-      if (r[0] == '\'' && r[1] == '\'') r++;
-    }
-    *w = '\0';
-    probe(lx, t, &b);
-    free(t);
-  }
-  return b.s;
-}
-
 /* Loads yaml with assay_lexicon_load_string (the fast reader, and libyaml
  * after it when it gives up, on the same lexicon) and with libyaml alone (a
  * leading "---", the document start that changes nothing in YAML, makes
@@ -621,7 +529,7 @@ static int fast_agrees(const char *yaml, int want_fast, const char *what) {
   assay_lexicon_free(t);
   assay_lexicon_freeze(a);
   assay_lexicon_freeze(b);
-  char *da = dump(a, yaml), *db = dump(b, yaml);
+  char *da = lxd_dump(a, yaml, len), *db = lxd_dump(b, yaml, len);
   int ok = slow_only && (want_fast != 1 || took) && (want_fast != 2 || !took) &&
            (want_fast < 0 || want_fast == 2
                 ? rc == rc_a
@@ -644,14 +552,11 @@ static int fast_agrees(const char *yaml, int want_fast, const char *what) {
 static char *slurp(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
-  dbuf b = {0};
+  lxd_buf b = {0};
   char chunk[4096];
   size_t n;
-  dput(&b, "");
-  while ((n = fread(chunk, 1, sizeof chunk - 1, f)) > 0) {
-    chunk[n] = '\0';
-    dput(&b, chunk);
-  }
+  lxd_put(&b, "", 0);
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) lxd_put(&b, chunk, n);
   fclose(f);
   return b.s;
 }
@@ -766,15 +671,15 @@ static void test_fast_yaml(void) {
     assay_lexicon_free(z);
   }
   /* a generated list in the shape the budget is measured on */
-  dbuf g = {0};
-  dput(&g, "kind: person\nfold: true\nentries:\n");
+  lxd_buf g = {0};
+  lxd_puts(&g, "kind: person\nfold: true\nentries:\n");
   for (unsigned e = 0; e < 3000; e++) {
     char name[256], line[600];
     gen_phrase(e, name);
     snprintf(line, sizeof line, "  - name: %s\n    norm: Q%u\n%s%s%s", name,
              e, e % 3 ? "" : "    aliases: [", e % 3 ? "" : name,
              e % 3 ? "" : " X]\n");
-    dput(&g, line);
+    lxd_puts(&g, line);
   }
   bad += !fast_agrees(g.s, 1, "generated");
   free(g.s);

@@ -11,6 +11,7 @@
 #include "fuzz_common.h"
 #include "lexicon.h"
 #include "tokenize.h"
+#include "../c/lexicon_dump.h"
 
 static assay_doc *fixed;
 
@@ -22,91 +23,6 @@ static int on_match(void *ud, const assay_lexicon_match *m) {
     abort(); /* a match outside the tokens is a finding */
   (*count)++;
   return ASSAY_OK;
-}
-
-/* A growing string for the lexicon dumps. */
-typedef struct fz_buf {
-  char *s;
-  size_t len, cap;
-} fz_buf;
-
-static void fz_put(fz_buf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    b->cap = (b->len + n + 1) * 2;
-    b->s = realloc(b->s, b->cap);
-    if (!b->s) abort(); /* the harness cannot run; not a finding */
-  }
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-static void fz_puts(fz_buf *b, const char *s) { fz_put(b, s, strlen(s)); }
-
-typedef struct first_match {
-  int found;
-  assay_lexicon_match m;
-} first_match;
-
-static int on_first(void *ud, const assay_lexicon_match *m) {
-  first_match *f = ud;
-  if (!f->found) {
-    f->found = 1;
-    f->m = *m;
-  }
-  return ASSAY_OK;
-}
-
-/* What a frozen lexicon shows: its entries' attributes, and every phrase
- * of it that covers tokens of a line of text (its YAML: it holds the
- * names and aliases), longest first from each token, with what the phrase
- * resolves to.  text[0, len) has no NUL (the fast reader took it). */
-static void dump(const assay_lexicon *lx, const char *text, size_t len,
-                 fz_buf *b) {
-  char line[64];
-  size_t entries = assay_lexicon_entry_count(lx);
-  snprintf(line, sizeof line, "%zu entries\n", entries);
-  fz_puts(b, line);
-  for (size_t e = 0; e < entries; e++) {
-    for (size_t i = 0; i < assay_lexicon_entry_attr_count(lx, (int)e); i++) {
-      const char *v, *k = assay_lexicon_entry_attr_at(lx, (int)e, i, &v);
-      snprintf(line, sizeof line, "%zu ", e);
-      fz_puts(b, line);
-      fz_puts(b, k);
-      fz_puts(b, "=");
-      fz_puts(b, v);
-      fz_puts(b, "\n");
-    }
-  }
-  tok_list tl;
-  tok_list_init(&tl, NULL);
-  for (size_t at = 0; at < len;) {
-    const char *l = text + at;
-    const char *nl = memchr(l, '\n', len - at);
-    size_t n = nl ? (size_t)(nl - l) : len - at;
-    tok_run(NULL, l, n, &tl);
-    for (size_t i = 0; i < tl.ntokens; i++) {
-      for (size_t end = tl.ntokens; end > i;) {
-        first_match f = {0};
-        assay_lexicon_scan(lx, tl.tokens + i, end - i, l, on_first, &f);
-        if (!f.found || f.m.first != 0) break;
-        uint32_t from = tl.tokens[i].start;
-        uint32_t to = tl.tokens[i + f.m.last - 1].end;
-        fz_put(b, l + from, to - from);
-        snprintf(line, sizeof line, " => %d ", f.m.entry);
-        fz_puts(b, line);
-        fz_puts(b, f.m.name);
-        fz_puts(b, "/");
-        fz_puts(b, f.m.kind ? f.m.kind : "-");
-        fz_puts(b, "/");
-        fz_puts(b, f.m.norm);
-        fz_puts(b, "\n");
-        end = i + f.m.last - 1;
-      }
-    }
-    at += n + 1;
-  }
-  tok_list_clear(&tl);
 }
 
 /* When the fast reader takes data whole, loads it with libyaml alone (a
@@ -138,15 +54,13 @@ static void differential(const uint8_t *data, size_t size, unsigned flags) {
   int fa = assay_lexicon_freeze(t), fb = assay_lexicon_freeze(s);
   if (fa != fb) abort();
   if (fa == ASSAY_OK) {
-    fz_buf a = {0}, b = {0};
-    dump(t, doc + 4, size, &a);
-    dump(s, doc + 4, size, &b);
-    if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0) {
-      fprintf(stderr, "fast:\n%s\nlibyaml:\n%s\n", a.s, b.s);
+    char *a = lxd_dump(t, doc + 4, size), *b = lxd_dump(s, doc + 4, size);
+    if (strcmp(a, b) != 0) {
+      fprintf(stderr, "fast:\n%s\nlibyaml:\n%s\n", a, b);
       abort(); /* not the same lexicon */
     }
-    free(a.s);
-    free(b.s);
+    free(a);
+    free(b);
   }
   free(doc);
   assay_lexicon_free(t);
