@@ -901,31 +901,28 @@ static size_t token_lower_bound(const assay_token *t, size_t n, lua_Integer b) {
   return lo;
 }
 
-/* doc:token_at(byte) -> the number of the token that starts at byte, or
- * nil: rules map annotation and match offsets to tokens with it. */
-static int doc_token_at(lua_State *L) {
+/* The token number (1-based) of the first token starting at or after the
+ * byte argument; with `exact`, only one starting at that very byte. */
+static int token_search(lua_State *L, int exact) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   lua_Integer b = check_byte(L, 2);
   size_t n;
   const assay_token *t = doc_toks(L, doc, &n);
   size_t i = token_lower_bound(t, n, b);
-  if (i < n && (lua_Integer)t[i].start == b) lua_pushinteger(L, (lua_Integer)i + 1);
-  else lua_pushnil(L);
+  if (i < n && (!exact || (lua_Integer)t[i].start == b))
+    lua_pushinteger(L, (lua_Integer)i + 1);
+  else
+    lua_pushnil(L);
   return 1;
 }
 
+/* doc:token_at(byte) -> the number of the token that starts at byte, or
+ * nil: rules map annotation and match offsets to tokens with it. */
+static int doc_token_at(lua_State *L) { return token_search(L, 1); }
+
 /* doc:token_from(byte) -> the number of the first token starting at or
  * after byte, or nil past the last token's start. */
-static int doc_token_from(lua_State *L) {
-  assay_doc *doc = lassay_checkdoc(L, 1);
-  lua_Integer b = check_byte(L, 2);
-  size_t n;
-  const assay_token *t = doc_toks(L, doc, &n);
-  size_t i = token_lower_bound(t, n, b);
-  if (i < n) lua_pushinteger(L, (lua_Integer)i + 1);
-  else lua_pushnil(L);
-  return 1;
-}
+static int doc_token_from(lua_State *L) { return token_search(L, 0); }
 
 /* doc:token_field(i, key) -> one field of token i as its token table has
  * it, without a table: a rule reading a few fields of a few tokens then
