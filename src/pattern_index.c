@@ -110,12 +110,9 @@ uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh) {
     return NULL;
   size_t words = ix_words(ix->ntoks);
   if (ix->memo_cap[id] < words) {
-    uint64_t *b = mem_realloc(&ix->alloc, ix->memo[id],
-                              ix->memo_cap[id] * sizeof(uint64_t),
-                              words * sizeof(uint64_t));
-    if (!b) return NULL; /* the scan goes on without the memo */
-    ix->memo[id] = b;
-    ix->memo_cap[id] = words;
+    if (mem_grow(&ix->alloc, (void **)&ix->memo[id], &ix->memo_cap[id], words,
+                 sizeof(uint64_t)))
+      return NULL; /* the scan goes on without the memo */
     ix->memo_gen[id] = 0;
   }
   if (ix->memo_gen[id] != ix->gen) {
@@ -187,23 +184,12 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   uint32_t n = (uint32_t)doc->toks.ntokens;
   size_t want = 64;
   while (want < 2 * (size_t)n) want *= 2;
-  if (want > ix->slots_cap) {
-    uint32_t *h = mem_realloc(&ix->alloc, ix->head,
-                              ix->slots_cap * sizeof(uint32_t),
-                              want * sizeof(uint32_t));
-    if (!h) return ASSAY_ENOMEM;
-    ix->head = h;
-    ix->slots_cap = want;
-  }
   ix->nslots = 0; /* unusable until built */
-  if (n > ix->next_cap) {
-    uint32_t *x = mem_realloc(&ix->alloc, ix->next,
-                              ix->next_cap * sizeof(uint32_t),
-                              n * sizeof(uint32_t));
-    if (!x) return ASSAY_ENOMEM;
-    ix->next = x;
-    ix->next_cap = n;
-  }
+  if (mem_grow(&ix->alloc, (void **)&ix->head, &ix->slots_cap, want,
+               sizeof(uint32_t)) ||
+      mem_grow(&ix->alloc, (void **)&ix->next, &ix->next_cap, n,
+               sizeof(uint32_t)))
+    return ASSAY_ENOMEM;
   ix->toks = doc->toks.tokens;
   ix->ntoks = n;
   /* A table twice the tokens at most: small documents clear little. */
@@ -233,14 +219,9 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   if (++ix->gen == 0) ix->gen = 1;
   if (ix->nmemo && n > 0 && n <= MEMO_MAX_TOKENS) {
     size_t words = ix_words(n);
-    if (words > ix->heads_cap) {
-      uint64_t *h = mem_realloc(&ix->alloc, ix->heads,
-                                ix->heads_cap * sizeof(uint64_t),
-                                words * sizeof(uint64_t));
-      if (!h) return ASSAY_ENOMEM;
-      ix->heads = h;
-      ix->heads_cap = words;
-    }
+    if (mem_grow(&ix->alloc, (void **)&ix->heads, &ix->heads_cap, words,
+                 sizeof(uint64_t)))
+      return ASSAY_ENOMEM;
     memset(ix->heads, 0, words * sizeof(uint64_t));
     for (size_t s = 0; s < want; s++)
       if (ix->head[s]) {
