@@ -117,6 +117,17 @@ struct assay_pattern {
    * the places where it passes. */
   int anchor, anchor_lo, anchor_hi;
   int anchor_memo; /* its id + 1 in the start memo, 0 when none */
+  /* anchor_back: the anchor is an unbounded distance after the start (a
+   * loop or an @layer comes before it), so the windows are found by a
+   * backward run of the program from the places where one of the anchor
+   * instructions, anchor_pcs, passes: every instruction with the anchor's
+   * label, or for an @layer anchor every @layer of its layer.  epred
+   * [epred_off[pc], epred_off[pc + 1]) are the instructions that reach pc
+   * without consuming a token. */
+  uint8_t anchor_back;
+  int *anchor_pcs, nanchor_pcs;
+  int *epred_off, *epred;
+  int nepred;
   /* Atoms every match goes through (plain token tests; `@layer`
    * references in required_layers; no regex): a document where no token
    * (no annotation of the layer) passes one of them is skipped at once. */

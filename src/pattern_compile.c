@@ -1136,6 +1136,96 @@ static int c_anchor_rank(const pat_atom *a) {
   return rank;
 }
 
+/* For a backward anchor: an @layer stands for every @layer of its layer
+ * (a match passes one of them), a token atom for the atoms of its label. */
+static int c_same_class(const pat_atom *a, const pat_atom *b) {
+  if (a->type == PAT_A_LAYER) return b->type == PAT_A_LAYER && a->layer == b->layer;
+  return c_same_label(a, b);
+}
+
+/* The program's non-consuming edges, reversed (pattern.h, epred). */
+static int c_epred(assay_pattern *pat, const assay_allocator *a) {
+  int n = pat->nprog, ne = 0;
+  int *off = mem_calloc(a, (size_t)n + 2, sizeof(int));
+  if (!off) return ASSAY_ENOMEM;
+  for (int pass = 0; pass < 2; pass++) {
+    for (int pc = 0; pc < n; pc++) {
+      const pat_inst *in = &pat->prog[pc];
+      int to[2], nt = 0;
+      switch (in->op) {
+      case PAT_I_SPLIT: to[nt++] = in->x, to[nt++] = in->y; break;
+      case PAT_I_JMP: to[nt++] = in->x; break;
+      case PAT_I_SAVE:
+      case PAT_I_BOS:
+      case PAT_I_EOS: to[nt++] = pc + 1; break;
+      default: break;
+      }
+      for (int k = 0; k < nt; k++) {
+        if (!pass) off[to[k] + 2]++; /* counted one slot ahead */
+        else pat->epred[off[to[k] + 1]++] = pc;
+      }
+    }
+    if (pass) break;
+    for (int pc = 0; pc < n; pc++) off[pc + 2] += off[pc + 1];
+    ne = off[n + 1];
+    pat->epred = mem_alloc(a, (size_t)(ne ? ne : 1) * sizeof(int));
+    if (!pat->epred) {
+      mem_free(a, off, ((size_t)n + 2) * sizeof(int));
+      return ASSAY_ENOMEM;
+    }
+  }
+  /* the fill moved off[pc + 1] to where pc's edges end: off[pc] starts */
+  pat->epred_off = off;
+  pat->nepred = ne;
+  return ASSAY_OK;
+}
+
+/* When no anchor is a bounded distance from the start: a literal, word
+ * set or @layer class that every match passes, with the program's
+ * reverse edges for the backward run.  Only where the first atoms say
+ * less than the anchor (one of them is not of its class), and not for a
+ * pattern that starts at sentence starts: it has few starts to save, and
+ * the run back from its anchor would cross whole sentences. */
+static int c_anchor_back(assay_pattern *pat, const assay_allocator *a,
+                         unsigned char *seen, int *work) {
+  int best = -1, best_rank = 2;
+  if (pat->bos_only) return ASSAY_OK;
+  for (int pc = 0; pc < pat->nprog; pc++) {
+    const pat_inst *in = &pat->prog[pc];
+    if (in->op != PAT_I_TOKEN && in->op != PAT_I_LAYER) continue;
+    const pat_atom *at = &pat->atoms[in->x];
+    int rank = c_anchor_rank(at);
+    if (rank < 0 || rank >= best_rank) continue;
+    int wider = pat->nfirst < 0, count = 0;
+    for (int k = 0; k < pat->nfirst && !wider; k++)
+      wider = !c_same_class(at, &pat->atoms[pat->first[k]]);
+    for (int q = 0; q < pat->nprog; q++)
+      count += (pat->prog[q].op == PAT_I_TOKEN ||
+                pat->prog[q].op == PAT_I_LAYER) &&
+               c_same_class(at, &pat->atoms[pat->prog[q].x]);
+    if (!wider || count > 64) continue;
+    memset(work, 0, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+    if (c_avoidable_by(pat, in->x, c_same_class, seen, work)) continue;
+    best = pc, best_rank = rank;
+    if (rank == 0) break;
+  }
+  if (best < 0) return ASSAY_OK;
+  const pat_atom *at = &pat->atoms[pat->prog[best].x];
+  int n = 0;
+  pat->anchor_pcs = mem_alloc(a, 64 * sizeof(int));
+  if (!pat->anchor_pcs) return ASSAY_ENOMEM;
+  for (int q = 0; q < pat->nprog; q++)
+    if ((pat->prog[q].op == PAT_I_TOKEN || pat->prog[q].op == PAT_I_LAYER) &&
+        c_same_class(at, &pat->atoms[pat->prog[q].x]))
+      pat->anchor_pcs[n++] = q;
+  pat->nanchor_pcs = n;
+  if (c_epred(pat, a) != ASSAY_OK) return ASSAY_ENOMEM;
+  pat->anchor = pat->prog[best].x;
+  pat->anchor_back = 1;
+  pat->anchor_lo = pat->anchor_hi = 0;
+  return ASSAY_OK;
+}
+
 /* Chooses the anchor: an atom every match passes, a bounded number of
  * tokens [anchor_lo, anchor_hi] after its start, so that a match can only
  * start in the windows before the places the anchor passes.  Prefers
@@ -1180,6 +1270,8 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
     best_rank = rank;
     best_width = whi - wlo;
   }
+  if (!status && pat->anchor < 0)
+    status = c_anchor_back(pat, a, seen, work);
   mem_free(a, lo, n * sizeof(int));
   mem_free(a, hi, n * sizeof(int));
   mem_free(a, work, sizeof(int) * (2 * n + 1));
@@ -1238,6 +1330,12 @@ void assay_pattern_free(assay_pattern *pat) {
   mem_free(&pat->alloc, pat->layers,
            (size_t)pat->layers_cap * sizeof(char *));
   mem_free(&pat->alloc, pat->prog, pat->prog_cap * sizeof(pat_inst));
+  if (pat->anchor_pcs) mem_free(&pat->alloc, pat->anchor_pcs, 64 * sizeof(int));
+  if (pat->epred_off)
+    mem_free(&pat->alloc, pat->epred_off, ((size_t)pat->nprog + 2) * sizeof(int));
+  if (pat->epred)
+    mem_free(&pat->alloc, pat->epred,
+             (size_t)(pat->nepred ? pat->nepred : 1) * sizeof(int));
   if (pat->source) mem_free(&pat->alloc, pat->source, strlen(pat->source) + 1);
   pcre2_compile_context_free(pat->cctx);
   pcre2_general_context_free(pat->gctx);
@@ -1322,7 +1420,7 @@ int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
       p->first_memo[k] =
           memo_id(&p->atoms[p->first[k]], label, hash, &next, cap);
     p->anchor_memo =
-        p->anchor >= 0 ? memo_id(&p->atoms[p->anchor], label, hash, &next, cap)
+        p->anchor >= 0 && !p->anchor_back ? memo_id(&p->atoms[p->anchor], label, hash, &next, cap)
                        : 0;
   }
   free(label);

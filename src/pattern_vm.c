@@ -365,25 +365,20 @@ static void vm_window(pat_vm *vm, uint32_t p) {
     vm->wbits[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
-/* Builds the anchor's windows: from the index for a literal anchor, the
- * layer's annotations for an @layer one, the start memo (or a pass over
- * the tokens) for another token atom. */
-static void vm_anchor_init(pat_vm *vm) {
-  const assay_pattern *pat = vm->pat;
-  if (pat->anchor < 0 || !vm->ix || !vm->ntoks) return;
-  vm->wwords = ((size_t)vm->ntoks + 63) / 64;
-  vm->wbits = mem_calloc(&vm->alloc, vm->wwords, sizeof(uint64_t));
-  if (!vm->wbits) {
-    vm->wwords = 0; /* no windows: every start is tried, as before */
-    return;
-  }
-  const pat_atom *a = &pat->atoms[pat->anchor];
+/* Calls fn(vm, pos, ud) at every token where atom ai passes (for an
+ * @layer atom, where one of its annotations starting there passes): from
+ * the index for a literal atom, the layer's annotations for an @layer,
+ * the start memo (memo: its id + 1, 0 none) or a pass over the tokens
+ * for another token atom. */
+static void vm_atom_each(pat_vm *vm, int ai, int memo,
+                         void (*fn)(pat_vm *, uint32_t, void *), void *ud) {
+  const pat_atom *a = &vm->pat->atoms[ai];
   if (a->type == PAT_A_LAYER) {
     doc_layer *ly = vm->layers[a->layer];
     size_t n = 0;
     assay_annotation *const *it = ly ? doc_layer_items(ly, &n) : NULL;
     for (size_t i = 0; i < n; i++)
-      if (vm_ann_ok(vm, a, it[i], it[i]->tfirst)) vm_window(vm, it[i]->tfirst);
+      if (vm_ann_ok(vm, a, it[i], it[i]->tfirst)) fn(vm, it[i]->tfirst, ud);
     return;
   }
   const char *key[VM_MAX_KEYS];
@@ -394,22 +389,199 @@ static void vm_anchor_init(pat_vm *vm) {
     for (int k = 0; k < nk; k++)
       for (uint32_t i = pat_index_first(vm->ix, key[k], klen[k]);
            i != UINT32_MAX; i = pat_index_next(vm->ix, i))
-        if (vm_atom(vm, pat->anchor, i)) vm_window(vm, i);
+        if (vm_atom(vm, ai, i)) fn(vm, i, ud);
     return;
   }
   int fresh;
-  uint64_t *bits = pat->anchor_memo
-                       ? pat_index_memo(vm->ix, pat->anchor_memo - 1, &fresh)
-                       : NULL;
+  uint64_t *bits = memo ? pat_index_memo(vm->ix, memo - 1, &fresh) : NULL;
   if (bits) {
     if (fresh) vm_memo_fill(vm, a, bits);
     for (uint32_t i = vm_bits_next(vm, bits, 0); i != UINT32_MAX;
          i = vm_bits_next(vm, bits, i + 1))
-      vm_window(vm, i);
+      fn(vm, i, ud);
     return;
   }
   for (uint32_t i = 0; i < vm->ntoks; i++)
-    if (vm_atom(vm, pat->anchor, i)) vm_window(vm, i);
+    if (vm_atom(vm, ai, i)) fn(vm, i, ud);
+}
+
+static void vm_window_at(pat_vm *vm, uint32_t pos, void *ud) {
+  (void)ud;
+  vm_window(vm, pos);
+}
+
+/* ---- windows from a backward run ------------------------------------ */
+
+static int vm_assert(const pat_vm *vm, int op, uint32_t pos);
+
+/* The backward run's state: a row of pcs (one bit each) per position,
+ * row p holding the instructions a path can be about to run at token p
+ * and still reach an anchor instruction where it passes. */
+typedef struct vm_back {
+  uint64_t *rows;
+  size_t words; /* per row */
+  const int *pcs; /* the anchor instructions to mark at a position */
+  int npcs;
+} vm_back;
+
+/* The most bits the backward run may take (8 MB); a longer document is
+ * scanned from every start instead. */
+#define VM_BACK_MAX_WORDS ((size_t)1 << 20)
+
+static inline int vm_bit(const uint64_t *row, int pc) {
+  return (int)((row[pc >> 6] >> (pc & 63)) & 1);
+}
+
+static inline void vm_bit_set(uint64_t *row, int pc) {
+  row[pc >> 6] |= (uint64_t)1 << (pc & 63);
+}
+
+static void vm_back_mark(pat_vm *vm, uint32_t pos, void *ud) {
+  (void)vm;
+  vm_back *b = ud;
+  for (int k = 0; k < b->npcs; k++)
+    vm_bit_set(b->rows + (size_t)pos * b->words, b->pcs[k]);
+}
+
+static int vm_cmp_tlast(const void *x, const void *y) {
+  const assay_annotation *a = *(assay_annotation *const *)x;
+  const assay_annotation *b = *(assay_annotation *const *)y;
+  return (a->tlast > b->tlast) - (a->tlast < b->tlast);
+}
+
+/* The annotations of the pattern's layer li in order of their ends (an
+ * @layer step runs backwards from where it ends), in ends[li] (n[li]),
+ * made at the first need. */
+static assay_annotation **vm_ends(pat_vm *vm, int li, assay_annotation ***ends,
+                                  size_t *n) {
+  if (ends[li] || !vm->layers[li]) return ends[li];
+  size_t c = 0;
+  assay_annotation *const *it = doc_layer_items(vm->layers[li], &c);
+  if (!c) return NULL;
+  ends[li] = mem_alloc(&vm->alloc, c * sizeof *ends[li]);
+  if (!ends[li]) return NULL;
+  memcpy(ends[li], it, c * sizeof *ends[li]);
+  qsort(ends[li], c, sizeof *ends[li], vm_cmp_tlast);
+  n[li] = c;
+  return ends[li];
+}
+
+/* Row pos: adds every instruction that reaches one of the row's without
+ * consuming a token (the row's pcs are on the stack). */
+static void vm_back_close(pat_vm *vm, uint64_t *row, uint32_t pos, int *stack,
+                          int n) {
+  const assay_pattern *pat = vm->pat;
+  while (n > 0) {
+    int pc = stack[--n];
+    for (int j = pat->epred_off[pc]; j < pat->epred_off[pc + 1]; j++) {
+      int q = pat->epred[j], op = pat->prog[q].op;
+      if (vm_bit(row, q)) continue;
+      if ((op == PAT_I_BOS || op == PAT_I_EOS) && !vm_assert(vm, op, pos))
+        continue;
+      vm_bit_set(row, q);
+      stack[n++] = q;
+    }
+  }
+}
+
+/* Row pos to the rows before it: the consuming instructions whose step
+ * ends in a pc of the row, where their token (annotation) passes. */
+static void vm_back_step(pat_vm *vm, vm_back *b, uint32_t pos,
+                         assay_annotation ***ends, size_t *nends) {
+  const assay_pattern *pat = vm->pat;
+  const uint64_t *row = b->rows + (size_t)pos * b->words;
+  uint64_t *prev = b->rows + ((size_t)pos - 1) * b->words;
+  for (size_t w = 0; w < b->words; w++)
+    for (uint64_t x = row[w]; x; x &= x - 1) {
+      int pc = (int)(w * 64 + (size_t)__builtin_ctzll(x)) - 1;
+      if (pc < 0) continue;
+      const pat_inst *in = &pat->prog[pc];
+      if (in->op == PAT_I_TOKEN) {
+        if (!vm_bit(prev, pc) && vm_atom(vm, in->x, pos - 1))
+          vm_bit_set(prev, pc);
+      } else if (in->op == PAT_I_LAYER) {
+        const pat_atom *a = &pat->atoms[in->x];
+        assay_annotation **e = vm_ends(vm, a->layer, ends, nends);
+        size_t lo = 0, hi = e ? nends[a->layer] : 0;
+        while (lo < hi) { /* the first ending at pos */
+          size_t mid = lo + (hi - lo) / 2;
+          if (e[mid]->tlast < pos) lo = mid + 1;
+          else hi = mid;
+        }
+        for (; e && lo < nends[a->layer] && e[lo]->tlast == pos; lo++)
+          if (vm_ann_ok(vm, a, e[lo], e[lo]->tfirst))
+            vm_bit_set(b->rows + (size_t)e[lo]->tfirst * b->words, pc);
+      }
+    }
+}
+
+/* The windows of a backward anchor: the positions from which a path of
+ * the program reaches an anchor instruction where it passes.  One sweep
+ * from the end of the document to its start; every step of the program
+ * goes forward, so a row is complete when the sweep reaches it.  Leaves
+ * vm->wbits NULL (every start tried) when memory is short. */
+static void vm_back_windows(pat_vm *vm) {
+  const assay_pattern *pat = vm->pat;
+  vm_back b = {NULL, ((size_t)pat->nprog + 63) / 64, pat->anchor_pcs, 0};
+  size_t nrows = (size_t)vm->ntoks + 1, nl = (size_t)pat->nlayers + 1;
+  if (nrows * b.words > VM_BACK_MAX_WORDS) return;
+  b.rows = mem_calloc(&vm->alloc, nrows * b.words, sizeof(uint64_t));
+  int *stack = mem_alloc(&vm->alloc, (size_t)pat->nprog * sizeof(int));
+  assay_annotation ***ends = mem_calloc(&vm->alloc, nl, sizeof *ends);
+  size_t *nends = mem_calloc(&vm->alloc, nl, sizeof *nends);
+  uint64_t *wbits = mem_calloc(&vm->alloc, vm->wwords, sizeof(uint64_t));
+  if (b.rows && stack && ends && nends && wbits) {
+    /* the anchor: its label's instructions pass together; an @layer's
+     * each test their own attributes */
+    const pat_atom *an = &pat->atoms[pat->anchor];
+    for (int k = 0; k < pat->nanchor_pcs; k++) {
+      int ai = pat->prog[pat->anchor_pcs[k]].x;
+      if (an->type != PAT_A_LAYER && k > 0) break;
+      b.pcs = an->type == PAT_A_LAYER ? &pat->anchor_pcs[k] : pat->anchor_pcs;
+      b.npcs = an->type == PAT_A_LAYER ? 1 : pat->nanchor_pcs;
+      vm_atom_each(vm, ai, 0, vm_back_mark, &b);
+    }
+    for (uint32_t pos = vm->ntoks + 1; pos-- > 0;) {
+      uint64_t *row = b.rows + (size_t)pos * b.words;
+      int n = 0;
+      for (size_t w = 0; w < b.words; w++)
+        for (uint64_t x = row[w]; x; x &= x - 1)
+          stack[n++] = (int)(w * 64 + (size_t)__builtin_ctzll(x));
+      if (!n) continue;
+      vm_back_close(vm, row, pos, stack, n);
+      if (vm_bit(row, 0) && pos < vm->ntoks)
+        wbits[pos >> 6] |= (uint64_t)1 << (pos & 63);
+      if (pos > 0) vm_back_step(vm, &b, pos, ends, nends);
+    }
+    vm->wbits = wbits;
+    wbits = NULL;
+  }
+  for (size_t i = 0; ends && i < nl; i++)
+    if (ends[i]) mem_free(&vm->alloc, ends[i], nends[i] * sizeof *ends[i]);
+  mem_free(&vm->alloc, ends, nl * sizeof *ends);
+  mem_free(&vm->alloc, nends, nl * sizeof *nends);
+  mem_free(&vm->alloc, wbits, vm->wwords * sizeof(uint64_t));
+  mem_free(&vm->alloc, stack, (size_t)pat->nprog * sizeof(int));
+  mem_free(&vm->alloc, b.rows, nrows * b.words * sizeof(uint64_t));
+}
+
+/* Builds the anchor's windows: the bounded window before every place
+ * where the anchor passes, or the backward run's starts. */
+static void vm_anchor_init(pat_vm *vm) {
+  const assay_pattern *pat = vm->pat;
+  if (pat->anchor < 0 || !vm->ix || !vm->ntoks) return;
+  vm->wwords = ((size_t)vm->ntoks + 63) / 64;
+  if (pat->anchor_back) {
+    vm_back_windows(vm);
+    if (!vm->wbits) vm->wwords = 0;
+    return;
+  }
+  vm->wbits = mem_calloc(&vm->alloc, vm->wwords, sizeof(uint64_t));
+  if (!vm->wbits) {
+    vm->wwords = 0; /* no windows: every start is tried, as before */
+    return;
+  }
+  vm_atom_each(vm, pat->anchor, pat->anchor_memo, vm_window_at, NULL);
 }
 
 /* The first candidate start >= from of source k (UINT32_MAX: none). */

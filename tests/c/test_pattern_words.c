@@ -179,17 +179,23 @@ static void anchor_cases(assay_doc *doc) {
     const char *src;
     const char *anchor; /* its label, NULL: none */
     int lo, hi;
+    int back; /* found by a backward run (vm_back_windows) */
   } cases[] = {
-      {"'the'? [lower=/^(la|ne)st$/] 'year'", "'year'", 1, 2},
-      {"[kind=word]{0,3} 'year'", "'year'", 0, 3},
-      {"[kind=word]* 'year'", NULL, 0, 0},      /* unbounded before it */
-      {"'the' | 'year'", NULL, 0, 0},           /* on no path of both */
-      {"'year'", NULL, 0, 0},                   /* the start itself */
-      {"[!sent_start] [!sent_start] 'year'", "'year'", 2, 2},
-      {"[kind=word] [kind=number]", "[kind=number]", 1, 1},
-      {"[kind=word] [!sent_start]", NULL, 0, 0}, /* negations only */
-      {"[kind=word] @actor 'year'", "@actor", 1, 1}, /* after a layer: ... */
-      {"( 'the' | 'a' ) [kind=word]? ( 'year' | 'unit' 'year' )", "'year'", 1, 3},
+      {"'the'? [lower=/^(la|ne)st$/] 'year'", "'year'", 1, 2, 0},
+      {"[kind=word]{0,3} 'year'", "'year'", 0, 3, 0},
+      {"[kind=word]* 'year'", "'year'", 0, 0, 1}, /* unbounded before it */
+      {"[kind=word]+ 'year'", "'year'", 0, 0, 1},
+      {"'the' | 'year'", NULL, 0, 0, 0},          /* on no path of both */
+      {"'year'", NULL, 0, 0, 0},                  /* the start itself */
+      {"[!sent_start] [!sent_start] 'year'", "'year'", 2, 2, 0},
+      {"[kind=word] [kind=number]", "[kind=number]", 1, 1, 0},
+      {"[kind=word] [!sent_start]", NULL, 0, 0, 0}, /* negations only */
+      {"[kind=word] @actor 'year'", "@actor", 1, 1, 0}, /* after a layer */
+      {"( 'the' | 'a' ) [kind=word]? ( 'year' | 'unit' 'year' )", "'year'", 1,
+       3, 0},
+      {"[kind=word]+ [kind=number]", NULL, 0, 0, 0}, /* no literal to run from */
+      {"<s> [kind=word]* 'year'", NULL, 0, 0, 0},    /* sentence starts only */
+      {"'year' [kind=word]* 'year'", NULL, 0, 0, 0}, /* 'year' starts it too */
   };
   pat_index *ix = pat_index_new(NULL);
   CHECK(ix != NULL);
@@ -207,6 +213,7 @@ static void anchor_cases(assay_doc *doc) {
       CHECK_STR(got, cases[i].anchor);
       CHECK_INT(pat->anchor_lo, cases[i].lo);
       CHECK_INT(pat->anchor_hi, cases[i].hi);
+      CHECK_INT(pat->anchor_back, cases[i].back);
     }
     trail plain = {.reject = 0}, fast = {.reject = 0};
     CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
@@ -215,6 +222,87 @@ static void anchor_cases(assay_doc *doc) {
     assay_pattern_free(pat);
   }
   pat_index_free(ix);
+}
+
+/* Adds an annotation over the first occurrence of `what` in the text,
+ * with attribute key=value when key is set. */
+static void annotate(assay_doc *doc, const char *text, const char *layer,
+                     const char *what, const char *key, const char *value) {
+  const char *at = strstr(text, what);
+  CHECK(at != NULL);
+  if (!at) return;
+  assay_annotation *ann = NULL;
+  uint32_t start = (uint32_t)(at - text);
+  CHECK_INT(assay_doc_annotate(doc, layer, start,
+                               start + (uint32_t)strlen(what), "t", 0, &ann),
+            0);
+  if (ann && key) CHECK_INT(assay_annotation_set_string(ann, key, value), 0);
+}
+
+/* Backward anchors (an anchor an unbounded distance after the start):
+ * matches start only where a backward run from the anchor reaches the
+ * program's start; through loops, optional parts, @layer steps over
+ * several tokens, `<s>` and `</s>`, and @layer anchors whose instructions
+ * test different attributes.  Every pattern must find exactly the matches
+ * of a plain scan, and find some. */
+static void back_cases(void) {
+  const char *text =
+      "Officials at the agency, speaking privately on Monday, said the plan "
+      "failed. The minister, however, told reporters the vote was over. "
+      "Smith and Jones said nothing on Friday; Brown said so. Said the man: "
+      "no. The plan said little.";
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  annotate(doc, text, "date", "on Monday", NULL, NULL);
+  annotate(doc, text, "date", "Friday", NULL, NULL);
+  annotate(doc, text, "actor", "the agency", "kind", "org");
+  annotate(doc, text, "actor", "Smith", "kind", "person");
+  annotate(doc, text, "actor", "Brown", "kind", "person");
+  annotate(doc, text, "cue", "said the", "lemma", "say");
+  annotate(doc, text, "cue", "told reporters", "lemma", "tell");
+  annotate(doc, text, "cue", "said nothing", "lemma", "say");
+  annotate(doc, text, "cue", "said so", "lemma", "say");
+  annotate(doc, text, "cue", "said little", "lemma", "say");
+  pat_index *ix = pat_index_new(NULL);
+  CHECK(ix != NULL);
+  CHECK_INT(pat_index_build(ix, doc), 0);
+  const char *srcs[] = {
+      "[kind=word]* 'said'",
+      "[kind=word]+ ','? [kind=word]* 'said'",
+      "( [kind=word] | ',' )+ @date? ','? @cue{lemma=say}",
+      "[kind=word]{1,3} ( ',' [kind=word]+ ',' )? ( @date | 'on' )* "
+      "( @cue{lemma=say} | @cue{lemma=tell} )",
+      "<s>? [kind=word]+ ( ',' [kind=word] ',' )? @cue",
+      "[kind=word]+ @cue [kind=word]* [kind=punct]? </s>",
+      "@actor [kind=word]* @cue{lemma=say}",
+      "( @actor | [kind=word] )+ ( </s> | ',' )? @cue",
+      "( [kind=word] </s>? )+ 'said'",
+      "'the' [kind=word]* 'plan'",
+      "( [kind=word] | @date )* 'said' [kind=word]",
+  };
+  for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+    assay_pattern *pat = NULL;
+    assay_error err;
+    CHECK_INT(assay_pattern_new(&pat, srcs[i], NULL, &err), 0);
+    if (!pat) continue;
+    if (!pat->anchor_back) fprintf(stderr, "%s: no backward anchor\n", srcs[i]);
+    CHECK_INT(pat->anchor_back, 1);
+    for (int reject = 0; reject < 2; reject++) {
+      trail plain = {.reject = reject}, fast = {.reject = reject};
+      CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
+      CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
+      if (strcmp(plain.s, fast.s))
+        fprintf(stderr, "%s: plain [%s] indexed [%s]\n", srcs[i], plain.s,
+                fast.s);
+      CHECK_STR(fast.s, plain.s);
+      if (!plain.n) fprintf(stderr, "%s: no match\n", srcs[i]);
+      CHECK(plain.n > 0);
+    }
+    assay_pattern_free(pat);
+  }
+  pat_index_free(ix);
+  assay_doc_free(doc);
 }
 
 static void index_cases(void) {
@@ -317,6 +405,7 @@ static void first_byte_cases(void) {
 
 int main(void) {
   index_cases();
+  back_cases();
   first_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
