@@ -1009,6 +1009,25 @@ static int c_first(assay_pattern *pat, const assay_allocator *a) {
   return ASSAY_OK;
 }
 
+/* Puts an atom's flag and kind tests before its string tests: all must
+ * hold, and a bit test that fails spares a word lookup or a regex. */
+static void c_order_tests(assay_pattern *pat) {
+  for (int i = 0; i < pat->natoms; i++) {
+    pat_atom *a = &pat->atoms[i];
+    for (int k = 1; k < a->ntests; k++) {
+      int cheap = a->tests[k].field == PAT_F_FLAG ||
+                  a->tests[k].field == PAT_F_KIND;
+      for (int j = k; cheap && j > 0 && a->tests[j - 1].field != PAT_F_FLAG &&
+                      a->tests[j - 1].field != PAT_F_KIND;
+           j--) {
+        pat_test t = a->tests[j];
+        a->tests[j] = a->tests[j - 1];
+        a->tests[j - 1] = t;
+      }
+    }
+  }
+}
+
 /* Does every path from the start pass `<s>` before its first consuming
  * step?  Then a match can only start at a sentence's first token. */
 static int c_bos_only(const assay_pattern *pat, const assay_allocator *a) {
@@ -1360,6 +1379,7 @@ int assay_pattern_new(assay_pattern **out, const char *source,
     p_fail(&p, p.pos, ASSAY_ESYNTAX, "unbalanced parenthesis");
   if (!p.status && c_node(&p, root) == 0)
     c_emit(&p, PAT_I_MATCH, 0, 0);
+  if (!p.status) c_order_tests(pat);
   if (!p.status && (c_first(pat, &a) != ASSAY_OK ||
                     c_required(pat, &a) != ASSAY_OK))
     p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");

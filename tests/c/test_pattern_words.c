@@ -23,9 +23,13 @@ static int count(const char *src, assay_doc *doc, int *nwords) {
   assay_error err;
   int rc = assay_pattern_new(&pat, src, NULL, &err);
   if (rc) return rc;
-  *nwords = pat->natoms > 0 && pat->atoms[0].ntests > 0
-                ? pat->atoms[0].tests[0].nwords
-                : 0;
+  *nwords = 0; /* of the first atom's regex test (flag tests go first) */
+  for (int i = 0; pat->natoms > 0 && i < pat->atoms[0].ntests; i++)
+    if (pat->atoms[0].tests[i].op == PAT_OP_RE ||
+        pat->atoms[0].tests[i].op == PAT_OP_NRE) {
+      *nwords = pat->atoms[0].tests[i].nwords;
+      break;
+    }
   int n = 0;
   rc = assay_pattern_scan(pat, doc, count_match, &n, &err);
   assay_pattern_free(pat);
