@@ -18,6 +18,7 @@
 #include "lexicon.h"
 #include "lua_common.h"
 #include "pattern.h"
+#include "pool.h"
 #include "strbuf.h"
 
 #define DEFAULT_INSTRUCTIONS 100000000ULL
@@ -56,6 +57,7 @@ struct assay_scanner {
   int doc_ref;        /* registry: the document being scanned */
   size_t mem_used, mem_base;
   size_t mem_idle;    /* the heap after loading the pack */
+  pool pool;          /* the Lua state's small blocks (scan_alloc) */
   int mem_limited, mem_refused;
   uint64_t instr;
   int instr_exceeded;
@@ -92,12 +94,24 @@ static int scan_error(assay_scanner *sc, int status, const char *fmt, ...) {
 
 /* ---- the Lua state: allocator with a cap, instruction hook ------------- */
 
+/* Blocks up to POOL_MAX bytes come from the scanner's pool, larger ones
+ * from the rules' allocator; a block that changes sides is copied. */
+static void *scan_block(assay_scanner *sc, size_t n) {
+  return n <= POOL_MAX ? pool_alloc(&sc->pool, n)
+                       : mem_alloc(&sc->rules->alloc, n);
+}
+
+static void scan_unblock(assay_scanner *sc, void *p, size_t n) {
+  if (n <= POOL_MAX) pool_free(&sc->pool, p, n);
+  else mem_free(&sc->rules->alloc, p, n);
+}
+
 static void *scan_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   assay_scanner *sc = ud;
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
     sc->mem_used -= old;
-    mem_free(&sc->rules->alloc, ptr, old);
+    if (ptr) scan_unblock(sc, ptr, old);
     return NULL;
   }
   if (sc->mem_limited && nsize > old &&
@@ -105,8 +119,21 @@ static void *scan_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     sc->mem_refused = 1;
     return NULL;
   }
-  void *p = ptr ? mem_realloc(&sc->rules->alloc, ptr, old, nsize)
-                : mem_alloc(&sc->rules->alloc, nsize);
+  void *p;
+  if (!ptr) {
+    p = scan_block(sc, nsize);
+  } else if (old > POOL_MAX && nsize > POOL_MAX) {
+    p = mem_realloc(&sc->rules->alloc, ptr, old, nsize);
+  } else if (old <= POOL_MAX && nsize <= POOL_MAX &&
+             pool_same_class(old, nsize)) {
+    p = ptr;
+  } else {
+    p = scan_block(sc, nsize);
+    if (p) {
+      memcpy(p, ptr, old < nsize ? old : nsize);
+      scan_unblock(sc, ptr, old);
+    }
+  }
   if (p) sc->mem_used = sc->mem_used - old + nsize;
   return p;
 }
@@ -137,6 +164,7 @@ int assay_scanner_new(assay_scanner **out, const assay_rules *rules,
   if (!sc->limits.max_annotations)
     sc->limits.max_annotations = DEFAULT_ANNOTATIONS;
   sc->fns_ref = sc->doc_ref = LUA_NOREF;
+  pool_init(&sc->pool, &rules->alloc);
   lua_State *L = lua_newstate(scan_alloc, sc);
   if (!L) return scan_error(sc, ASSAY_ENOMEM, "out of memory");
   sc->L = L;
@@ -191,6 +219,7 @@ void assay_scanner_free(assay_scanner *sc) {
   if (!sc) return;
   clear_matches(sc);
   if (sc->L) lua_close(sc->L);
+  pool_release(&sc->pool);
   const assay_allocator *a = &sc->rules->alloc;
   mem_free(a, sc->matches, sc->matches_cap * sizeof *sc->matches);
   mem_free(a, sc->caps, sc->caps_cap * sizeof *sc->caps);
