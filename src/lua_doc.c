@@ -263,7 +263,9 @@ void lassay_pushvalue(lua_State *L, const assay_value *v) {
   case ASSAY_VALUE_BOOL: lua_pushboolean(L, v->num != 0); break;
   case ASSAY_VALUE_REF: lua_pushinteger(L, v->ref); break;
   case ASSAY_VALUE_SPAN:
-    lua_createtable(L, 0, 1);
+    /* start, stop, text, ref and the referenced layer's name (push_attr):
+     * room for all, or each one past the first rehashes the table */
+    lua_createtable(L, 0, 5);
     if (v->start != UINT32_MAX) {
       lua_pushinteger(L, v->start);
       lua_setfield(L, -2, "start");
