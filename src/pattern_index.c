@@ -18,7 +18,7 @@
  * again, and a PCRE2 call costs ~600 instructions where a lookup costs a
  * hash).  Strings up to RC_MAXLEN bytes; emptied when RC_SLOTS * 3/4 are
  * used, so its memory is fixed. */
-#define RC_SLOTS 65536
+#define RC_SLOTS 16384
 #define RC_MAXLEN 23
 
 typedef struct rc_entry {
