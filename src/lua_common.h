@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdint.h>
 
 #include "assay.h"
 
@@ -22,8 +23,12 @@
 
 /* The document userdata holds one reference (doc_retain). */
 typedef struct lassay_doc {
+  uint64_t magic; /* LASSAY_DOC_MAGIC: see lassay_checkdoc */
   assay_doc *doc;
 } lassay_doc;
+/* "assay.doc" in its first bytes; above the 48 bits of an address, so
+ * that no pointer in another userdata of ours can equal it. */
+#define LASSAY_DOC_MAGIC 0x636f642e79617373ULL
 
 /* [-0, +0] The document at idx, or a Lua error. */
 assay_doc *lassay_checkdoc(lua_State *L, int idx);

@@ -263,6 +263,12 @@ cyc.self = cyc
 check.fails(function() doc:set_meta("k", cyc) end, "too deep", "cyclic meta")
 check.fails(function() assay.document(42 > 1) end, "string expected", "document(non-string)")
 check.fails(function() doc.tokens(nil) end, "assay.doc expected", "method on nil")
+-- other values, userdata of other types and sizes among them, are no doc
+for what, v in pairs({ table = {}, string = "doc", regex = assay.regex("x"),
+                       tokens = doc:tokens(), file = io.stdout }) do
+  check.fails(function() doc.token_at(v, 0) end, "assay.doc expected",
+    "a method on a " .. what)
+end
 check.fails(function() assay.load("tests/lua/no-such-file.txt") end,
   "no%-such%-file", "load of a missing file names it")
 
