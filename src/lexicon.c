@@ -66,6 +66,10 @@ struct assay_lexicon {
   char *pool;
   size_t pool_len, pool_cap;
   lex_itab toks; /* interned token strings, the vocabulary */
+  /* frozen: a bit per vocabulary word, at its hash's low bits; most
+   * tokens of a text find theirs clear and skip the lookup */
+  uint64_t *vfilter;
+  size_t vfilter_bits; /* a power of two */
   lex_itab strs; /* build only: interned kinds, attribute keys, values
                     (apart, so that the vocabulary stays small and hot) */
   lex_edge *edges; /* build only */
@@ -347,6 +351,7 @@ void assay_lexicon_free(assay_lexicon *lx) {
   mem_free(&a, lx->pool, lx->pool_cap);
   lex_itab_free(lx, &lx->toks);
   lex_itab_free(lx, &lx->strs);
+  mem_free(&a, lx->vfilter, lx->vfilter_bits / 8);
   mem_free(&a, lx->edges, lx->edges_cap * sizeof *lx->edges);
   mem_free(&a, lx->fedges, lx->fedges_cap * sizeof *lx->fedges);
   mem_free(&a, lx->entries, lx->entries_cap * sizeof *lx->entries);
@@ -817,6 +822,22 @@ nomem:
   return -1;
 }
 
+/* The vocabulary filter: 8 bits a word (about one token in 8 of a text
+ * that is in no entry still looks it up), from 4 K to 8 M bits.  Without
+ * memory for it, every token is looked up. */
+static void lex_build_filter(assay_lexicon *lx) {
+  size_t bits = 4096;
+  while (bits < 8 * lx->toks.n && bits < ((size_t)1 << 23)) bits *= 2;
+  lx->vfilter = mem_calloc(&lx->alloc, bits / 64, sizeof(uint64_t));
+  if (!lx->vfilter) return;
+  lx->vfilter_bits = bits;
+  for (size_t i = 0; i < lx->toks.cap; i++)
+    if (lx->toks.slot[i].off) {
+      size_t b = lx->toks.slot[i].hash & (bits - 1);
+      lx->vfilter[b / 64] |= (uint64_t)1 << (b % 64);
+    }
+}
+
 int assay_lexicon_freeze(assay_lexicon *lx) {
   if (!lx) return ASSAY_EMISUSE;
   if (lx->frozen) return ASSAY_OK;
@@ -829,6 +850,7 @@ int assay_lexicon_freeze(assay_lexicon *lx) {
   size_t vocab = lex_vocab_cap_for(lx->toks.n);
   if (lx->toks.cap < vocab || lx->toks.cap > vocab + vocab / 4)
     (void)lex_str_rehash(lx, &lx->toks, vocab);
+  lex_build_filter(lx);
   lex_itab_free(lx, &lx->strs); /* kinds, keys, values: never looked up */
   lex_shrink(lx, (void **)&lx->pool, &lx->pool_cap, lx->pool_len, 1);
   lex_shrink(lx, (void **)&lx->toks.pool, &lx->toks.pool_cap,
@@ -844,7 +866,7 @@ int assay_lexicon_freeze(assay_lexicon *lx) {
 
 size_t assay_lexicon_memory(const assay_lexicon *lx) {
   if (!lx) return 0;
-  return sizeof *lx + lx->pool_cap + lx->toks.pool_cap +
+  return sizeof *lx + lx->pool_cap + lx->toks.pool_cap + lx->vfilter_bits / 8 +
          lx->toks.cap * sizeof *lx->toks.slot +
          lx->strs.cap * sizeof *lx->strs.slot +
          lx->edges_cap * sizeof *lx->edges +
@@ -944,9 +966,13 @@ static uint32_t lex_tok_id(const assay_lexicon *lx, const assay_token *toks,
   if (c->pos[k] == i) return c->id[k];
   size_t n;
   const char *s = lex_tok_str(lx, &toks[i], text, &n);
-  uint32_t id =
-      s ? lex_str_find(lx, &lx->toks, s, n, c->hash ? c->hash[i] : lex_hash(s, n))
-        : 0;
+  uint32_t id = 0;
+  if (s) {
+    uint32_t h = c->hash ? c->hash[i] : lex_hash(s, n);
+    size_t b = h & (lx->vfilter_bits - 1);
+    if (!lx->vfilter || (lx->vfilter[b / 64] >> (b % 64) & 1))
+      id = lex_str_find(lx, &lx->toks, s, n, h);
+  }
   c->pos[k] = i;
   c->id[k] = id;
   return id;

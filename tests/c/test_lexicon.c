@@ -410,6 +410,53 @@ static void test_generated(void) {
   assay_lexicon_free(lx);
 }
 
+/* A frozen lexicon skips the lookup of a token whose bit is clear in its
+ * vocabulary filter: every word of its entries must still be found, with
+ * the engine's token hashes and without, and no word outside them. */
+static void test_vocab_filter(void) {
+  enum { N = 5000, OTHERS = 20000 };
+  assay_lexicon *lx = NULL;
+  CHECK_INT(assay_lexicon_new(&lx, ASSAY_LEX_FOLD, NULL), ASSAY_OK);
+  char w[32];
+  for (unsigned i = 0; i < N; i++) {
+    gen_word(i, w);
+    assay_lexicon_add_entry(lx, w, "w", NULL);
+  }
+  CHECK_INT(assay_lexicon_freeze(lx), ASSAY_OK);
+  size_t cap = (size_t)(N + OTHERS) * 32, len = 0;
+  char *text = malloc(cap);
+  CHECK(text != NULL);
+  if (!text) return;
+  for (unsigned i = 0; i < N + OTHERS; i++) { /* entries among the others */
+    gen_word(i % 5 == 0 && i / 5 < N ? i / 5 : N + i, w);
+    len += (size_t)snprintf(text + len, cap - len, "%s ", w);
+  }
+  tok_list tl;
+  tok_list_init(&tl, NULL);
+  CHECK_INT(tok_run(NULL, text, len, &tl), ASSAY_OK);
+  int n = 0;
+  CHECK_INT(assay_lexicon_scan(lx, tl.tokens, tl.ntokens, text, count_match,
+                               &n),
+            ASSAY_OK);
+  CHECK_INT(n, N);
+  uint32_t *lower = malloc(tl.ntokens * sizeof *lower);
+  uint32_t *texth = malloc(tl.ntokens * sizeof *texth);
+  CHECK(lower && texth);
+  if (lower && texth) {
+    lex_hash_tokens(tl.tokens, tl.ntokens, text, lower, texth);
+    n = 0;
+    CHECK_INT(lex_scan_hashed(lx, tl.tokens, tl.ntokens, text, lower, texth,
+                              count_match, &n),
+              ASSAY_OK);
+    CHECK_INT(n, N);
+  }
+  free(lower);
+  free(texth);
+  tok_list_clear(&tl);
+  free(text);
+  assay_lexicon_free(lx);
+}
+
 /* ------------------------------------------------------------------ */
 /* The phrase fast path gives exactly tok_run's tokens                  */
 /* ------------------------------------------------------------------ */
@@ -831,6 +878,7 @@ static void test_same_name(void) {
 }
 
 int main(void) {
+  test_vocab_filter();
   test_match();
   test_entries();
   test_yaml();
