@@ -1138,9 +1138,22 @@ static void c_distances(const assay_pattern *pat, int *lo, int *hi,
   }
 }
 
+/* Does a test pass on most tokens of a text, telling an anchor nothing?
+ * Negations ([!sent_start], lower!=...) and the common kind and case
+ * (kind=word, lower_case, title). */
+static int c_test_common(const pat_test *t) {
+  if (t->op == PAT_OP_NE || t->op == PAT_OP_NRE) return 1;
+  if (t->field == PAT_F_KIND) return t->kind == ASSAY_TOKEN_WORD;
+  if (t->field == PAT_F_FLAG)
+    return (t->flag & (ASSAY_TF_LOWER | ASSAY_TF_TITLE |
+                       ASSAY_TF_SPACE_BEFORE)) != 0;
+  return 0;
+}
+
 /* How telling an anchor atom is: 0 a literal or word set, 1 an @layer,
- * 2 another token test; -1 not worth it (`.`, or only negated tests such
- * as [!sent_start], which most tokens pass). */
+ * 2 another token test; -1 not worth it (`.`, or only tests that most
+ * tokens pass: its windows would cover the text, and finding where it
+ * passes costs a test of every token). */
 static int c_anchor_rank(const pat_atom *a) {
   if (a->type == PAT_A_LAYER) return 1;
   if (a->type != PAT_A_TOKEN) return -1;
@@ -1150,7 +1163,7 @@ static int c_anchor_rank(const pat_atom *a) {
     int lowerish = t->field == PAT_F_LOWER || t->field == PAT_F_TEXT;
     if (lowerish && (t->op == PAT_OP_EQ || (t->op == PAT_OP_RE && t->nwords)))
       return 0;
-    if (t->op == PAT_OP_EQ || t->op == PAT_OP_RE) rank = 2;
+    if (!c_test_common(t)) rank = 2;
   }
   return rank;
 }

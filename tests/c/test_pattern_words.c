@@ -198,6 +198,10 @@ static void anchor_cases(assay_doc *doc) {
       {"( 'the' | 'a' ) [kind=word]? ( 'year' | 'unit' 'year' )", "'year'", 1,
        3, 0},
       {"[kind=word]+ [kind=number]", NULL, 0, 0, 0}, /* no literal to run from */
+      /* what most tokens pass makes no anchor: the word kind, case */
+      {"[kind=number] [kind=word, lower_case]", NULL, 0, 0, 0},
+      {"[kind=number] [title, !headline]", NULL, 0, 0, 0},
+      {"[kind=word] [digit]", "[digit]", 1, 1, 0},
       {"<s> [kind=word]* 'year'", NULL, 0, 0, 0},    /* sentence starts only */
       {"'year' [kind=word]* 'year'", NULL, 0, 0, 0}, /* 'year' starts it too */
   };
