@@ -166,12 +166,13 @@ C.NP = "( " .. DET .. "{0,2} " .. NPWORD .. "{0,6} ( " .. NAMEW .. " | " .. LOWW
 C.NAME_NP = "( " .. HONOR .. "? " .. NAMEW .. "{1,5} " .. PAREN .. "? )"
 
 -- The actors of the document, cached for the document being scanned.
+-- Each cache below holds its document, so another one cannot take its
+-- place: comparing the object is enough (#doc, a call into C, is not
+-- needed, and the helpers check their caches many times a match).
 local actor_cache = {}
 function C.actors(doc)
-  -- The cache holds the document, so another one cannot take its place:
-  -- comparing the object and its length is enough (doc.text is a copy).
-  if actor_cache.doc ~= doc or actor_cache.len ~= #doc then
-    actor_cache.doc, actor_cache.len = doc, #doc
+  if actor_cache.doc ~= doc then
+    actor_cache.doc = doc
     actor_cache.list = doc:annotations("actor")
   end
   return actor_cache.list
@@ -181,8 +182,8 @@ end
 -- on each read.
 local text_cache = {}
 function C.text(doc)
-  if text_cache.doc ~= doc or text_cache.len ~= #doc then
-    text_cache = { doc = doc, len = #doc, text = doc.text }
+  if text_cache.doc ~= doc then
+    text_cache = { doc = doc, text = doc.text }
   end
   return text_cache.text
 end
@@ -192,8 +193,8 @@ end
 -- each call, and the claim rules ask for these per match.
 local layer_cache = {}
 function C.layer(doc, name)
-  if layer_cache.doc ~= doc or layer_cache.len ~= #doc then
-    layer_cache = { doc = doc, len = #doc }
+  if layer_cache.doc ~= doc then
+    layer_cache = { doc = doc }
   end
   local l = layer_cache[name]
   if not l then
@@ -216,6 +217,16 @@ function C.from(list, x)
   return lo
 end
 
+-- The same for a sorted list of numbers (token numbers).
+function C.num_from(list, x)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid] < x then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
 -- The same for the tokens of doc (t = C.toks(doc)), searched in C.
 function C.tok_from(doc, t, x)
   return doc:token_from(x) or #t + 1
@@ -224,10 +235,15 @@ end
 -- doc:annotation(id), kept for the document being scanned: the rules ask
 -- only for annotations of finished stages (cues, sources, actors), which
 -- do not change any more, and the claims ask for the same ones many times.
+-- Cues and actors are taken from their layers' lists, which the rules
+-- fetch for every document anyway: doc:annotation builds a new table on
+-- each call.
 local ann_cache = {}
 function C.annotation(doc, id)
-  if ann_cache.doc ~= doc or ann_cache.len ~= #doc then
-    ann_cache = { doc = doc, len = #doc, byid = {} }
+  if ann_cache.doc ~= doc then
+    ann_cache = { doc = doc, byid = {} }
+    for _, a in ipairs(C.layer(doc, "cue")) do ann_cache.byid[a.id] = a end
+    for _, a in ipairs(C.actors(doc)) do ann_cache.byid[a.id] = a end
   end
   local a = ann_cache.byid[id]
   if a == nil then
@@ -256,11 +272,17 @@ function C.np_src(m, doc)
   local t1 = t[m.n.first]
   if t1.text == "'s" or t1.text == "’s" then return nil end
   -- a phrase does not run over a sentence or paragraph start (a headline
-  -- above, "(D-N.C.)" aside: the tokenizer cuts there, the phrase does not)
+  -- above, "(D-N.C.)" aside: the tokenizer cuts there, the phrase does
+  -- not). Paragraphs start lines, and only a newline (\n, \r, U+0085,
+  -- U+2028, U+2029) starts one: without one in the phrase's text no token
+  -- needs reading.
   local first = m.n.first
-  for k = m.n.first + 1, m.n.last do
-    local tk = t[k]
-    if tk.para_start or tk.line_start then first = k end
+  local s = m.n.text
+  if s:find("[\n\r]") or s:find("\194\133", 1, true) or s:find("\226\128[\168\169]") then
+    for k = m.n.first + 1, m.n.last do
+      local tk = t[k]
+      if tk.para_start or tk.line_start then first = k end
+    end
   end
   if first ~= m.n.first then
     m.n = { start = t[first].start, stop = m.n.stop, first = first, last = m.n.last }
@@ -349,18 +371,18 @@ rule "src.pronoun" {
 -- Helpers for the emit functions.
 
 -- The tokens of a document and what is derived from them (sentences,
--- paragraphs, quotation marks, tokens by start byte), kept for the
--- document being scanned and made when first asked for. A token's fields
--- are read from the document on first access, which costs as much as many
--- plain reads: the helpers below find tokens by binary search or in the
--- text rather than walking every token of the document.
+-- paragraphs, quotation and clause marks, tokens by start byte), kept for
+-- the document being scanned and made when first asked for. A token's
+-- fields are read from the document on first access, which costs as much
+-- as many plain reads: the helpers below find tokens by binary search or
+-- in the text rather than walking every token of the document.
 local cache = { doc = nil }
 function C.toks(doc)
-  if cache.doc ~= doc or cache.len ~= #doc then
-    cache.doc, cache.len = doc, #doc
+  if cache.doc ~= doc then
+    cache.doc = doc
     cache.t = doc:tokens()
     cache.s, cache.p, cache.marks = nil, nil, nil
-    cache.by_start = nil
+    cache.by_start, cache.clause_marks = nil, nil
   end
   return cache.t
 end
@@ -372,27 +394,32 @@ function C.sentences(doc)
 end
 
 -- The numbers of the quotation mark tokens, in order, for the document
--- being scanned. A mark starts with one of these bytes: ", ', `, or the
--- lead byte of a typographic one (U+2018-U+203A: E2; U+00AB, U+00BB: C2);
--- each is found with a plain search, and only tokens starting there are
--- asked whether they are marks.
-local QUOTE_BYTES = { '"', "'", "`", "\226", "\194" }
+-- being scanned. A mark is a token of one of these characters (the
+-- tokenizer's quotation marks), found in one call; a lone apostrophe may
+-- also be a word's clitic, so each is asked whether it is a mark.
+local QUOTE_TEXTS = { '"', "'", "`", "\u{2018}", "\u{2019}", "\u{201A}", "\u{201B}",
+  "\u{201C}", "\u{201D}", "\u{201E}", "\u{201F}", "\u{AB}", "\u{BB}", "\u{2039}", "\u{203A}" }
 function C.quote_marks(doc)
   local t = C.toks(doc)
   if cache.marks then return cache.marks end
-  local text, by_start, marks = C.text(doc), C.by_start(doc), {}
-  for _, b in ipairs(QUOTE_BYTES) do
-    local pos = 1
-    while true do
-      local p = text:find(b, pos, true)
-      if not p then break end
-      local j = by_start[p - 1]
-      if j and t[j].quote then marks[#marks + 1] = j end
-      pos = p + 1
-    end
+  local marks = {}
+  for _, j in ipairs(doc:find_tokens(QUOTE_TEXTS)) do
+    if t[j].quote then marks[#marks + 1] = j end
   end
-  table.sort(marks)
   cache.marks = marks
+  return marks
+end
+
+-- The numbers of the tokens ';', ':' and ',' of the document being
+-- scanned, in order: the only tokens that can end a clause.
+local CLAUSE_MARKS = { ";", ":", "," }
+function C.clause_marks(doc)
+  C.toks(doc)
+  local marks = cache.clause_marks
+  if not marks then
+    marks = doc:find_tokens(CLAUSE_MARKS)
+    cache.clause_marks = marks
+  end
   return marks
 end
 
@@ -447,22 +474,18 @@ function C.in_quote(doc, i)
   if i <= 1 then return false end
   -- The last quotation mark from the start of token i - 1's paragraph on
   -- (its first token is the only one there with para_start), from the
-  -- document's list of marks rather than by reading every token's fields.
+  -- document's list of marks rather than by reading every token's fields;
+  -- the paragraphs only when there is a mark before token i.
+  local marks = C.quote_marks(doc)
+  local k = marks[C.num_from(marks, i) - 1]
+  if not k then return false end
   local paras = C.paragraphs(doc)
   local lo, hi = 1, #paras
   while lo < hi do   -- the last paragraph whose first token is <= i - 1
     local mid = (lo + hi + 1) // 2
     if paras[mid].first <= i - 1 then lo = mid else hi = mid - 1 end
   end
-  local pfirst = paras[lo].first
-  local marks = C.quote_marks(doc)
-  lo, hi = 1, #marks   -- the last mark before token i
-  while lo <= hi do
-    local mid = (lo + hi) // 2
-    if marks[mid] <= i - 1 then lo = mid + 1 else hi = mid - 1 end
-  end
-  local k = marks[hi]
-  if not k or k < pfirst then return false end
+  if k < paras[lo].first then return false end
   -- a doubled mark ('' in some wire copy) opens or closes as a pair
   if k > 1 and t[k - 1].quote and not t[k].space_before then k = k - 1 end
   return C.opens(t, k)
@@ -530,25 +553,19 @@ function C.content_after(doc, i)
   end
   -- To the end of the sentence (which never runs over a paragraph start)
   -- or the first token from i + 1 on that ends the clause: only ';', ':'
-  -- and ',' can, so those bytes are looked for in the text instead of
-  -- reading each token's fields.
+  -- and ',' can, so those are the only tokens read.
   local j = C.sentences(doc)[t[i].sentence].last
-  local text, by_start = C.text(doc), C.by_start(doc)
-  local limit, pos = t[j].start, t[i].stop + 1
-  while true do
-    local p = text:find("[;:,]", pos)
-    if not p or p - 1 > limit then break end
-    local x = by_start[p - 1]
-    if x then
-      local tx = t[x].text
-      if tx == ";" or (tx == ":" and x - 1 > i)
-         or (tx == "," and t[x + 1] and BOUNDARY[t[x + 1].lower]
-             and not C.same_subject(t, x + 2)) then
-        j = x - 1
-        break
-      end
+  local marks = C.clause_marks(doc)
+  for k = C.num_from(marks, i + 1), #marks do
+    local x = marks[k]
+    if x > j then break end
+    local tx = t[x].text
+    if tx == ";" or (tx == ":" and x - 1 > i)
+       or (tx == "," and t[x + 1] and BOUNDARY[t[x + 1].lower]
+           and not C.same_subject(t, x + 2)) then
+      j = x - 1
+      break
     end
-    pos = p + 1
   end
   return C.trim(t, i, j)
 end
@@ -564,14 +581,22 @@ function C.content_before(doc, a, b)
     closing, b2 = true, b + 2
   end
   if closing and not C.opens(t, a2) then
+    -- only quotation marks open or close: the document's list of them is
+    -- searched rather than every token read
+    local marks = C.quote_marks(doc)
+    local from = C.num_from(marks, a2)
     local has_open = false
-    for k = a2, b2 - 1 do if C.opens(t, k) then has_open = true end end
+    for k = from, #marks do
+      if marks[k] > b2 - 1 then break end
+      if C.opens(t, marks[k]) then has_open = true; break end
+    end
     if not has_open then
-      local k, limit = a2 - 1, a2 - 400
-      while k >= 1 and k > limit do
-        if C.opens(t, k) then a2 = k; break end
-        if C.closes(t, k) then break end
-        k = k - 1
+      local limit = a2 - 400
+      for k = from - 1, 1, -1 do
+        local x = marks[k]
+        if x <= limit then break end
+        if C.opens(t, x) then a2 = x; break end
+        if C.closes(t, x) then break end
       end
     end
   end
@@ -697,6 +722,33 @@ local PRONOUN = { he = true, she = true, they = true, it = true, we = true, who 
 local FIRST_PERSON = { i = true, we = true, you = true, ["'d"] = true, ["’d"] = true,
                        ["i'd"] = true, ["you'd"] = true, ["we'd"] = true }
 
+-- The candidates written for the document being scanned, in the order
+-- written. Each claim rule returns what C.candidate gives, so these are
+-- the `claimx` annotations, and claim.links takes them from here instead
+-- of reading them back from the document (C.candidates; it reads them
+-- back when the layer's count says another file's rules wrote some too).
+local written = {}
+local function write(doc, c)
+  if written.doc ~= doc then
+    written = { doc = doc, list = {} }
+  end
+  written.list[#written.list + 1] = c
+  return c
+end
+
+-- A copy of a list of claims in the order doc:annotations gives their
+-- annotations: by start, the longer first, then in the order written.
+local function in_text_order(list)
+  local out, order = {}, {}
+  for i, c in ipairs(list) do out[i], order[c] = c, i end
+  table.sort(out, function(a, b)
+    if a.start ~= b.start then return a.start < b.start end
+    if a.stop ~= b.stop then return a.stop > b.stop end
+    return order[a] < order[b]
+  end)
+  return out
+end
+
 -- Builds a candidate claim. `o` has source (capture), cue (capture),
 -- content (first, last token), via (capture, optional), tail (byte offset
 -- where a trailing attribution starts), pre (first, last token of the
@@ -808,7 +860,7 @@ function C.candidate(doc, m, o)
   end
   if o.tail then c.tail = o.tail end
   if t[o.cue.first].headline and not o.headline_ok then return nil end
-  return c
+  return write(doc, c)
 end
 
 ---------------------------------------------------------------------------
@@ -824,8 +876,9 @@ local DOCUMENT = { statement = true, letter = true, memo = true, email = true, r
 function C.issuer(doc, m)
   local t = C.toks(doc)
   local last = t[m.source.last]
+  if not (last and DOCUMENT[last.lower]) then return m.source end
   local cue = C.cue_at(doc, m.cue.first)
-  if not (last and DOCUMENT[last.lower] and cue and cue.form == "ing") then return m.source end
+  if not (cue and cue.form == "ing") then return m.source end
   local sent = last.sentence
   local by_start = C.by_start(doc)
   for _, s in ipairs(C.layer(doc, "src")) do
@@ -960,8 +1013,7 @@ rule "claim.according_to_phrase" {
         or p.lower == "and" or p.lower == "but" or p.sent_start))) then
       ca, cb = C.content_after(doc, k + 1)
     else
-      local a = m.first - 1
-      while a >= 1 and t[a].sentence == t[m.first].sentence do a = a - 1 end
+      local a = C.sentences(doc)[t[m.first].sentence].first - 1
       if a + 1 <= m.first - 1 then
         ca, cb = C.content_before(doc, a + 1, m.first - 1)
         tail = t[m.first - 1].text == "," and t[m.first - 1].start or t[m.first].start
@@ -1117,7 +1169,7 @@ local FURNITURE = { "contact us", "sign up", "signing up", "newsletter", "skip t
 -- document: asking per claim meant copying the text each time.
 local furniture_cache = {}
 local function furniture_lines(doc)
-  if furniture_cache.doc == doc and furniture_cache.len == #doc then
+  if furniture_cache.doc == doc then
     return furniture_cache.lines
   end
   local text, lines, pos = C.text(doc), {}, 1
@@ -1138,7 +1190,7 @@ local function furniture_lines(doc)
     end
     pos = nl + 1
   end
-  furniture_cache = { doc = doc, len = #doc, lines = lines }
+  furniture_cache = { doc = doc, lines = lines }
   return lines
 end
 
@@ -1152,13 +1204,6 @@ function C.furniture(doc, pos)
 end
 
 local function inside(x, lo, hi) return x and lo and x >= lo and x < hi end
-
--- A span attribute as a table doc:annotate accepts back.
-function C.respan(s)
-  if type(s) ~= "table" then return s end
-  if s.start == nil then return { text = s.text } end
-  return { start = s.start, stop = s.stop, ann = s.ref or s.ann, text = s.text }
-end
 
 function C.actor_of(doc, span)
   local id = type(span) == "table" and (span.ref or span.ann)
@@ -1196,7 +1241,11 @@ function C.continuations(doc, claims)
   for _, c in ipairs(claims) do taken[c.cue.start] = true end
   local out = {}
   for _, cue in ipairs(C.layer(doc, "cue")) do
-    local i = not taken[cue.start] and by_start[cue.start]
+    -- the cue's own fields first, finding its token costs more: "citing"
+    -- starts with a C whatever its case
+    local i = not taken[cue.start]
+      and ((cue.type == "verb" and cue.form == "ing") or cue.text:find("^[Cc]"))
+      and by_start[cue.start]
     if i and i > 1 and ((cue.type == "verb" and cue.form == "ing") or t[i].lower == "citing")
        and GOES_ON[t[i - 1].lower] and not t[i].headline then
       local best
@@ -1242,7 +1291,7 @@ function C.merge(doc, cands)
   for _, c in ipairs(cands) do
     if WEAK[c.pattern] and strong[c.cue.start] then goto next end
     local dup = false
-    for _, k in ipairs(seen[c.cue.start] or {}) do
+    for _, k in ipairs(seen[c.cue.start] or NONE) do
       if (k.start == nil and c.source.start == nil)
          or (k.start and c.source.start and k.start < c.source.stop and c.source.start < k.stop) then
         dup = true
@@ -1281,9 +1330,11 @@ function C.merge(doc, cands)
   end
   for _, a in ipairs(keep) do
     local drop = a.source.start ~= nil and best[a.cue.start] ~= a
-    local others = NONE
+    local others, pronoun = NONE, nil
     if a.source.start then
-      local pronoun = PRONOUN[C.text(doc):sub(a.source.start + 1, a.source.stop):lower()]
+      -- the pronouns have at most four bytes: a longer source is none
+      pronoun = a.source.stop - a.source.start <= 4
+        and PRONOUN[C.text(doc):sub(a.source.start + 1, a.source.stop):lower()]
       others = pronoun and keep or same_src[a.source.start]
     end
     for _, b in ipairs(others) do
@@ -1301,8 +1352,7 @@ function C.merge(doc, cands)
       -- "half said they think ...": a pronoun opening another claim's
       -- content speaks for that claim's source; the outer claim is the one.
       if a ~= b and a.source.start and a.source.start == b.content.start
-         and b.cue.stop <= a.source.start
-         and PRONOUN[C.text(doc):sub(a.source.start + 1, a.source.stop):lower()] then
+         and b.cue.stop <= a.source.start and pronoun then
         drop = true
       end
     end
@@ -1353,17 +1403,20 @@ function C.link(doc, claims)
       end
     end
   end
-  -- whether each claim's source is an outlet, asked once per claim, not
-  -- once per pair
-  local outlet_src = {}
-  for i, c in ipairs(claims) do outlet_src[i] = C.is_outlet(doc, c.source) end
+  -- whether each claim's source is an outlet and its cue's sentence,
+  -- asked once per claim, not once per pair
+  local outlet_src, cue_sent = {}, {}
+  for i, c in ipairs(claims) do
+    outlet_src[i] = C.is_outlet(doc, c.source)
+    cue_sent[i] = sent_of(c.cue.start)
+  end
   for bi, b in ipairs(claims) do
     if not b.via and not outlet_src[bi] then
       for ai, a in ipairs(claims) do
         local outlet = outlet_src[ai] and a.source or a.via
         if a ~= b and outlet and (a.source.start ~= b.source.start) then
           local nested = inside(b.cue.start, a.content.start, a.content.stop)
-          local same = a.tail and sent_of(a.cue.start) and sent_of(a.cue.start) == sent_of(b.cue.start)
+          local same = a.tail and cue_sent[ai] and cue_sent[ai] == cue_sent[bi]
           if nested or same then
             b.via = outlet
             break
@@ -1390,8 +1443,7 @@ function C.own_doubt(doc, claims)
       for s = t[a].sentence, t[b].sentence do taken[s] = true end
     end
   end
-  local meta = doc.meta
-  local outlet = tostring(meta.outlet or meta.publisher or "the article")
+  local outlet   -- doc.meta is a new table on each read: only when needed
   local out = {}
   for _, cue in ipairs(C.layer(doc, "cue")) do
     local i = cue.stance == "doubted" and (cue.type == "adjective" or cue.type == "phrase")
@@ -1401,6 +1453,10 @@ function C.own_doubt(doc, claims)
       local a, b = C.trim(t, s.first, s.last)
       if a then
         taken[t[i].sentence] = true
+        if not outlet then
+          local meta = doc.meta
+          outlet = tostring(meta.outlet or meta.publisher or "the article")
+        end
         out[#out + 1] = { layer = "claimx", start = t[a].start, stop = t[b].stop,
           source = { text = outlet }, cue = { start = cue.start, stop = cue.stop },
           content = { start = t[a].start, stop = t[b].stop }, stance = "doubted",
@@ -1411,14 +1467,47 @@ function C.own_doubt(doc, claims)
   return out
 end
 
+-- A span attribute as a table doc:annotate accepts back.
+function C.respan(s)
+  if type(s) ~= "table" then return s end
+  if s.start == nil then return { text = s.text } end
+  return { start = s.start, stop = s.stop, ann = s.ref or s.ann, text = s.text }
+end
+
+-- The annotations of a layer read back as claims, their spans respanned.
+local function read_back(doc, layer)
+  local list = doc:annotations(layer)
+  for _, c in ipairs(list) do
+    c.source = C.respan(c.source); c.cue = C.respan(c.cue)
+    c.content = C.respan(c.content); c.via = C.respan(c.via)
+  end
+  return list
+end
+
+-- The claims this file wrote to `layer` for doc (`kept`), in the order
+-- doc:annotations(layer) gives, without reading them back; read back when
+-- the layer holds others too (a rule of another file wrote some).
+local function kept_or_read(doc, layer, kept)
+  local list = kept.doc == doc and kept.list or NONE
+  if doc:count(layer) ~= #list then return read_back(doc, layer) end
+  return in_text_order(list)
+end
+
+-- The candidates of the document in the order doc:annotations("claimx")
+-- gives. Their spans are tables doc:annotate accepts back, as the
+-- annotations' spans would be once their `ref` is renamed `ann`, but
+-- without their text: C.source_who reads a source's from the document.
+function C.candidates(doc)
+  return kept_or_read(doc, "claimx", written)
+end
+
+-- The claims that claim.links wrote, kept for the document being scanned
+-- so that the propositions need not read them back from the document.
+local linked_cache = {}
+
 rule "claim.links" {
   run = function(doc)
-    local cands = doc:annotations("claimx")
-    for _, c in ipairs(cands) do
-      c.source = C.respan(c.source); c.cue = C.respan(c.cue)
-      c.content = C.respan(c.content); c.via = C.respan(c.via)
-    end
-    local claims = C.merge(doc, cands)
+    local claims = C.merge(doc, C.candidates(doc))
     for _, c in ipairs(C.continuations(doc, claims)) do claims[#claims + 1] = c end
     for _, c in ipairs(C.own_doubt(doc, claims)) do claims[#claims + 1] = c end
     C.link(doc, claims)
@@ -1429,6 +1518,7 @@ rule "claim.links" {
       out[#out + 1] = { layer = "claimv", start = lo, stop = hi, source = c.source,
         cue = c.cue, content = c.content, via = c.via, stance = c.stance, pattern = c.pattern }
     end
+    linked_cache = { doc = doc, list = out }
     return out
   end,
 }
@@ -1483,7 +1573,10 @@ function C.source_who(doc, c, actors, top_country)
     if WHO_KINDS[a.kind] then return C.who(a) end
     return nil
   end
-  local text = type(c.source) == "table" and (c.source.text or "") or ""
+  -- a placed source's text is the document's: the claims carry its span
+  local s = c.source
+  local text = type(s) == "table" and (s.start and C.text(doc):sub(s.start + 1, s.stop) or s.text or "")
+    or ""
   if text:lower():find("country") or text:lower():find("nation")
      or text:lower():find("regime") then
     return top_country
@@ -1574,18 +1667,22 @@ function C.about(doc, c, dominant, actors, top_country)
   return false
 end
 
+-- The claims of claim.links in the order doc:annotations("claimv") gives,
+-- their spans as C.candidates has them.
+function C.linked(doc)
+  return kept_or_read(doc, "claimv", linked_cache)
+end
+
 rule "claim.propositions" {
   run = function(doc)
     local actors = C.actors(doc)
     local preds = doc:annotations("predicate")
     local top_org, top_country = C.top(actors, "org"), C.top(actors, "country")
-    local claims = doc:annotations("claimv")
+    local claims = C.linked(doc)
     -- "the country", "the isolated nation": the country most often the
     -- agent of the document's claims, else the most mentioned one.
     local agents, best_agent, nbest = {}, nil, 0
     for _, c in ipairs(claims) do
-      c.source = C.respan(c.source); c.cue = C.respan(c.cue)
-      c.content = C.respan(c.content); c.via = C.respan(c.via)
       local key = C.proposition(doc, c, actors, preds, top_org, nil)
       local who = key and key:match("^(%u%u) |")
       if who then

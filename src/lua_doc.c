@@ -822,6 +822,21 @@ static int doc_annotations(lua_State *L) {
   return 1;
 }
 
+/* doc:count([layer]): how many tables doc:annotations(layer) would give,
+ * without making them. */
+static int doc_count(lua_State *L) {
+  assay_doc *doc = lassay_checkdoc(L, 1);
+  const char *layer = luaL_optstring(L, 2, NULL);
+  assay_ann_iter *it = NULL;
+  lua_Integer n = 0;
+  if (assay_ann_iter_new(doc, layer, &it) == ASSAY_OK) {
+    while (assay_ann_iter_next(it)) n++;
+    assay_ann_iter_free(it);
+  }
+  lua_pushinteger(L, n);
+  return 1;
+}
+
 /* doc:annotation(id [, {tokens = true}]) */
 static int doc_annotation(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
@@ -1082,6 +1097,7 @@ static const luaL_Reg doc_methods[] = {
     {"char_offset", doc_char_offset},
     {"annotate", doc_annotate},
     {"annotations", doc_annotations},
+    {"count", doc_count},
     {"annotation", doc_annotation},
     {"set", doc_set},
     {"remove", doc_remove},

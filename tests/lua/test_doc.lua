@@ -219,7 +219,11 @@ back.layer = "copy2"
 local cp2 = doc:annotation(doc:annotate(back))
 check.list({ cp2.first, cp2.last, cp2.kind }, { nil, nil, "person" },
   "first and last are no attributes when passed back")
+check.list({ doc:count(), doc:count("actor"), doc:count("copy2"), doc:count("nope") },
+  { #doc:annotations(), 1, 1, 0 }, "count")
 for _, id in ipairs { a4, a5, a6, cp2.id } do doc:remove(id) end
+check.list({ doc:count(), doc:count("copy2") }, { #doc:annotations(), 0 },
+  "count without the removed")
 local late = assay.document("Alpha beta gamma.", nil, "late")
 local lid = late:annotate{ layer = "x", start = 6, stop = 16 }
 check.list({ late:annotation(lid, { tokens = true }).first,
