@@ -567,8 +567,8 @@ static int emit_static(assay_scanner *sc, const eng_rule *rule,
 
 /* [-0, +1] Pushes a span table {start, stop, text [, first, last, ann]}. */
 static void push_span(lua_State *L, const assay_doc *doc, uint32_t start,
-                      uint32_t end) {
-  lua_createtable(L, 0, 5);
+                      uint32_t end, int nkeys) {
+  lua_createtable(L, 0, nkeys);
   lua_pushinteger(L, start);
   lua_setfield(L, -2, "start");
   lua_pushinteger(L, end);
@@ -582,8 +582,11 @@ static void push_match(assay_scanner *sc, const eng_rule *rule,
                        const eng_match *m) {
   lua_State *L = sc->L;
   const assay_rules *r = sc->rules;
-  /* Lua token numbers are 1-based and inclusive (docs/lua-api.md). */
-  push_span(L, sc->doc, m->start, m->end);
+  /* Lua token numbers are 1-based and inclusive (docs/lua-api.md).  The
+   * table is made with room for all its keys: growing it rehashes it. */
+  push_span(L, sc->doc, m->start, m->end,
+            6 + m->ncap + (m->ann ? 1 : 0) +
+                (rule->match_kind == ENG_MATCH_LEXICON ? 4 : 0));
   lua_pushinteger(L, (lua_Integer)m->first + 1);
   lua_setfield(L, -2, "first");
   lua_pushinteger(L, m->last);
@@ -620,7 +623,7 @@ static void push_match(assay_scanner *sc, const eng_rule *rule,
       name = assay_pattern_capture_name(r->patterns[rule->matcher], i);
     else if (rule->match_kind == ENG_MATCH_REGEX && i > 0)
       name = assay_regex_group_name(r->regexes[rule->matcher], i);
-    push_span(L, sc->doc, c->start, c->end);
+    push_span(L, sc->doc, c->start, c->end, 7);
     if (rule->match_kind == ENG_MATCH_TOKENS) {
       lua_pushinteger(L, (lua_Integer)c->first + 1);
       lua_setfield(L, -2, "first");
