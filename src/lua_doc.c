@@ -302,11 +302,14 @@ static void push_attr(lua_State *L, const assay_doc *doc,
   }
 }
 
-void lassay_pushannotation(lua_State *L, const assay_annotation *a) {
+/* [-0, +1] The annotation's table, with room for `extra` keys more (the
+ * token numbers): a table that grows past its size is rehashed. */
+static void push_annotation(lua_State *L, const assay_annotation *a,
+                            int extra) {
   const assay_doc *doc = a->doc;
   size_t n = assay_annotation_attr_count(a);
   uint32_t s, e;
-  lua_createtable(L, 0, (int)n + 6);
+  lua_createtable(L, 0, (int)n + 6 + extra);
   for (size_t i = 0; i < n; i++) {
     const assay_value *v;
     const char *k = assay_annotation_attr(a, i, &v);
@@ -331,6 +334,10 @@ void lassay_pushannotation(lua_State *L, const assay_annotation *a) {
     lua_pushstring(L, assay_annotation_rule(a));
     lua_setfield(L, -2, "rule");
   }
+}
+
+void lassay_pushannotation(lua_State *L, const assay_annotation *a) {
+  push_annotation(L, a, 0);
 }
 
 /* [-0, +0] Adds `first`/`last` to the annotation table on the top: the
@@ -814,7 +821,7 @@ static int doc_annotations(lua_State *L) {
   lua_newtable(L);
   if (assay_ann_iter_new(doc, layer, &it) != ASSAY_OK) return 1;
   for (lua_Integer i = 1; (a = assay_ann_iter_next(it)) != NULL; i++) {
-    lassay_pushannotation(L, a);
+    push_annotation(L, a, tokens ? 2 : 0);
     if (tokens) set_token_fields(L, a);
     lua_rawseti(L, -2, i);
   }
@@ -846,7 +853,7 @@ static int doc_annotation(lua_State *L) {
                                  : NULL;
   int tokens = want_tokens(L, 3);
   if (a && tokens) lassay_ensure_tokens(L, doc);
-  if (a) lassay_pushannotation(L, a);
+  if (a) push_annotation(L, a, tokens ? 2 : 0);
   else lua_pushnil(L);
   if (a && tokens) set_token_fields(L, a);
   return 1;
