@@ -27,6 +27,9 @@ local FUNCTION_WORDS = table.concat({
 -- words, which the pattern compiler turns into a set (a hash lookup, not
 -- a PCRE2 call on every word), and NOT_VS goes last in each token class,
 -- where its regex only sees the few tokens that begin with "v".
+-- In the classes below, the text regex comes before that word set: its
+-- first-byte filter turns the lower-case words away (most tokens, tested
+-- once each for a pattern's first atom) before they are hashed for the set.
 local NOT_VS = "lower!=/^vs.$/"
 
 -- First names that are, capitalised, far more often something else: months,
@@ -56,17 +59,21 @@ local CALENDAR_WORDS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday
 -- allowed (Jong-un, O'Brien); not the start of a sentence.
 -- (`!upper` is implied by the text regex, which wants a lower-case letter:
 -- a flag test that keeps words in capitals from reaching PCRE2.)
-local NAME_WORD = "[kind=word, !abbrev, !sent_start, !upper, lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS ..
-  [=[)$/, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/, ]=] .. NOT_VS .. "]"
+-- `excluded`: the words (lower case, separated by |) it may not be.
+local function name_word(excluded)
+  return [=[[kind=word, !abbrev, !sent_start, !upper, text=/^\p{Lu}(?:'|’)?\p{Ll}\p{L}*(?:(?:'|’|-)\p{L}+)*$/, ]=] ..
+    "lower!=/^(" .. excluded .. ")$/, " .. NOT_VS .. "]"
+end
+local NAME_WORD = name_word(FUNCTION_WORDS .. "|" .. CALENDAR_WORDS)
 -- A middle initial: "John F. Kennedy".
 -- (Its shape is X., tested first: a string comparison, not a regex.)
 local INITIAL = [[[shape=X., text=/^\p{Lu}\.$/, !sent_start] ]]
 -- A word of an organisation's name: capitalised or a number ("21st Century
 -- Fox", "AMC Theaters"), not a function word.
-local ORG_WORD = "[kind=word, !headline, lower!=/^(" .. FUNCTION_WORDS ..
-  [[)$/, text=/^(?:\p{Lu}|\d)/, ]] .. NOT_VS .. "] "
-local ORG_NEXT = "[kind=word, !sent_start, !headline, lower!=/^(" .. FUNCTION_WORDS ..
-  [[)$/, text=/^(?:\p{Lu}|\d)/, ]] .. NOT_VS .. "] "
+local ORG_WORD = [[[kind=word, !headline, text=/^(?:\p{Lu}|\d)/, ]] ..
+  "lower!=/^(" .. FUNCTION_WORDS .. ")$/, " .. NOT_VS .. "] "
+local ORG_NEXT = [[[kind=word, !sent_start, !headline, text=/^(?:\p{Lu}|\d)/, ]] ..
+  "lower!=/^(" .. FUNCTION_WORDS .. ")$/, " .. NOT_VS .. "] "
 -- An all-capital acronym: GOP, FBI, ISIS, G8.
 local ACRONYM = [[[text=/^\p{Lu}(?:\p{Lu}|\d|&){1,7}$/] ]]
 
@@ -196,12 +203,16 @@ local function written_lower(c, w)
       c.lower_all = all
     end
     v = c.lower_all[w] or false
-  else
+  elseif find(c.text, w, 1, true) then
+    -- (Most names never occur in lower case at all: a plain search of the
+    -- text rules them out without a token list.)
     v = false
     local toks = c.toks
     for _, i in ipairs(c.doc:find_tokens(w)) do
       if toks[i].lowercase then v = true; break end
     end
+  else
+    v = false
   end
   c.lower[w] = v
   return v
@@ -228,6 +239,12 @@ end
 -- parts of a hyphenated Korean or Chinese given name capitalised, so that
 -- "Kim Jong-un" and "Kim Jong Un" are one person.
 local function person_norm(text)
+  -- Most names are already canonical: words split by single spaces, no
+  -- hyphen, no comma after a space (%c: tabs and line breaks).
+  if not find(text, "[%-%c]") and not find(text, "  ", 1, true) and
+    not find(text, " ,", 1, true) and not find(text, "^ ") and not find(text, " $") then
+    return text
+  end
   local words = {}
   for w in text:gmatch("%S+") do
     local given, rest = w:match("^(%u%l+)%-(%l%l?)$")
@@ -340,16 +357,19 @@ local KNOWN_RULES = {
   ["actor.country.upper"] = true, ["actor.place.upper"] = true,
   ["actor.sports"] = true,
 }
+local WITH_TOKENS = { tokens = true }
 rule "actor.guess.known" {
   run = function(doc)
     local covered, first = {}, {}
-    local c = doc_cache(doc)
-    -- The tokens of an annotation that starts at a token's start are
-    -- a.first .. a.last (doc:annotations with tokens = true).
-    local with_tokens = { tokens = true }
-    for _, a in ipairs(doc:annotations("actor", with_tokens)) do
+    local at = doc_cache(doc).at
+    -- The lexicon rules above match whole tokens, so each of their
+    -- annotations starts at the start of its token a.first (doc:annotations
+    -- with tokens = true): no token_at call to check it, and the memo of
+    -- token_at learns it for actor.coref.
+    for _, a in ipairs(doc:annotations("actor", WITH_TOKENS)) do
       local i = KNOWN_RULES[a.rule] and a.first
-      if i and token_at(c, a.start) == i then
+      if i then
+        at[a.start] = i
         local kind = a.kind or "actor"
         for k = i, a.last do
           covered[k] = kind
@@ -358,9 +378,9 @@ rule "actor.guess.known" {
       end
     end
     -- A title is no part of a guessed name ("President", "Minister").
-    for _, a in ipairs(doc:annotations("title", with_tokens)) do
+    for _, a in ipairs(doc:annotations("title", WITH_TOKENS)) do
       local i = a.first
-      if i and token_at(c, a.start) == i then
+      if i then
         for k = i, a.last do covered[k] = "title" end
       end
     end
@@ -522,18 +542,18 @@ local NOT_NAME_END = {
   ["course"] = true, ["county"] = true, ["united"] = true, ["city"] = true,
 }
 
+-- (The first word is never one of NOT_NAME_START here: person.guess
+-- leaves those out in its pattern, and an initial is none of them.)
 local function guessed_name_ok(m, doc)
-  if not all_unknown(m, doc) then return false end
-  local toks = tokens_of(doc)
-  local first, last = toks[m.first], toks[m.last]
-  return not NOT_NAME_START[first.lower] and not NOT_NAME_END[last.lower]
+  return all_unknown(m, doc) and not NOT_NAME_END[tokens_of(doc)[m.last].lower]
 end
 
 -- "P. Simmons", "J. Smith": an initial and a surname (sports tables,
--- bylines). The initial may open a line.
+-- bylines). The initial may open a line. (Shape X. first, as in INITIAL:
+-- most capitalised words then never reach PCRE2.)
 rule "actor.person.initial" {
   match = tokens(pattern {
-    [[[text=/^\p{Lu}\.$/] ]], INITIAL, "?", NAME_WORD, "(", NAME_WORD, ")?",
+    [[[shape=X., text=/^\p{Lu}\.$/] ]], INITIAL, "?", NAME_WORD, "(", NAME_WORD, ")?",
   }),
   where = guessed_name_ok,
   emit = function(m)
@@ -569,8 +589,19 @@ local function common_phrase(m, doc)
   return true
 end
 
+-- The first word as NAME_WORD, but none of NOT_NAME_START (all plain
+-- words but "st.", which NAME_WORD refuses anyway). A `where` refusing
+-- them would, with `retry`, have the scan go on from the next token, as it
+-- does by itself when the pattern leaves them out: same names, no match
+-- table and Lua call for each.
+local NAME_START_WORDS = {}
+for w in pairs(NOT_NAME_START) do
+  if w:match("^%l+$") then NAME_START_WORDS[#NAME_START_WORDS + 1] = w end
+end
+table.sort(NAME_START_WORDS)
+local GUESS_START = name_word(FUNCTION_WORDS .. "|" .. CALENDAR_WORDS .. "|" .. table.concat(NAME_START_WORDS, "|"))
 rule "actor.person.guess" {
-  match = tokens(pattern { NAME_WORD, NAME_WORD, NAME_WORD, "?" }),
+  match = tokens(pattern { GUESS_START, NAME_WORD, NAME_WORD, "?" }),
   where = function(m, doc) return guessed_name_ok(m, doc) and not common_phrase(m, doc) end,
   retry = true,
   emit = function(m)
@@ -630,6 +661,16 @@ local function shouting(t)
   return t and t.kind == "word" and not t.lowercase and not t.title and
     t.text:match("^%u%u") and not t.line_start
 end
+-- Whether token i is a word in lower case or capitalised on the line of
+-- the tokens first..last.
+local function prose_word_near(toks, i, first, last)
+  local t = toks[i]
+  if not (t and (t.lowercase or t.title) and t.kind == "word") then return false end
+  for j = math.min(i, first) + 1, math.max(i, last) do
+    if toks[j].line_start then return false end
+  end
+  return true
+end
 local function caps_in_prose(m, doc)
   local toks = tokens_of(doc)
   local prev, nxt = toks[m.first - 1], toks[m.last + 1]
@@ -638,19 +679,11 @@ local function caps_in_prose(m, doc)
   if prev and not cur.line_start and prev.kind == "word" and not prev.lowercase
     and not prev.title and prev.text:match("^%u%u") then return false end
   -- Prose: a word in lower case or capitalised within two tokens, on the
-  -- same line ("NOTE :" heading a table is no organisation).
-  for i = m.first - 2, m.last + 2 do
-    local t = (i < m.first or i > m.last) and toks[i]
-    if t and (t.lowercase or t.title) and t.kind == "word" then
-      local a, b = math.min(i, m.first), math.max(i, m.last)
-      local same_line = true
-      for j = a + 1, b do
-        if toks[j].line_start then same_line = false end
-      end
-      if same_line then return true end
-    end
-  end
-  return false
+  -- same line ("NOTE :" heading a table is no organisation); the nearer
+  -- tokens first, as they settle most matches.
+  local first, last = m.first, m.last
+  return prose_word_near(toks, first - 1, first, last) or prose_word_near(toks, last + 1, first, last) or
+    prose_word_near(toks, first - 2, first, last) or prose_word_near(toks, last + 2, first, last)
 end
 
 -- An acronym of two to five capitals that no lexicon knows, in prose: an
@@ -672,8 +705,8 @@ rule "actor.org.acronym" {
 -- "Kent beat Essex", "CHICAGO AT NEW YORK"). National sides keep their
 -- country (they are the country in most news usage).
 local SCORE = [[[kind=number, text=/^\d{1,3}(?:-\d{1,3})?$/] ]]
-local TEAM_WORD = "[kind=word, lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS ..
-  [[)$/, text=/^\p{Lu}[\p{L}'’&-]*$/, ]] .. NOT_VS .. "] "
+local TEAM_WORD = [=[[kind=word, text=/^\p{Lu}[\p{L}'’&-]*$/, ]=] ..
+  "lower!=/^(" .. FUNCTION_WORDS .. "|" .. CALENDAR_WORDS .. ")$/, " .. NOT_VS .. "] "
 local function not_country(m, doc, cap)
   local prev = tokens_of(doc)[cap.first - 1]
   if prev and prev.text:match("^%u%.$") then return false end   -- "M. Butcher 70"
@@ -715,11 +748,12 @@ rule "actor.team.bracket" {
   end,
 }
 -- "Kent beat Essex", "Leeds v Chelsea", "Boston at Chicago" (fixtures in
--- capitals: "BOSTON AT CHICAGO").
+-- capitals: "BOSTON AT CHICAGO"). The one-word links are one word set: one
+-- test per token, not one per word.
 rule "actor.team.fixture" {
   match = tokens(pattern {
     "(", TEAM_WORD, "{1,3} ):a",
-    "( 'beat' | 'beats' | 'v' | 'v.' | 'vs' | 'vs.' | 'drew' 'with' | 'drew' | 'lost' 'to' | 'thrashed' | 'routed' | 'edged' | 'AT' )",
+    [[( [lower=/^(beat|beats|v|v\.|vs|vs\.|drew|thrashed|routed|edged|at)$/] | 'drew' 'with' | 'lost' 'to' )]],
     "(", TEAM_WORD, "{1,3} ):b",
   }),
   where = function(m, doc)
@@ -1063,7 +1097,7 @@ end
 rule "actor.coref" {
   run = function(doc)
     local c = doc_cache(doc)
-    local actors = doc:annotations("actor", { tokens = true })
+    local actors = doc:annotations("actor", WITH_TOKENS)
     local cover = index_actors(c, actors)
     local out = {}
     resolve_acronyms(doc, c, cover, out)
