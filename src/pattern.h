@@ -62,6 +62,15 @@ typedef struct pat_test {
 
 enum pat_atom_type { PAT_A_TOKEN, PAT_A_ANY, PAT_A_LAYER };
 
+/* The most lower forms an atom's keys or a pattern's start keys hold. */
+#define PAT_MAX_KEYS 64
+
+/* A lower form, with its pat_word_hash (the index's hash). */
+typedef struct pat_key {
+  const char *s; /* in the atom's test, or in its keybuf */
+  uint32_t len, hash;
+} pat_key;
+
 /* One atom: a test of one token, or an annotation reference. */
 typedef struct pat_atom {
   int type;        /* enum pat_atom_type */
@@ -70,6 +79,15 @@ typedef struct pat_atom {
   pat_test *tests; /* all must hold */
   char *label;     /* source text for traces: "'according'", "@actor" */
   int column;      /* 1-based column in the source */
+  /* The lower forms one of which a token passing the atom must have, from
+   * its first `'word'`, `lower=` or literal alternation test, or ASCII
+   * `"Word"` / `text=` test (lower-cased into keybuf): the document index
+   * finds such an atom's tokens without testing the others.  nkeys -1:
+   * no such test, or more than PAT_MAX_KEYS forms (c_atom_keys). */
+  int nkeys;
+  pat_key *keys;
+  char *keybuf;
+  size_t keybuf_len;
 } pat_atom;
 
 /* Instructions of the Pike VM. */
@@ -186,7 +204,7 @@ void pat_index_free(pat_index *ix);
 int pat_index_build(pat_index *ix, const assay_doc *doc);
 /* Does ix hold doc's current tokens? */
 int pat_index_covers(const pat_index *ix, const assay_doc *doc);
-uint32_t pat_index_first(const pat_index *ix, const char *lower, size_t len);
+uint32_t pat_index_first(const pat_index *ix, const pat_key *key);
 uint32_t pat_index_next(const pat_index *ix, uint32_t pos);
 
 /* The start memo: per document, which tokens pass a first atom, one bit a

@@ -1009,6 +1009,53 @@ static int c_first(assay_pattern *pat, const assay_allocator *a) {
   return ASSAY_OK;
 }
 
+/* The keys of token atom a (pattern.h): the words of its first test on
+ * the lower form or the text that has a fixed set of them; a text test
+ * with a non-ASCII word gives none (its lower form is not plain ASCII
+ * lower case), and the next test is tried. */
+static int c_atom_keys(assay_pattern *pat, pat_atom *a) {
+  a->nkeys = -1;
+  if (a->type != PAT_A_TOKEN) return ASSAY_OK;
+  for (int i = 0; i < a->ntests; i++) {
+    const pat_test *t = &a->tests[i];
+    int lower = t->field == PAT_F_LOWER;
+    if (!lower && t->field != PAT_F_TEXT) continue;
+    int nw = t->op == PAT_OP_EQ ? 1 : t->op == PAT_OP_RE ? t->nwords : 0;
+    if (!nw) continue;
+    if (nw > PAT_MAX_KEYS) return ASSAY_OK;
+    size_t bytes = 0;
+    int ascii = 1;
+    for (int w = 0; w < nw; w++) {
+      const char *ws = t->op == PAT_OP_EQ ? t->str : t->words[w];
+      size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
+      for (size_t j = 0; j < n; j++) ascii &= (unsigned char)ws[j] < 0x80;
+      bytes += n;
+    }
+    if (!lower && !ascii) continue;
+    a->keybuf = lower || !bytes ? NULL : mem_alloc(&pat->alloc, bytes);
+    if (!lower && bytes && !a->keybuf) return ASSAY_ENOMEM;
+    a->keybuf_len = a->keybuf ? bytes : 0;
+    a->keys = mem_alloc(&pat->alloc, (size_t)nw * sizeof(pat_key));
+    if (!a->keys) return ASSAY_ENOMEM;
+    size_t used = 0;
+    for (int w = 0; w < nw; w++) {
+      const char *ws = t->op == PAT_OP_EQ ? t->str : t->words[w];
+      size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
+      if (!lower) { /* ASCII: its lower form is its ASCII lower case */
+        char *d = a->keybuf + used;
+        for (size_t j = 0; j < n; j++)
+          d[j] = (char)(ws[j] >= 'A' && ws[j] <= 'Z' ? ws[j] + 32 : ws[j]);
+        ws = d;
+        used += n;
+      }
+      a->keys[w] = (pat_key){ws, (uint32_t)n, pat_word_hash(ws, n)};
+    }
+    a->nkeys = nw; /* with keys set: what assay_pattern_free frees */
+    return ASSAY_OK;
+  }
+  return ASSAY_OK;
+}
+
 /* Puts an atom's flag and kind tests before its string tests: all must
  * hold, and a bit test that fails spares a word lookup or a regex. */
 static void c_order_tests(assay_pattern *pat) {
@@ -1352,6 +1399,9 @@ void assay_pattern_free(assay_pattern *pat) {
     for (int k = 0; k < a->ntests; k++) pat_free_test(pat, &a->tests[k]);
     mem_free(&pat->alloc, a->tests, (size_t)a->ntests * sizeof(pat_test));
     if (a->label) mem_free(&pat->alloc, a->label, strlen(a->label) + 1);
+    if (a->keys)
+      mem_free(&pat->alloc, a->keys, (size_t)a->nkeys * sizeof(pat_key));
+    if (a->keybuf) mem_free(&pat->alloc, a->keybuf, a->keybuf_len);
   }
   mem_free(&pat->alloc, pat->atoms, (size_t)pat->atoms_cap * sizeof(pat_atom));
   for (int i = 0; i < pat->ncaps; i++)
@@ -1393,6 +1443,9 @@ int assay_pattern_new(assay_pattern **out, const char *source,
   if (!p.status && c_node(&p, root) == 0)
     c_emit(&p, PAT_I_MATCH, 0, 0);
   if (!p.status) c_order_tests(pat);
+  for (int i = 0; i < pat->natoms && !p.status; i++)
+    if (c_atom_keys(pat, &pat->atoms[i]) != ASSAY_OK)
+      p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
   if (!p.status && (c_first(pat, &a) != ASSAY_OK ||
                     c_required(pat, &a) != ASSAY_OK))
     p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");

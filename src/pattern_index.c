@@ -55,11 +55,9 @@ struct pat_index {
 
 static size_t ix_words(uint32_t ntoks) { return ((size_t)ntoks + 63) / 64; }
 
-static uint32_t ix_hash(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
+/* The lower forms' hash: the one pattern keys carry (pat_key.hash), so a
+ * start key is looked up without hashing it per document. */
+static uint32_t ix_hash(const char *s, size_t n) { return pat_word_hash(s, n); }
 
 static size_t ix_len(const assay_token *t) {
   return t->lower_len < 255 ? t->lower_len : strlen(t->lower);
@@ -232,14 +230,15 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   return ASSAY_OK;
 }
 
-uint32_t pat_index_first(const pat_index *ix, const char *lower, size_t len) {
+uint32_t pat_index_first(const pat_index *ix, const pat_key *key) {
   if (!ix->nslots) return IX_NONE;
   size_t mask = ix->nslots - 1;
-  for (size_t s = ix_hash(lower, len) & mask;; s = (s + 1) & mask) {
+  for (size_t s = key->hash & mask;; s = (s + 1) & mask) {
     uint32_t h = ix->head[s];
     if (!h) return IX_NONE;
     const assay_token *o = &ix->toks[h - 1];
-    if (ix_len(o) == len && memcmp(o->lower, lower, len) == 0) return h - 1;
+    if (ix_len(o) == key->len && memcmp(o->lower, key->s, key->len) == 0)
+      return h - 1;
   }
 }
 

@@ -43,8 +43,6 @@ typedef struct pat_frame {
   int32_t old;
 } pat_frame;
 
-#define VM_MAX_KEYS 64
-#define VM_KEY_BYTES 1024
 
 typedef struct pat_vm {
   const assay_pattern *pat;
@@ -88,12 +86,10 @@ typedef struct pat_vm {
   uint32_t kfrom;
   /* Source k: the tokens with lower form key[k]; or, key[k] NULL, the
    * starts of the layer klay[k]; or, kbits[k] set, the start memo's bits. */
-  const uint64_t *kbits[VM_MAX_KEYS];
-  const char *key[VM_MAX_KEYS];
-  size_t klen[VM_MAX_KEYS];
-  uint32_t kcur[VM_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
-  doc_layer *klay[VM_MAX_KEYS];
-  char kbuf[VM_KEY_BYTES];
+  const uint64_t *kbits[PAT_MAX_KEYS];
+  const pat_key *key[PAT_MAX_KEYS];
+  uint32_t kcur[PAT_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
+  doc_layer *klay[PAT_MAX_KEYS];
   /* The anchor's windows (pattern.h): a bit per token where a match may
    * start; NULL when the pattern has no anchor or the scan no index. */
   uint64_t *wbits;
@@ -262,51 +258,10 @@ static int vm_can_start(pat_vm *vm, uint32_t pos) {
   return 0;
 }
 
-/* Adds to key[] the lower forms one of which a token passing atom a must
- * have: from a `'word'` or `lower=` test, a literal alternation, or an
- * ASCII `"Word"` / `text=` (whose lower form is plain ASCII lower case).
- * Returns the new count, or -1 when the atom has no such test or the keys
- * do not fit. */
-static int vm_atom_keys(const pat_atom *a, const char **key, size_t *klen,
-                        int nk, char *buf, size_t *used) {
-  if (a->type != PAT_A_TOKEN) return -1;
-  for (int i = 0; i < a->ntests; i++) {
-    const pat_test *t = &a->tests[i];
-    int lower = t->field == PAT_F_LOWER;
-    if (!lower && t->field != PAT_F_TEXT) continue;
-    int nw = t->op == PAT_OP_EQ ? 1 : t->op == PAT_OP_RE ? t->nwords : 0;
-    if (!nw) continue;
-    if (nk + nw > VM_MAX_KEYS) return -1;
-    int ok = 1, k0 = nk;
-    for (int w = 0; w < nw && ok; w++) {
-      const char *s = t->op == PAT_OP_EQ ? t->str : t->words[w];
-      size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
-      if (!lower) { /* text: its ASCII lower case, in buf */
-        if (*used + n > VM_KEY_BYTES) return -1;
-        char *d = buf + *used;
-        for (size_t j = 0; j < n && ok; j++) {
-          unsigned char c = (unsigned char)s[j];
-          ok = c < 0x80;
-          d[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        *used += n;
-        s = d;
-      }
-      key[nk] = s;
-      klen[nk++] = n;
-    }
-    if (ok) return nk;
-    nk = k0; /* a non-ASCII text test: try the atom's other tests */
-  }
-  return -1;
-}
-
 static void vm_keys_rewind(pat_vm *vm) {
   vm->kfrom = 0;
   for (int k = 0; k < vm->nkeys; k++)
-    vm->kcur[k] = vm->key[k]
-                      ? pat_index_first(vm->ix, vm->key[k], vm->klen[k])
-                      : 0;
+    vm->kcur[k] = vm->key[k] ? pat_index_first(vm->ix, vm->key[k]) : 0;
 }
 
 /* The first set bit >= from (UINT32_MAX: none). */
@@ -381,14 +336,10 @@ static void vm_atom_each(pat_vm *vm, int ai, int memo,
       if (vm_ann_ok(vm, a, it[i], it[i]->tfirst)) fn(vm, it[i]->tfirst, ud);
     return;
   }
-  const char *key[VM_MAX_KEYS];
-  size_t klen[VM_MAX_KEYS], used = 0;
-  char buf[VM_KEY_BYTES];
-  int nk = vm_atom_keys(a, key, klen, 0, buf, &used);
-  if (nk > 0) {
-    for (int k = 0; k < nk; k++)
-      for (uint32_t i = pat_index_first(vm->ix, key[k], klen[k]);
-           i != UINT32_MAX; i = pat_index_next(vm->ix, i))
+  if (a->nkeys > 0) {
+    for (int k = 0; k < a->nkeys; k++)
+      for (uint32_t i = pat_index_first(vm->ix, &a->keys[k]); i != UINT32_MAX;
+           i = pat_index_next(vm->ix, i))
         if (vm_atom(vm, ai, i)) fn(vm, i, ud);
     return;
   }
@@ -602,13 +553,12 @@ static uint32_t vm_key_next(pat_vm *vm, int k, uint32_t from) {
 /* Sets up index starts when every first atom of the pattern has keys. */
 static void vm_keys_init(pat_vm *vm) {
   const assay_pattern *pat = vm->pat;
-  size_t used = 0;
   int nk = 0;
   vm->nkeys = 0;
   if (!vm->ix || pat->nfirst <= 0) return;
   for (int k = 0; k < pat->nfirst && nk >= 0; k++) {
     const pat_atom *a = &pat->atoms[pat->first[k]];
-    if (nk >= VM_MAX_KEYS) {
+    if (nk >= PAT_MAX_KEYS) {
       nk = -1;
     } else if (a->type == PAT_A_LAYER) {
       /* @layer: a match starts where one of its annotations does */
@@ -617,8 +567,14 @@ static void vm_keys_init(pat_vm *vm) {
       vm->key[nk++] = NULL;
     } else {
       int before = nk;
-      nk = vm_atom_keys(a, vm->key, vm->klen, nk, vm->kbuf, &used);
-      for (int j = before; j < nk; j++) vm->kbits[j] = NULL;
+      if (a->nkeys > 0 && nk + a->nkeys <= PAT_MAX_KEYS) {
+        for (int j = 0; j < a->nkeys; j++, nk++) {
+          vm->kbits[nk] = NULL;
+          vm->key[nk] = &a->keys[j];
+        }
+      } else {
+        nk = -1;
+      }
       const uint64_t *bits = nk < 0 ? vm_memo(vm, k) : NULL;
       if (bits) { /* no lower forms to look up: the memo says where */
         nk = before;
@@ -1003,16 +959,11 @@ static int vm_required(pat_vm *vm) {
     if (!vm_layer_present(vm, &vm->pat->atoms[vm->pat->required_layers[k]]))
       return 0;
   for (int k = 0; k < vm->pat->nrequired; k++) {
-    const char *key[VM_MAX_KEYS];
-    size_t klen[VM_MAX_KEYS], used = 0;
-    char buf[VM_KEY_BYTES]; /* vm->kbuf holds the start keys */
-    int nk = vm->ix ? vm_atom_keys(&vm->pat->atoms[vm->pat->required[k]], key,
-                                   klen, 0, buf, &used)
-                    : -1;
-    if (nk > 0) { /* only the tokens with one of its lower forms */
+    const pat_atom *a = &vm->pat->atoms[vm->pat->required[k]];
+    if (vm->ix && a->nkeys > 0) { /* only the tokens with one of its forms */
       int found = 0;
-      for (int j = 0; j < nk && !found; j++)
-        for (uint32_t i = pat_index_first(vm->ix, key[j], klen[j]);
+      for (int j = 0; j < a->nkeys && !found; j++)
+        for (uint32_t i = pat_index_first(vm->ix, &a->keys[j]);
              i != UINT32_MAX && !found; i = pat_index_next(vm->ix, i))
           found = vm_atom(vm, vm->pat->required[k], i);
       if (!found) return 0;
