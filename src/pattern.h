@@ -220,12 +220,15 @@ int pat_index_memo_init(pat_index *ix, int nmemo);
  * one).  *fresh is 1 when they are to be computed now (then zeroed). */
 uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh);
 /* The regex cache of ix (any document): 1 and *result when the regex test
- * `test` has already run on the string s; pat_index_re_store records a
- * result.  Short strings only; ix may be NULL (no cache). */
+ * `test` has already run on the string s (of pat_word_hash h);
+ * pat_index_re_store records a result.  Short strings only; ix may be
+ * NULL (no cache). */
 int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
-                        size_t n, int *result);
+                        size_t n, uint32_t h, int *result);
 void pat_index_re_store(pat_index *ix, const void *test, const char *s,
-                        size_t n, int result);
+                        size_t n, uint32_t h, int result);
+/* The pat_word_hash of token pos's lower form, kept from the build. */
+uint32_t pat_index_lower_hash(const pat_index *ix, uint32_t pos);
 /* Is pos the first token with its lower form? */
 int pat_index_is_head(const pat_index *ix, uint32_t pos);
 

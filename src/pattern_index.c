@@ -36,6 +36,8 @@ struct pat_index {
   size_t nslots, slots_cap; /* in use (a power of two), allocated */
   uint32_t *next; /* per token: the next token with its lower form */
   size_t next_cap;
+  uint32_t *hash; /* per token: its lower form's hash, for the tests */
+  size_t hash_cap;
   /* The start memo (pattern.h): bits per memo id, made for build number
    * memo_gen[id]; heads marks the first token of each lower form. */
   int nmemo;
@@ -125,15 +127,15 @@ int pat_index_is_head(const pat_index *ix, uint32_t pos) {
   return ix->heads && ((ix->heads[pos >> 6] >> (pos & 63)) & 1);
 }
 
-static uint32_t rc_hash(const void *test, const char *s, size_t n) {
-  uint32_t h = ix_hash(s, n) ^ (uint32_t)((uintptr_t)test >> 4);
+static uint32_t rc_hash(const void *test, uint32_t sh) {
+  uint32_t h = sh ^ (uint32_t)((uintptr_t)test >> 4);
   return h * 2654435761u;
 }
 
 int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
-                        size_t n, int *result) {
+                        size_t n, uint32_t sh, int *result) {
   if (!ix || !ix->rc || n > RC_MAXLEN) return 0;
-  uint32_t h = rc_hash(test, s, n);
+  uint32_t h = rc_hash(test, sh);
   for (size_t i = h & (RC_SLOTS - 1);; i = (i + 1) & (RC_SLOTS - 1)) {
     const rc_entry *e = &ix->rc[i];
     if (!e->test) return 0;
@@ -146,7 +148,7 @@ int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
 }
 
 void pat_index_re_store(pat_index *ix, const void *test, const char *s,
-                        size_t n, int result) {
+                        size_t n, uint32_t sh, int result) {
   if (!ix || n > RC_MAXLEN) return;
   if (!ix->rc) {
     ix->rc = mem_calloc(&ix->alloc, RC_SLOTS, sizeof *ix->rc);
@@ -156,7 +158,7 @@ void pat_index_re_store(pat_index *ix, const void *test, const char *s,
     memset(ix->rc, 0, RC_SLOTS * sizeof *ix->rc);
     ix->rc_used = 0;
   }
-  uint32_t h = rc_hash(test, s, n);
+  uint32_t h = rc_hash(test, sh);
   size_t i = h & (RC_SLOTS - 1);
   while (ix->rc[i].test) i = (i + 1) & (RC_SLOTS - 1);
   rc_entry *e = &ix->rc[i];
@@ -175,6 +177,7 @@ void pat_index_free(pat_index *ix) {
   mem_free(&ix->alloc, ix->heads, ix->heads_cap * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->head, ix->slots_cap * sizeof(uint32_t));
   mem_free(&ix->alloc, ix->next, ix->next_cap * sizeof(uint32_t));
+  mem_free(&ix->alloc, ix->hash, ix->hash_cap * sizeof(uint32_t));
   mem_free(&ix->alloc, ix, sizeof *ix);
 }
 
@@ -186,6 +189,8 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   if (mem_grow(&ix->alloc, (void **)&ix->head, &ix->slots_cap, want,
                sizeof(uint32_t)) ||
       mem_grow(&ix->alloc, (void **)&ix->next, &ix->next_cap, n,
+               sizeof(uint32_t)) ||
+      mem_grow(&ix->alloc, (void **)&ix->hash, &ix->hash_cap, n,
                sizeof(uint32_t)))
     return ASSAY_ENOMEM;
   ix->toks = doc->toks.tokens;
@@ -197,7 +202,8 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   for (uint32_t i = n; i-- > 0;) {
     const assay_token *t = &ix->toks[i];
     size_t len = ix_len(t);
-    size_t s = ix_hash(t->lower, len) & mask;
+    ix->hash[i] = ix_hash(t->lower, len);
+    size_t s = ix->hash[i] & mask;
     for (;; s = (s + 1) & mask) {
       uint32_t h = ix->head[s];
       if (!h) {
@@ -240,6 +246,10 @@ uint32_t pat_index_first(const pat_index *ix, const pat_key *key) {
     if (ix_len(o) == key->len && memcmp(o->lower, key->s, key->len) == 0)
       return h - 1;
   }
+}
+
+uint32_t pat_index_lower_hash(const pat_index *ix, uint32_t pos) {
+  return ix->hash[pos];
 }
 
 uint32_t pat_index_next(const pat_index *ix, uint32_t pos) {

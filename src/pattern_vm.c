@@ -120,10 +120,12 @@ static const char *vm_field(pat_vm *vm, const assay_token *t, int field,
   }
 }
 
-/* Is s[0, n) one of the words of a literal alternation (p_word_set)? */
-static int vm_in_words(const pat_test *ts, const char *s, size_t n) {
+/* Is s[0, n) (of pat_word_hash hash) one of the words of a literal
+ * alternation (p_word_set)? */
+static int vm_in_words(const pat_test *ts, const char *s, size_t n,
+                       uint32_t hash) {
   if (ts->wtab) {
-    for (uint32_t h = pat_word_hash(s, n) & ts->wmask; ts->wtab[h];
+    for (uint32_t h = hash & ts->wmask; ts->wtab[h];
          h = (h + 1) & ts->wmask) {
       int i = ts->wtab[h] - 1;
       if (ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0) return 1;
@@ -133,6 +135,15 @@ static int vm_in_words(const pat_test *ts, const char *s, size_t n) {
   for (int i = 0; i < ts->nwords; i++)
     if (ts->wlen[i] == n && memcmp(ts->words[i], s, n) == 0) return 1;
   return 0;
+}
+
+/* The pat_word_hash of field `field` of token t: for the lower form, the
+ * one the document's index made. */
+static uint32_t vm_hash(const pat_vm *vm, const assay_token *t, int field,
+                        const char *s, size_t n) {
+  if (field == PAT_F_LOWER && vm->ix)
+    return pat_index_lower_hash(vm->ix, (uint32_t)(t - vm->toks));
+  return pat_word_hash(s, n);
 }
 
 static int vm_token_test(pat_vm *vm, const pat_test *ts,
@@ -146,16 +157,20 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
     return (t->kind == ts->kind) == (ts->op == PAT_OP_EQ);
   default:
     s = vm_field(vm, t, ts->field, &n);
-    if (ts->nwords) return vm_in_words(ts, s, n) == (ts->op == PAT_OP_RE);
+    if (ts->nwords)
+      return vm_in_words(ts, s, n, ts->wtab ? vm_hash(vm, t, ts->field, s, n)
+                                            : 0) == (ts->op == PAT_OP_RE);
     if (ts->op == PAT_OP_RE || ts->op == PAT_OP_NRE) {
       pat_test_ready(ts);
       unsigned char c = n ? (unsigned char)s[0] : 0;
       int m;
+      uint32_t h = 0;
       if (ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7))))
         m = 0;
-      else if (!pat_index_re_cached(vm->ix, ts, s, n, &m)) {
+      else if (!vm->ix || (h = vm_hash(vm, t, ts->field, s, n),
+                           !pat_index_re_cached(vm->ix, ts, s, n, h, &m))) {
         m = vm_re(vm, ts, s, n);
-        pat_index_re_store(vm->ix, ts, s, n, m);
+        pat_index_re_store(vm->ix, ts, s, n, h, m);
       }
       return m == (ts->op == PAT_OP_RE);
     }
@@ -215,8 +230,9 @@ static int vm_ann_test(pat_vm *vm, const pat_test *ts,
   if (ts->re) pat_test_ready(ts);
   /* A value, unlike a token, may end with a newline, before which a
    * regex's `$` also matches: the word set says the same. */
-  int hit = ts->nwords ? vm_in_words(ts, s, n) ||
-                             (n && s[n - 1] == '\n' && vm_in_words(ts, s, n - 1))
+  int hit = ts->nwords ? vm_in_words(ts, s, n, pat_word_hash(s, n)) ||
+                             (n && s[n - 1] == '\n' &&
+                              vm_in_words(ts, s, n - 1, pat_word_hash(s, n - 1)))
             : ts->re   ? vm_re(vm, ts, s, n)
                        : (n == ts->len && memcmp(s, ts->str, n) == 0);
   return hit == want;
