@@ -396,17 +396,21 @@ static int collect_annotations(assay_scanner *sc, const char *layer) {
   return ASSAY_OK;
 }
 
-/* Hashes the document's tokens once for all its lexicon rules. */
-static int lex_hashes(assay_scanner *sc, const assay_doc *doc) {
+/* Hashes the document's tokens once for all its lexicon rules: their
+ * lower forms for the folding lexicons (the pack's usual kind), their
+ * texts for the others, each at its first need (lex_ready: bit 1 the
+ * lower forms', bit 2 the texts'). */
+static int lex_hashes(assay_scanner *sc, const assay_doc *doc, int fold) {
   size_t n = doc->toks.ntokens;
   const assay_allocator *a = &sc->rules->alloc;
-  if (mem_grow(a, (void **)&sc->lex_lower, &sc->lex_lower_cap, n,
-               sizeof(uint32_t)) ||
-      mem_grow(a, (void **)&sc->lex_text, &sc->lex_text_cap, n,
-               sizeof(uint32_t)))
-    return -1;
-  lex_hash_tokens(doc->toks.tokens, n, doc->text, sc->lex_lower, sc->lex_text);
-  sc->lex_ready = 1;
+  int bit = fold ? 1 : 2;
+  if (sc->lex_ready & bit) return 0;
+  uint32_t **arr = fold ? &sc->lex_lower : &sc->lex_text;
+  size_t *cap = fold ? &sc->lex_lower_cap : &sc->lex_text_cap;
+  if (mem_grow(a, (void **)arr, cap, n, sizeof(uint32_t))) return -1;
+  lex_hash_tokens(doc->toks.tokens, n, doc->text, fold ? *arr : NULL,
+                  fold ? NULL : *arr);
+  sc->lex_ready |= bit;
   return 0;
 }
 
@@ -417,13 +421,16 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
   memset(&err, 0, sizeof err);
   int st = ASSAY_OK;
   switch (rule->match_kind) {
-  case ENG_MATCH_LEXICON:
-    if (!sc->lex_ready && lex_hashes(sc, doc))
+  case ENG_MATCH_LEXICON: {
+    int fold = lex_folds(r->lexicons[rule->matcher]);
+    if (lex_hashes(sc, doc, fold))
       return scan_error(sc, ASSAY_ENOMEM, "out of memory");
     st = lex_scan_hashed(r->lexicons[rule->matcher], doc->toks.tokens,
-                         doc->toks.ntokens, doc->text, sc->lex_lower,
-                         sc->lex_text, on_lexicon, sc);
+                         doc->toks.ntokens, doc->text,
+                         fold ? sc->lex_lower : NULL,
+                         fold ? NULL : sc->lex_text, on_lexicon, sc);
     break;
+  }
   case ENG_MATCH_REGEX:
     st = assay_regex_scan(r->regexes[rule->matcher], doc->text, doc->len,
                           doc->toks.tokens, doc->toks.ntokens,

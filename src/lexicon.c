@@ -982,13 +982,21 @@ void lex_hash_tokens(const assay_token *toks, size_t n, const char *text,
                      uint32_t *lower, uint32_t *texth) {
   for (size_t i = 0; i < n; i++) {
     const assay_token *t = &toks[i];
-    /* as lex_tok_str reads a token */
-    texth[i] = text ? lex_hash(text + t->start, t->end - t->start) : 0;
-    lower[i] = t->lower ? lex_hash(t->lower, t->lower_len < 255
-                                                 ? t->lower_len
-                                                 : strlen(t->lower))
-                        : texth[i];
+    /* as lex_tok_str reads a token: its text when it has no lower form */
+    uint32_t th = (texth || !t->lower) && text
+                      ? lex_hash(text + t->start, t->end - t->start)
+                      : 0;
+    if (texth) texth[i] = th;
+    if (lower)
+      lower[i] = t->lower ? lex_hash(t->lower, t->lower_len < 255
+                                                   ? t->lower_len
+                                                   : strlen(t->lower))
+                          : th;
   }
+}
+
+int lex_folds(const assay_lexicon *lx) {
+  return (lx->flags & ASSAY_LEX_FOLD) != 0;
 }
 
 static int lex_report(const assay_lexicon *lx, uint32_t value, size_t first,

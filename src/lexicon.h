@@ -57,10 +57,14 @@ int lex_reserve(assay_lexicon *lx, size_t n);
 int lex_load_fast(assay_lexicon *lx, const char *yaml, size_t len);
 
 /* The hashes lexicons look a document's tokens up by, computed once for
- * all the lexicons of a pack: lower[i] of token i's lower form, texth[i]
- * of its text (text may be NULL: zeros).  Arrays of n. */
+ * all the lexicons of a pack: lower[i] of token i's lower form (of its
+ * text when it has none), texth[i] of its text (text may be NULL: zeros).
+ * Arrays of n; either may be NULL, not computed. */
 void lex_hash_tokens(const assay_token *toks, size_t n, const char *text,
                      uint32_t *lower, uint32_t *texth);
+/* Does lx match tokens by their lower forms (ASSAY_LEX_FOLD), so that
+ * lex_scan_hashed reads `lower` only, not `texth`? */
+int lex_folds(const assay_lexicon *lx);
 
 /* assay_lexicon_scan with the hashes of lex_hash_tokens for the same
  * tokens (either may be NULL: computed per token as usual). */

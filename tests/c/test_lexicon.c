@@ -52,6 +52,12 @@ static void scan(const assay_lexicon *lx, const char *text, char *out,
   again[0] = '\0';
   if (tl.ntokens <= 64) {
     lex_hash_tokens(tl.tokens, tl.ntokens, text, lower, texth);
+    /* each array alone is the same as both at once */
+    uint32_t only[64];
+    lex_hash_tokens(tl.tokens, tl.ntokens, text, only, NULL);
+    CHECK(memcmp(only, lower, tl.ntokens * sizeof *only) == 0);
+    lex_hash_tokens(tl.tokens, tl.ntokens, text, NULL, only);
+    CHECK(memcmp(only, texth, tl.ntokens * sizeof *only) == 0);
     CHECK_INT(lex_scan_hashed(lx, tl.tokens, tl.ntokens, text, lower, texth,
                               on_match, &s2),
               ASSAY_OK);
