@@ -1041,7 +1041,7 @@ static int c_atom_keys(assay_pattern *pat, pat_atom *a) {
     for (int w = 0; w < nw; w++) {
       const char *ws = t->op == PAT_OP_EQ ? t->str : t->words[w];
       size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
-      if (!lower) { /* ASCII: its lower form is its ASCII lower case */
+      if (!lower && n) { /* ASCII: its lower form is its ASCII lower case */
         char *d = a->keybuf + used;
         for (size_t j = 0; j < n; j++)
           d[j] = (char)(ws[j] >= 'A' && ws[j] <= 'Z' ? ws[j] + 32 : ws[j]);

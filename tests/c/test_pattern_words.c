@@ -343,6 +343,8 @@ static void index_cases(void) {
       "'nowhere' 'year'",
       ". 'year'",
       "[kind=number]",
+      "/^()$/",             /* text keys with an empty word (fuzz_pattern) */
+      "[text=/^(|YEAR)$/]",
   };
   for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
     same_with_index(pats[i], doc, ix, 0);
