@@ -1267,24 +1267,35 @@ static int c_epred(assay_pattern *pat, const assay_allocator *a) {
  * the run back from its anchor would cross whole sentences. */
 static int c_anchor_back(assay_pattern *pat, const assay_allocator *a,
                          unsigned char *seen, int *work) {
-  int best = -1, best_rank = 2;
+  int best = -1, best_rank = 2, examined = 0, tried = 0;
   if (pat->bos_only) return ASSAY_OK;
-  for (int pc = 0; pc < pat->nprog; pc++) {
+  /* Bounded like c_anchor: each try walks the program, and a long one
+   * (repeats unrolled) would otherwise cost its length squared. */
+  for (int pc = 0; pc < pat->nprog && examined < 256 && tried < 64; pc++) {
     const pat_inst *in = &pat->prog[pc];
     if (in->op != PAT_I_TOKEN && in->op != PAT_I_LAYER) continue;
     const pat_atom *at = &pat->atoms[in->x];
     int rank = c_anchor_rank(at);
     if (rank < 0 || rank >= best_rank) continue;
-    int wider = pat->nfirst < 0, count = 0;
+    examined++;
+    int first = 1; /* the first of its class: the others say the same */
+    for (int q = 0; q < pc && first; q++)
+      first = !((pat->prog[q].op == PAT_I_TOKEN ||
+                 pat->prog[q].op == PAT_I_LAYER) &&
+                c_same_class(&pat->atoms[pat->prog[q].x], at));
+    int wider = pat->nfirst < 0;
     for (int k = 0; k < pat->nfirst && !wider; k++)
       wider = !c_same_class(at, &pat->atoms[pat->first[k]]);
+    if (!first || !wider) continue;
+    tried++;
+    memset(work, 0, sizeof(int) * (2 * (size_t)pat->nprog + 1));
+    if (c_avoidable_by(pat, in->x, c_same_class, seen, work)) continue;
+    int count = 0;
     for (int q = 0; q < pat->nprog; q++)
       count += (pat->prog[q].op == PAT_I_TOKEN ||
                 pat->prog[q].op == PAT_I_LAYER) &&
                c_same_class(at, &pat->atoms[pat->prog[q].x]);
-    if (!wider || count > 64) continue;
-    memset(work, 0, sizeof(int) * (2 * (size_t)pat->nprog + 1));
-    if (c_avoidable_by(pat, in->x, c_same_class, seen, work)) continue;
+    if (count > 64) continue;
     best = pc, best_rank = rank;
     if (rank == 0) break;
   }
