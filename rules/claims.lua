@@ -204,28 +204,26 @@ function C.layer(doc, name)
   return l
 end
 
--- The first position in a list sorted by start (annotations, tokens)
--- whose start is at least x, or #list + 1: the per-match helpers start
+-- The first position in a sorted list whose value (its item's `field`
+-- when given) is at least x, or #list + 1: the per-match helpers start
 -- their scans there instead of at the document's beginning, which made
 -- them quadratic in long documents.
-function C.from(list, x)
+local function first_at_least(list, x, field)
   local lo, hi = 1, #list + 1
   while lo < hi do
     local mid = (lo + hi) // 2
-    if list[mid].start < x then lo = mid + 1 else hi = mid end
+    local v = list[mid]
+    if field then v = v[field] end
+    if v < x then lo = mid + 1 else hi = mid end
   end
   return lo
 end
 
--- The same for a sorted list of numbers (token numbers).
-function C.num_from(list, x)
-  local lo, hi = 1, #list + 1
-  while lo < hi do
-    local mid = (lo + hi) // 2
-    if list[mid] < x then lo = mid + 1 else hi = mid end
-  end
-  return lo
-end
+-- In a list sorted by start (annotations, tokens).
+function C.from(list, x) return first_at_least(list, x, "start") end
+
+-- In a sorted list of numbers (token numbers).
+function C.num_from(list, x) return first_at_least(list, x) end
 
 -- The same for the tokens of doc (t = C.toks(doc)), searched in C.
 function C.tok_from(doc, t, x)
