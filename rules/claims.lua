@@ -376,20 +376,27 @@ rule "src.pronoun" {
 -- in the text rather than walking every token of the document.
 local cache = { doc = nil }
 function C.toks(doc)
-  if cache.doc ~= doc then
-    cache.doc = doc
-    cache.t = doc:tokens()
-    cache.s, cache.p, cache.marks = nil, nil, nil
-    cache.by_start, cache.clause_marks = nil, nil
-  end
+  if cache.doc ~= doc then cache = { doc = doc, t = doc:tokens() } end
   return cache.t
 end
 
-function C.sentences(doc)
+-- cache[key] for the document being scanned, made by make(doc) when first
+-- asked for.
+local function per_doc(doc, key, make)
   C.toks(doc)
-  if not cache.s then cache.s = doc:sentences() end
-  return cache.s
+  local v = cache[key]
+  if v == nil then
+    v = make(doc)
+    cache[key] = v
+  end
+  return v
 end
+
+local function sentences(doc) return doc:sentences() end
+function C.sentences(doc) return per_doc(doc, "sentences", sentences) end
+
+local function paragraphs(doc) return doc:paragraphs() end
+function C.paragraphs(doc) return per_doc(doc, "paragraphs", paragraphs) end
 
 -- The numbers of the quotation mark tokens, in order, for the document
 -- being scanned. A mark is a token of one of these characters (the
@@ -397,52 +404,32 @@ end
 -- also be a word's clitic, so each is asked whether it is a mark.
 local QUOTE_TEXTS = { '"', "'", "`", "\u{2018}", "\u{2019}", "\u{201A}", "\u{201B}",
   "\u{201C}", "\u{201D}", "\u{201E}", "\u{201F}", "\u{AB}", "\u{BB}", "\u{2039}", "\u{203A}" }
-function C.quote_marks(doc)
-  local t = C.toks(doc)
-  if cache.marks then return cache.marks end
-  local marks = {}
+local function quote_marks(doc)
+  local t, marks = cache.t, {}
   for _, j in ipairs(doc:find_tokens(QUOTE_TEXTS)) do
     if t[j].quote then marks[#marks + 1] = j end
   end
-  cache.marks = marks
   return marks
 end
+function C.quote_marks(doc) return per_doc(doc, "quote_marks", quote_marks) end
 
 -- The numbers of the tokens ';', ':' and ',' of the document being
 -- scanned, in order: the only tokens that can end a clause.
 local CLAUSE_MARKS = { ";", ":", "," }
-function C.clause_marks(doc)
-  C.toks(doc)
-  local marks = cache.clause_marks
-  if not marks then
-    marks = doc:find_tokens(CLAUSE_MARKS)
-    cache.clause_marks = marks
-  end
-  return marks
-end
-
-function C.paragraphs(doc)
-  C.toks(doc)
-  if not cache.p then cache.p = doc:paragraphs() end
-  return cache.p
-end
+local function clause_marks(doc) return doc:find_tokens(CLAUSE_MARKS) end
+function C.clause_marks(doc) return per_doc(doc, "clause_marks", clause_marks) end
 
 -- by_start[pos] is the number of the token that starts at byte pos, or
 -- false (found on demand by doc:token_at, then kept, for the document
 -- being scanned).
-function C.by_start(doc)
-  C.toks(doc)
-  local b = cache.by_start
-  if not b then
-    b = setmetatable({}, { __index = function(self, pos)
-      local v = doc:token_at(pos) or false
-      rawset(self, pos, v)
-      return v
-    end })
-    cache.by_start = b
-  end
-  return b
+local function by_start(doc)
+  return setmetatable({}, { __index = function(self, pos)
+    local v = doc:token_at(pos) or false
+    rawset(self, pos, v)
+    return v
+  end })
 end
+function C.by_start(doc) return per_doc(doc, "by_start", by_start) end
 
 local OPEN = { ["“"] = true, ["‘"] = true, ["«"] = true }
 local CLOSE = { ["”"] = true, ["’"] = true, ["»"] = true }
