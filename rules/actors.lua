@@ -160,11 +160,13 @@ local function tokens_with_text(c, word)
   return c.doc:find_tokens(word)
 end
 
--- The numbers of the tokens whose text is one of the keys of `words`, in
--- text order.
-local function tokens_with_texts(c, words)
+-- The numbers of the tokens whose text is one of the keys of `words` (but
+-- not one of the keys of `except`, when given), in text order.
+local function tokens_with_texts(c, words, except)
   local list = {}
-  for w in pairs(words) do list[#list + 1] = w end
+  for w in pairs(words) do
+    if not (except and except[w]) then list[#list + 1] = w end
+  end
   if #list <= 256 then return c.doc:find_tokens(list) end
   local out = {}
   for _, w in ipairs(list) do
@@ -986,11 +988,7 @@ local function resolve_surnames(c, actors, cover, out)
     end
   end
   if not next(by_surname) then return by_surname end -- nobody to refer to
-  local wanted = {}
-  for w in pairs(by_surname) do
-    if not ambiguous[w] then wanted[w] = true end
-  end
-  for _, i in ipairs(tokens_with_texts(c, wanted)) do
+  for _, i in ipairs(tokens_with_texts(c, by_surname, ambiguous)) do
     local t = toks[i]
     local full = by_surname[t.text]
     if full and i ~= full.last then
@@ -1033,11 +1031,7 @@ local function resolve_companies(c, actors, cover, surnames, out)
     best[w] = pick
   end
   if not next(best) then return end -- no company to shorten
-  local wanted = {}
-  for w in pairs(best) do
-    if not surnames[w] then wanted[w] = true end
-  end
-  for _, i in ipairs(tokens_with_texts(c, wanted)) do
+  for _, i in ipairs(tokens_with_texts(c, best, surnames)) do
     local t = toks[i]
     local norm = best[t.text]
     local at = single_at(cover, i)
