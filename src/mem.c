@@ -132,6 +132,15 @@ char *arena_strdup(arena *ar, const char *s) {
   return arena_strndup(ar, s, strlen(s));
 }
 
+int arena_owns(const arena *ar, const void *p) {
+  uintptr_t x = (uintptr_t)p;
+  for (const arena_chunk *c = ar->head; c; c = c->next) {
+    uintptr_t data = (uintptr_t)c + ARENA_HEADER;
+    if (x >= data && x < data + c->size) return 1;
+  }
+  return 0;
+}
+
 void arena_release(arena *ar) {
   arena_chunk *c = ar->head;
   while (c) {

@@ -48,6 +48,8 @@ void *arena_alloc(arena *ar, size_t n);
 /* A NUL-terminated copy of s[0, n). */
 char *arena_strndup(arena *ar, const char *s, size_t n);
 char *arena_strdup(arena *ar, const char *s);
+/* Whether p points into one of the arena's chunks. */
+int arena_owns(const arena *ar, const void *p);
 /* Frees every chunk; the arena can be used again afterwards. */
 void arena_release(arena *ar);
 

@@ -148,6 +148,10 @@ uint64_t cli_now_ns(void);
 
 /* ---- output formats (format.c) ---------------------------------------- */
 
+/* The JSON text of v (json_dumps flags) followed by `end`; malloc'd, NULL
+ * on failure.  Unlike json_dumps' text, it is the caller's to free()
+ * whatever jansson allocates with (see rec_arena.h). */
+char *cli_json_text(const json_t *v, size_t flags, const char *end);
 /* A JSON value as one YAML document ("---" first); malloc'd, NULL on
  * failure. */
 char *cli_yaml_document(json_t *v);

@@ -13,6 +13,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "input.h"
+#include "rec_arena.h"
 #include "store_cli.h"
 
 static const char usage_text[] =
@@ -169,17 +170,7 @@ enum { FORMAT_JSONL, FORMAT_YAML, FORMAT_TSV };
 static char *render(int format, json_t *rec) {
   if (format == FORMAT_YAML) return cli_yaml_document(rec);
   if (format == FORMAT_TSV) return cli_tsv_rows(rec);
-  char *s = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
-  if (!s) return NULL;
-  size_t n = strlen(s);
-  char *line = realloc(s, n + 2);
-  if (!line) {
-    free(s);
-    return NULL;
-  }
-  line[n] = '\n';
-  line[n + 1] = '\0';
-  return line;
+  return cli_json_text(rec, JSON_PRESERVE_ORDER | JSON_COMPACT, "\n");
 }
 
 /* The text of an error record (malloc'd). */
@@ -299,16 +290,16 @@ static void ex_process(void *ud, void *w, cli_job *job) {
     const char *const *layers =
         x->o->layers[0] ? x->o->layers
                         : visible_layers(x->rules, job->doc, visible, 256);
+    rec_arena_begin(); /* the record's tree: dropped, not decref'd */
     json_t *rec = doc_record(job->doc, x->flags, layers);
     json_t *full = rec ? with_pack(rec, pack) : NULL;
     job->out = full ? render(x->format, full) : NULL;
+    rec_arena_end();
     if (!job->out) {
       job->error = strdup("out of memory");
       job->out = error_record(x->format, job->id, pack, "out of memory");
       job->failed = 1;
     }
-    json_decref(full);
-    json_decref(rec);
     if (x->profile) cli_profile_add_output(x->profile, cli_now_ns() - t0);
   }
   if (x->store) return; /* kept for ex_write to store */
@@ -365,6 +356,7 @@ int cli_extract(int argc, char **argv) {
     printf(usage_text, cli_pack_help);
     return CLI_OK;
   }
+  rec_arena_install();
   extract_opts o;
   memset(&o, 0, sizeof o);
   extract_run x; /* before the first goto: `done` closes x.store */

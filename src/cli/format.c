@@ -13,6 +13,19 @@
 
 char *cli_yaml_document(json_t *v) { return yml_dump(v); }
 
+static int json_to_strbuf(const char *data, size_t n, void *ud) {
+  return sb_add(ud, data, n);
+}
+
+char *cli_json_text(const json_t *v, size_t flags, const char *end) {
+  strbuf out = {0};
+  if (json_dump_callback(v, json_to_strbuf, &out, flags) || sb_puts(&out, end)) {
+    free(out.s);
+    return NULL;
+  }
+  return out.s;
+}
+
 const char cli_tsv_header[] =
     "doc\tid\tlayer\tstart\tend\ttext\trule\tattributes";
 
@@ -50,7 +63,7 @@ static void tsv_attrs(strbuf *out, json_t *a) {
     } else if (json_is_string(val)) {
       tsv_field(out, json_string_value(val));
     } else {
-      char *s = json_dumps(val, JSON_ENCODE_ANY);
+      char *s = cli_json_text(val, JSON_ENCODE_ANY, "");
       tsv_field(out, s);
       free(s);
     }
