@@ -42,9 +42,10 @@ typedef struct pat_test {
    * use of the test (pat_test_ready), once.h's flag. */
   atomic_int ready;
   pcre2_general_context *gctx; /* the pattern's, for what ready makes */
-  /* For RE/NRE when the regex is a literal alternation anchored at both
-   * ends (/^(said|says|told)$/): its words, tested by comparison instead of
-   * a PCRE2 call per token.  words[i] points into wbuf. */
+  /* For RE/NRE when the regex matches a finite set of words
+   * (/^(said|says|told)$/, /^(1[5-9]|20)[0-9]0s$/: pat_regex_words): its
+   * words, tested by comparison instead of a PCRE2 call per token.
+   * words[i] points into wbuf. */
   int nwords;
   const char **words;
   uint8_t *wlen;
@@ -151,12 +152,32 @@ struct assay_pattern {
    * (no annotation of the layer) passes one of them is skipped at once. */
   int required[4];
   int nrequired;
+  /* For a required atom without keys: its id + 1 in the start memo, whose
+   * bits, once a pattern of the pack has made them, say at once whether it
+   * passes anywhere; 0 when it has none. */
+  int required_memo[4];
   int required_layers[4]; /* the `@layer` atoms among them */
   int nrequired_layers;
   /* PCRE2 allocates through the pattern's allocator (match data too). */
   pcre2_general_context *gctx;
   pcre2_compile_context *cctx;
 };
+
+/* The words of a regex that matches a finite set of them (pattern_words.c
+ * says which): n words, each NUL-terminated, in buf (len bytes, freed
+ * with mem_free).  At most PAT_WORDS_MAX words of PAT_WORDS_BYTES bytes in
+ * all (NULs included), each at most 255 bytes long. */
+#define PAT_WORDS_MAX 4096
+#define PAT_WORDS_BYTES ((size_t)1 << 16)
+typedef struct pat_words {
+  char *buf;
+  size_t len;
+  int n;
+} pat_words;
+/* 1 and *out when re[0, n) (no flags) is such a regex; 0 when not (a
+ * PCRE2 regex then), ASSAY_ENOMEM. */
+int pat_regex_words(const assay_allocator *a, const char *re, size_t n,
+                    pat_words *out);
 
 /* Makes what a regex test computes late (first bytes, machine code);
  * safe from any thread, a no-op after the first call. */
@@ -210,8 +231,9 @@ uint32_t pat_index_next(const pat_index *ix, uint32_t pos);
 /* The start memo: per document, which tokens pass a first atom, one bit a
  * token, computed the first time a pattern of the document needs it and
  * shared by every pattern that starts with the same atom.  Gives each
- * distinct first token atom of pats an id (in first_memo) and returns how
- * many there are; for a compiled rule pack, before any scan. */
+ * distinct first token atom of pats an id (in first_memo; anchors and
+ * required atoms without keys too) and returns how many there are; for a
+ * compiled rule pack, before any scan. */
 int pat_assign_memo_ids(assay_pattern *const *pats, size_t n);
 /* Makes room in ix for nmemo memo ids (their bits are lost). */
 int pat_index_memo_init(pat_index *ix, int nmemo);
@@ -219,6 +241,14 @@ int pat_index_memo_init(pat_index *ix, int nmemo);
  * index keeps no memo (none asked for, or the document is too long to keep
  * one).  *fresh is 1 when they are to be computed now (then zeroed). */
 uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh);
+/* The bits of memo id when they have been computed for the indexed
+ * document, else NULL. */
+const uint64_t *pat_index_memo_done(const pat_index *ix, int id);
+/* The tokens of the indexed document with flag `value` (field PAT_F_FLAG,
+ * one ASSAY_TF_* bit) or of kind `value` (PAT_F_KIND), one bit a token,
+ * made at the first call for the document and shared; NULL when there
+ * are none to give (other tests, no memory, the memo's length limit). */
+const uint64_t *pat_index_token_bits(pat_index *ix, int field, int value);
 /* The regex cache of ix (any document): 1 and *result when the regex test
  * `test` has already run on the string s (of pat_word_hash h);
  * pat_index_re_store records a result.  Short strings only; ix may be
@@ -229,8 +259,9 @@ void pat_index_re_store(pat_index *ix, const void *test, const char *s,
                         size_t n, uint32_t h, int result);
 /* The pat_word_hash of token pos's lower form, kept from the build. */
 uint32_t pat_index_lower_hash(const pat_index *ix, uint32_t pos);
-/* Is pos the first token with its lower form? */
-int pat_index_is_head(const pat_index *ix, uint32_t pos);
+/* The first token of each lower form, one bit a token (NULL when the
+ * index keeps no memo). */
+const uint64_t *pat_index_heads(const pat_index *ix);
 
 /* pat_scan with an index of doc (NULL: none), which lets a pattern whose
  * first token is a literal (or a literal alternation) visit only the

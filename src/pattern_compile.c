@@ -227,70 +227,28 @@ static void pcre_free(void *ptr, void *ud) {
   mem_free(ud, b, *(size_t *)(void *)b + 16);
 }
 
-/* A regex /^(a|b|c)$/ (or /^(?:a|b)$/, /^a$/) whose words are plain
- * literals is a set of words: testing a token is then a few comparisons,
- * not a PCRE2 call (the per-token regexes of the news pack were 12% of its
- * time).  Returns the number of words, or -1 when re[0, n) is not such a
- * regex.  `$` also matches before a final newline, which a token never
- * has, so the set is exact. */
-static int p_literal_words(const char *re, size_t n) {
-  if (n < 2 || re[0] != '^' || re[n - 1] != '$') return -1;
-  size_t s = 1, e = n - 1;
-  if (e - s >= 2 && re[s] == '(' && re[e - 1] == ')') {
-    s++, e--;
-    if (e - s >= 2 && re[s] == '?' && re[s + 1] == ':') s += 2;
-  }
-  int words = 1;
-  for (size_t i = s; i < e; i++) {
-    unsigned char c = (unsigned char)re[i];
-    if (c == '\\') { /* an escaped punctuation mark is itself: \. */
-      unsigned char d = i + 1 < e ? (unsigned char)re[i + 1] : 0;
-      if (!d || d >= 0x80 || !strchr(".-'/&,:;!%@\"", d)) return -1;
-      i++;
-    } else if (c == '|') {
-      words++;
-    } else if (c < 0x20 || strchr("^$.?*+()[]{}#", c)) {
-      return -1;
-    }
-  }
-  return words;
-}
+_Static_assert(PAT_WORDS_MAX < 0x8000, "pat_test.wtab holds uint16_t");
 
-/* Fills t's word set from re[0, n) (p_literal_words said yes). */
-static int p_word_set(parser *p, pat_test *t, const char *re, size_t n,
-                      int nwords) {
-  size_t s = 1, e = n - 1;
-  if (e - s >= 2 && re[s] == '(' && re[e - 1] == ')') {
-    s++, e--;
-    if (e - s >= 2 && re[s] == '?' && re[s + 1] == ':') s += 2;
-  }
+/* Makes t's word set of the words w (pat_regex_words; t takes w.buf):
+ * testing a token is then a few comparisons or a hash lookup, not a PCRE2
+ * call (the per-token regexes of the news pack were 12% of its time). */
+static int p_word_set(parser *p, pat_test *t, pat_words w) {
   const assay_allocator *a = &p->pat->alloc;
-  t->wbuf_len = e - s + 1;
-  t->wbuf = mem_alloc(a, t->wbuf_len);
+  int nwords = w.n;
+  t->wbuf = w.buf;
+  t->wbuf_len = w.len;
   t->words = mem_calloc(a, (size_t)nwords, sizeof *t->words);
   t->wlen = mem_calloc(a, (size_t)nwords, 1);
-  if (!t->wbuf || !t->words || !t->wlen) return -1;
-  /* Unescaped, with '|' turned into NUL ('|' escaped is not literal). */
-  size_t o = 0;
-  for (size_t i = s; i < e; i++) {
-    if (re[i] == '\\') i++;
-    else if (re[i] == '|') {
-      t->wbuf[o++] = '\0';
-      continue;
-    }
-    t->wbuf[o++] = re[i];
-  }
-  t->wbuf[o] = '\0';
-  char *w = t->wbuf;
+  if (!t->words || !t->wlen) return -1;
+  char *s = t->wbuf;
   for (int i = 0; i < nwords; i++) {
-    size_t len = strlen(w);
-    if (len > 255) return 1; /* keep PCRE2 for the odd long word */
-    t->words[i] = w;
-    t->wlen[i] = (uint8_t)len;
-    w += len + 1;
+    size_t len = strlen(s);
+    t->words[i] = s;
+    t->wlen[i] = (uint8_t)len; /* at most 255 (pat_words) */
+    s += len + 1;
   }
   t->nwords = nwords;
-  if (nwords >= 8 && nwords < 0x8000) { /* few words: comparing is as fast */
+  if (nwords >= 8) { /* few words: comparing is as fast */
     uint32_t size = 16;
     while (size < 2 * (uint32_t)nwords) size *= 2;
     t->wtab = mem_calloc(a, size, sizeof *t->wtab);
@@ -377,16 +335,18 @@ static int p_regex(parser *p, pat_test *t, int negate) {
   }
   t->op = negate ? PAT_OP_NRE : PAT_OP_RE;
   t->gctx = p->pat->gctx;
-  /* A literal alternation is a word set and needs no PCRE2 at all (its
-   * syntax is plain); caseless regexes keep PCRE2: Unicode case folding
-   * is its job. */
-  int nwords = (opts & PCRE2_CASELESS) ? -1 : p_literal_words(p->src + s, e - s);
-  if (nwords > 0) {
-    int rc = p_word_set(p, t, p->src + s, e - s, nwords);
-    if (rc) p_free_word_set(&p->pat->alloc, t, nwords);
-    if (rc < 0) return p_fail(p, open, ASSAY_ENOMEM, "out of memory");
-    if (rc == 0) return 0;
+  /* A finite regex is a word set and needs no PCRE2 at all; caseless
+   * regexes keep PCRE2: Unicode case folding is its job. */
+  pat_words w = {0};
+  int finite = (opts & PCRE2_CASELESS)
+                   ? 0
+                   : pat_regex_words(&p->pat->alloc, p->src + s, e - s, &w);
+  if (finite == 1 && p_word_set(p, t, w)) {
+    p_free_word_set(&p->pat->alloc, t, w.n);
+    finite = ASSAY_ENOMEM;
   }
+  if (finite < 0) return p_fail(p, open, ASSAY_ENOMEM, "out of memory");
+  if (finite) return 0;
   int code;
   PCRE2_SIZE off;
   if (!p->pat->cctx) {
@@ -1519,6 +1479,11 @@ int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
     p->anchor_memo =
         p->anchor >= 0 && !p->anchor_back ? memo_id(&p->atoms[p->anchor], label, hash, &next, cap)
                        : 0;
+    for (int k = 0; k < p->nrequired; k++)
+      p->required_memo[k] =
+          p->atoms[p->required[k]].nkeys > 0
+              ? 0
+              : memo_id(&p->atoms[p->required[k]], label, hash, &next, cap);
   }
   free(label);
   free(hash);

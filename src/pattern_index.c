@@ -12,6 +12,9 @@
 #include "pattern.h"
 
 #define IX_NONE UINT32_MAX
+/* Token bitsets: one per bit of assay_token.flags, one per token kind. */
+#define IX_NFLAGS 16
+#define IX_NTBITS (IX_NFLAGS + 8)
 
 /* The regex cache: what a regex test said of a string, across documents
  * (words repeat: a test meets the same few thousand forms again and
@@ -49,6 +52,11 @@ struct pat_index {
   size_t heads_cap;
   rc_entry *rc; /* RC_SLOTS, made on first use */
   size_t rc_used;
+  /* Per flag bit, then per kind: the tokens that have it, made for build
+   * number tbits_gen[i] (pat_index_token_bits). */
+  uint64_t *tbits[IX_NTBITS];
+  size_t tbits_cap[IX_NTBITS];
+  uint32_t tbits_gen[IX_NTBITS];
 };
 
 /* Past this many tokens a document keeps no memo: bits for every distinct
@@ -123,8 +131,43 @@ uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh) {
   return ix->memo[id];
 }
 
-int pat_index_is_head(const pat_index *ix, uint32_t pos) {
-  return ix->heads && ((ix->heads[pos >> 6] >> (pos & 63)) & 1);
+const uint64_t *pat_index_memo_done(const pat_index *ix, int id) {
+  if (!ix || id < 0 || id >= ix->nmemo || ix->memo_gen[id] != ix->gen)
+    return NULL;
+  return ix->memo[id];
+}
+
+const uint64_t *pat_index_token_bits(pat_index *ix, int field, int value) {
+  int i = -1;
+  if (field == PAT_F_FLAG && value > 0 && !(value & (value - 1)))
+    i = __builtin_ctz((unsigned)value);
+  else if (field == PAT_F_KIND && value >= 0 && value < IX_NTBITS - IX_NFLAGS)
+    i = IX_NFLAGS + value;
+  if (i < 0 || i >= IX_NTBITS || !ix || !ix->nslots || !ix->ntoks ||
+      ix->ntoks > MEMO_MAX_TOKENS)
+    return NULL;
+  size_t words = ix_words(ix->ntoks);
+  if (ix->tbits_cap[i] < words) {
+    if (mem_grow(&ix->alloc, (void **)&ix->tbits[i], &ix->tbits_cap[i], words,
+                 sizeof(uint64_t)))
+      return NULL; /* the memo is filled from every token */
+    ix->tbits_gen[i] = 0;
+  }
+  uint64_t *bits = ix->tbits[i];
+  if (ix->tbits_gen[i] != ix->gen) {
+    memset(bits, 0, words * sizeof(uint64_t));
+    for (uint32_t t = 0; t < ix->ntoks; t++) {
+      int has = i < IX_NFLAGS ? (ix->toks[t].flags >> i) & 1
+                              : ix->toks[t].kind == i - IX_NFLAGS;
+      bits[t >> 6] |= (uint64_t)has << (t & 63);
+    }
+    ix->tbits_gen[i] = ix->gen;
+  }
+  return bits;
+}
+
+const uint64_t *pat_index_heads(const pat_index *ix) {
+  return ix ? ix->heads : NULL;
 }
 
 static uint32_t rc_hash(const void *test, uint32_t sh) {
@@ -173,6 +216,8 @@ void pat_index_re_store(pat_index *ix, const void *test, const char *s,
 void pat_index_free(pat_index *ix) {
   if (!ix) return;
   ix_memo_free(ix);
+  for (int i = 0; i < IX_NTBITS; i++)
+    mem_free(&ix->alloc, ix->tbits[i], ix->tbits_cap[i] * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->rc, ix->rc ? RC_SLOTS * sizeof *ix->rc : 0);
   mem_free(&ix->alloc, ix->heads, ix->heads_cap * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->head, ix->slots_cap * sizeof(uint32_t));

@@ -293,15 +293,33 @@ static uint32_t vm_bits_next(const pat_vm *vm, const uint64_t *bits,
   return (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
 }
 
-/* Fills the memo bits of token atom a: one bit per token that passes it.
- * An atom that only tests the lower form is tested once per distinct form
- * (the index's chains), the rest once per token. */
+/* The tokens worth testing for token atom a, one bit each (NULL: all):
+ * those with a flag or of a kind the atom wants (the index's bits of
+ * them, shared by the pack), or for an atom that only tests the lower
+ * form the first token of each form.  *lower_only says which. */
+static const uint64_t *vm_candidates(pat_vm *vm, const pat_atom *a,
+                                     int *lower_only) {
+  const uint64_t *only = NULL;
+  *lower_only = 1;
+  for (int i = 0; i < a->ntests; i++) {
+    const pat_test *t = &a->tests[i];
+    *lower_only &= t->field == PAT_F_LOWER;
+    if (!only && t->op == PAT_OP_EQ &&
+        (t->field == PAT_F_FLAG || t->field == PAT_F_KIND))
+      only = pat_index_token_bits(vm->ix, t->field,
+                                  t->field == PAT_F_FLAG ? t->flag : t->kind);
+  }
+  return *lower_only ? pat_index_heads(vm->ix) : only;
+}
+
+/* Fills the memo bits of token atom a: one bit per token that passes it,
+ * testing only its candidates; an atom that only tests the lower form is
+ * tested once per distinct form, whose tokens the index chains. */
 static void vm_memo_fill(pat_vm *vm, const pat_atom *a, uint64_t *bits) {
-  int lower_only = 1;
-  for (int i = 0; i < a->ntests; i++)
-    lower_only &= a->tests[i].field == PAT_F_LOWER;
-  for (uint32_t pos = 0; pos < vm->ntoks; pos++) {
-    if (lower_only && !pat_index_is_head(vm->ix, pos)) continue;
+  int lower_only;
+  const uint64_t *only = vm_candidates(vm, a, &lower_only);
+  for (uint32_t pos = only ? vm_bits_next(vm, only, 0) : 0; pos < vm->ntoks;
+       pos = only ? vm_bits_next(vm, only, pos + 1) : pos + 1) {
     int ok = 1;
     for (int i = 0; i < a->ntests && ok; i++)
       ok = vm_token_test(vm, &a->tests[i], &vm->toks[pos]);
@@ -985,9 +1003,23 @@ static int vm_required(pat_vm *vm) {
       if (!found) return 0;
       continue;
     }
-    uint32_t i = 0;
-    while (i < vm->ntoks && !vm_atom(vm, vm->pat->required[k], i)) i++;
-    if (i == vm->ntoks) return 0;
+    /* The start memo says at once when another pattern has made it; a
+     * pass that finds none makes it (all zero) for the next ones. */
+    int id = vm->pat->required_memo[k] - 1, fresh;
+    const uint64_t *bits = id >= 0 ? pat_index_memo_done(vm->ix, id) : NULL;
+    if (bits) {
+      if (vm_bits_next(vm, bits, 0) == UINT32_MAX) return 0;
+      continue;
+    }
+    int lower_only;
+    const uint64_t *only = vm->ix ? vm_candidates(vm, a, &lower_only) : NULL;
+    uint32_t i = only ? vm_bits_next(vm, only, 0) : 0;
+    while (i < vm->ntoks && !vm_atom(vm, vm->pat->required[k], i))
+      i = only ? vm_bits_next(vm, only, i + 1) : i + 1;
+    if (i >= vm->ntoks) {
+      if (id >= 0) (void)pat_index_memo(vm->ix, id, &fresh);
+      return 0;
+    }
   }
   return 1;
 }

@@ -2,7 +2,9 @@
  * test_pattern_diff.c -- differential test of the token pattern VM: random
  * patterns over a small alphabet, run by the VM and by a simple
  * backtracking reference written here, on random tokenized texts with
- * random annotations; every match span and capture must agree.
+ * random annotations; every match span and capture must agree, also when
+ * the VM starts from the document's index and start memo (flag and kind
+ * atoms filled from the index's token bits).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +28,12 @@ static unsigned rnd(unsigned n) {
 /* ---- the reference's syntax tree --------------------------------- */
 
 enum { R_ATOM, R_BOS, R_EOS, R_SEQ, R_ALT, R_REP, R_CAP };
-enum { A_LA, A_LB, A_XB, A_ANY, A_RE, A_CLASS, A_UPPER, A_NOTB, A_LAYER,
-       A_LAYERX, NATOMS };
+/* The @layer atoms last (A_LAYER on). */
+enum { A_LA, A_LB, A_XB, A_ANY, A_RE, A_CLASS, A_UPPER, A_NOTB, A_PUNCT,
+       A_UPB, A_LAYER, A_LAYERX, NATOMS };
 static const char *const atom_src[NATOMS] = {
     "'a'", "'b'", "\"B\"", ".", "/^[bc]$/", "[lower=/^[ab]$/]", "[upper]",
-    "[lower!=b]", "@L", "@L{k=x}"};
+    "[lower!=b]", "[kind=punct]", "[upper, lower=b]", "@L", "@L{k=x}"};
 
 #define MAXKIDS 4
 #define NCAP 3
@@ -220,6 +223,9 @@ static int ref_atom(int atom, int pos) {
   case A_CLASS: return strcmp(t->lower, "a") == 0 || strcmp(t->lower, "b") == 0;
   case A_UPPER: return (t->flags & ASSAY_TF_UPPER) != 0;
   case A_NOTB: return strcmp(t->lower, "b") != 0;
+  case A_PUNCT: return t->kind == ASSAY_TOKEN_PUNCT;
+  case A_UPB:
+    return (t->flags & ASSAY_TF_UPPER) && strcmp(t->lower, "b") == 0;
   }
   return 0;
 }
@@ -442,7 +448,7 @@ static assay_doc *random_doc(void) {
 }
 
 int main(void) {
-  static char src[8192], want[8192], got[8192];
+  static char src[8192], want[8192], got[8192], fast[8192];
   int patterns = 0, runs = 0, skipped = 0, shown = 0, spans_compared = 0;
   for (int iter = 0; iter < 3000; iter++) {
     npool = 0;
@@ -462,16 +468,26 @@ int main(void) {
     for (int i = 0; i < NCAP; i++) capmap[i] = -1;
     for (int i = 0; i < assay_pattern_capture_count(pat); i++)
       capmap[i] = assay_pattern_capture_name(pat, i)[1] - '0';
-    for (int d = 0; d < 8; d++) {
+    /* A fresh index per pattern: memo ids belong to one pack. */
+    pat_index *ix = pat_index_new(NULL);
+    CHECK(ix != NULL);
+    CHECK_INT(pat_index_memo_init(ix, pat_assign_memo_ids(&pat, 1)), 0);
+    for (int d = 0; d < 8 && ix; d++) {
       assay_doc *doc = random_doc();
       overflow = 0;
       ref_scan(root, capmap, want, sizeof want);
       vout o = {got, 0, sizeof got, pat};
       got[0] = 0;
       CHECK_INT(assay_pattern_scan(pat, doc, vm_collect, &o, NULL), ASSAY_OK);
+      vout f = {fast, 0, sizeof fast, pat};
+      fast[0] = 0;
+      CHECK_INT(pat_index_build(ix, doc), ASSAY_OK);
+      CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, vm_collect, &f, NULL),
+                ASSAY_OK);
       if (nullable_loop(root)) {
         spans_only(want);
         spans_only(got);
+        spans_only(fast);
         spans_compared++;
       }
       if (overflow) {
@@ -484,9 +500,15 @@ int main(void) {
                   src, g_doc->text, g_nanns, want, got);
         }
         CHECK_STR(got, want);
+        if (strcmp(want, fast) != 0 && shown++ < 10)
+          fprintf(stderr, "pattern %s\n  text '%s'\n  reference %s\n"
+                          "  indexed   %s\n",
+                  src, g_doc->text, want, fast);
+        CHECK_STR(fast, want);
       }
       assay_doc_free(doc);
     }
+    pat_index_free(ix);
     assay_pattern_free(pat);
   }
   printf("%d patterns, %d runs compared (%d on spans only), %d skipped "

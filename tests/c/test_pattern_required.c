@@ -46,8 +46,9 @@ static int count_words(const char *src, assay_doc *doc, int *nwords,
   return rc < 0 ? rc : n;
 }
 
-/* A 30-word alternation (with a duplicate and an empty word) hashed, and
- * the same one with `[d]` in a word, which only PCRE2 can run. */
+/* A 31-word alternation (with a duplicate, counted once, and an empty
+ * word) hashed, and the same one with `[d]+` in a word, which only PCRE2
+ * can run. */
 static void word_set_cases(void) {
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
@@ -61,11 +62,11 @@ static void word_set_cases(void) {
   for (int o = 0; o < 4; o++) {
     char lit[512], re[512];
     snprintf(lit, sizeof lit, "[%s/^(%s)$/]", ops[o], words);
-    snprintf(re, sizeof re, "[%s/^(%s|sai[d])$/]", ops[o], words);
+    snprintf(re, sizeof re, "[%s/^(%s|sai[d]+)$/]", ops[o], words);
     int nw = 0, hashed = 0, nw2 = 0, h2 = 0;
     int a = count_words(lit, doc, &nw, &hashed);
     int b = count_words(re, doc, &nw2, &h2);
-    CHECK_INT(nw, 31);
+    CHECK_INT(nw, 30);
     CHECK(hashed);
     CHECK_INT(nw2, 0); /* PCRE2 */
     CHECK_INT(a, b);

@@ -1,14 +1,17 @@
 /*
  * test_pattern_words.c -- the word-set fast path of token pattern regexes:
- * /^(a|b|c)$/ tests compare words instead of calling PCRE2, and must match
- * exactly what the regex would (case, negation, non-literal fallbacks);
+ * finite regexes (/^(a|b|c)$/, /^(1[5-9]|20)[0-9]0s?$/) test words instead
+ * of calling PCRE2, and must match exactly what the regex would (case,
+ * negation, the fallbacks; PCRE2 on probe strings near each set);
  * and the document index (pattern_index.c): scans that start from it find
  * exactly the matches of a plain scan, rejected matches included.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "mem.h"
 #include "pattern.h"
 
 static int count_match(void *ud, const assay_pattern_match *m) {
@@ -75,8 +78,8 @@ static void memo_cases(assay_doc *doc) {
   const char *srcs[] = {
       "[kind=number]",
       "[kind=number] 'and'",            /* shares the memo of [kind=number] */
-      "[lower=/^(la|ne)st$/] 'year'",   /* lower only: once per form */
-      "[lower=/^(la|ne)st$/]",
+      "[lower=/^(la|ne)s+t$/] 'year'",  /* lower only: once per form */
+      "[lower=/^(la|ne)s+t$/]",
       "[shape=Xxxx] [lower=/^y/]",
       "[text=/^[A-Z]/] | 'unit' [kind=number]", /* memo bits and a key */
       "@nolayer | [kind=number]",       /* a layer the document lacks */
@@ -108,7 +111,7 @@ static void memo_cases(assay_doc *doc) {
                 fast.s);
       CHECK_STR(fast.s, plain.s);
     }
-  /* The regex cache kept what [lower=/^(la|ne)st$/] said of "last". */
+  /* The regex cache kept what [lower=/^(la|ne)s+t$/] said of "last". */
   int said = -1;
   const pat_test *lanest = &pats[2]->atoms[0].tests[0];
   uint32_t last = pat_word_hash("last", 4), lost = pat_word_hash("lost", 4);
@@ -186,7 +189,10 @@ static void anchor_cases(assay_doc *doc) {
     int lo, hi;
     int back; /* found by a backward run (vm_back_windows) */
   } cases[] = {
-      {"'the'? [lower=/^(la|ne)st$/] 'year'", "'year'", 1, 2, 0},
+      {"'the'? [lower=/^(la|ne)s+t$/] 'year'", "'year'", 1, 2, 0},
+      /* a finite regex is a word set: as telling as a literal, nearer */
+      {"'the'? [lower=/^(la|ne)st$/] 'year'", "[lower=/^(la|ne)st$/]", 0, 1,
+       0},
       {"[kind=word]{0,3} 'year'", "'year'", 0, 3, 0},
       {"[kind=word]* 'year'", "'year'", 0, 0, 1}, /* unbounded before it */
       {"[kind=word]+ 'year'", "'year'", 0, 0, 1},
@@ -414,7 +420,168 @@ static void first_byte_cases(void) {
   assay_doc_free(doc);
 }
 
+/* ---- finite regexes (pattern_words.c) against PCRE2 ---------------- */
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct probe_ctx {
+  pcre2_code *re;
+  pcre2_match_data *md;
+  const char **sorted; /* the set's words, sorted */
+  int n;
+  const char *src;
+  int bad;
+} probe_ctx;
+
+/* The set and PCRE2 must say the same of s (PCRE2_UTF: only valid UTF-8
+ * subjects; probes are ASCII but for the words themselves). */
+static void probe(probe_ctx *c, const char *s, size_t len) {
+  char buf[300];
+  if (len >= sizeof buf) return;
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  const char *key = buf;
+  int in = bsearch(&key, c->sorted, (size_t)c->n, sizeof *c->sorted,
+                   cmp_str) != NULL;
+  int rc = pcre2_match(c->re, (PCRE2_SPTR)buf, len, 0, 0, c->md, NULL);
+  if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) return; /* not valid UTF-8 */
+  if (in != (rc >= 0) && c->bad++ < 5)
+    fprintf(stderr, "%s on \"%s\": set %d, pcre2 %d\n", c->src, buf, in,
+            rc >= 0);
+  CHECK_INT(in, rc >= 0);
+}
+
+/* Every word, every string of up to 3 characters of the regex's own
+ * alphabet (and 'x'), and each of the first words with one character
+ * changed, dropped or added. */
+static void finite_agrees(const char *src) {
+  pat_words w;
+  CHECK_INT(pat_regex_words(NULL, src, strlen(src), &w), 1);
+  if (!w.buf) {
+    fprintf(stderr, "%s: not a word set\n", src);
+    return;
+  }
+  int code;
+  PCRE2_SIZE off;
+  probe_ctx c = {.src = src};
+  c.re = pcre2_compile((PCRE2_SPTR)src, strlen(src), PCRE2_UTF | PCRE2_UCP,
+                       &code, &off, NULL);
+  CHECK(c.re != NULL);
+  c.md = c.re ? pcre2_match_data_create_from_pattern(c.re, NULL) : NULL;
+  c.sorted = malloc((size_t)w.n * sizeof *c.sorted);
+  if (!c.re || !c.md || !c.sorted) goto done;
+  const char *p = w.buf;
+  for (int i = 0; i < w.n; i++, p += strlen(p) + 1) c.sorted[i] = p;
+  c.n = w.n;
+  qsort(c.sorted, (size_t)c.n, sizeof *c.sorted, cmp_str);
+  for (int i = 1; i < c.n; i++) CHECK(strcmp(c.sorted[i - 1], c.sorted[i]));
+  char abc[128];
+  size_t na = 0;
+  abc[na++] = 'x';
+  for (const char *q = src; *q; q++)
+    if (*q > 0x20 && *q < 0x7f && !memchr(abc, *q, na)) abc[na++] = *q;
+  char s[300];
+  probe(&c, "", 0);
+  for (size_t a = 0; a < na; a++) {
+    s[0] = abc[a];
+    probe(&c, s, 1);
+    for (size_t b = 0; b < na; b++) {
+      s[1] = abc[b];
+      probe(&c, s, 2);
+      for (size_t d = 0; d < na; d++) {
+        s[2] = abc[d];
+        probe(&c, s, 3);
+      }
+    }
+  }
+  for (int i = 0; i < c.n; i++) {
+    size_t len = strlen(c.sorted[i]);
+    probe(&c, c.sorted[i], len);
+    if (i >= 300) continue;
+    for (size_t k = 0; k <= len; k++)
+      for (size_t a = 0; a < na; a++) {
+        memcpy(s, c.sorted[i], len);
+        if (k < len) { /* changed, dropped */
+          s[k] = abc[a];
+          probe(&c, s, len);
+          memmove(s + k, s + k + 1, len - k - 1);
+          probe(&c, s, len - 1);
+        }
+        memcpy(s, c.sorted[i], k); /* added */
+        s[k] = abc[a];
+        memcpy(s + k + 1, c.sorted[i] + k, len - k);
+        probe(&c, s, len + 1);
+      }
+  }
+done:
+  free(c.sorted);
+  pcre2_match_data_free(c.md);
+  pcre2_code_free(c.re);
+  mem_free(NULL, w.buf, w.len);
+}
+
+static void finite_cases(void) {
+  const char *finite[] = {
+      "^(1[5-9]|20)[0-9]0s?$",
+      "^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
+      "^(1[5-9][0-9][0-9]|20[0-9][0-9])$",
+      "^(first|second|third|fourth)-quarter$",
+      "^(a\\.m\\.?|p\\.m\\.?|am|pm)$",
+      "^[aApP]\\.?[mM]\\.?$",
+      "^(sa(id)?|so)?$",
+      "^((a|b){2}|c){1,2}$",
+      "^[-a-c]{0,2}x?$", "^[.,;]$", "^[.]$", "^[:a]{2}$",
+      "^[a-c-]$",
+      "^(\\(|\\)|\\[|\\]|\\{|\\}|\\||\\^|\\$|\\*|\\+|\\?|\\\\)[.,;]$",
+      "^()$", "^$", "^(|x)$", "^(?:)?$",
+      "^x{0}y{2,3}$",
+      "^(?:ab|a)(?:bc|c)$",
+      "^[ #]x&$",
+      "^(\xC3\xA9|e)(s|\xC3\xA9)?$",
+      "^((((((((((((((((a))))))))))))))))$", /* 16 deep */
+      "^(ten|twenty)(-(one|two))?$",
+      "^[0-9](:[0-5][0-9])?$",
+  };
+  for (size_t i = 0; i < sizeof finite / sizeof finite[0]; i++)
+    finite_agrees(finite[i]);
+  const char *refused[] = {
+      "^a+$", "^a*$", "^[^a]$", "^a|b$", "^a??$", "^a?+$", "^a{1,2}{3}$",
+      "^a{1}?$", "^(a)\\1$", "^\\d$", "^\\w$", "^.$", "^a{2,}$", "^a{,2}$",
+      "^a{3,2}$", "^a{x}$", "^[z-a]$", "^[a-Z]$", "^[0-z]$", "^[]a]$",
+      "^[a-c-e]$", "^[[:digit:]]$", "^[.a.]$", "^[=a=]$", "^[:a:]$", "^[a\\d]$", "^[a", "^(a$", "^a)$",
+      "^(?i)a$", "^(?=a)a$", "^(*UTF)a$", "^\xC3\xA9?$", "^[\xC3\xA9]$",
+      "^a$b$", "a$", "^a", "^a\\$", "^\\", "^", "",
+      "^[0-9]{4}[0-9]$",                  /* 100000 words */
+      "^[0-9]{1,2}([:.][0-5][0-9])?$",    /* 13310 words */
+      "^a{256}$", "^(aaaa){64}$",         /* a word over 255 bytes */
+      "^((){99}){99}$",                   /* too large for PCRE2 */
+      "^(((((((((((((((((a)))))))))))))))))$", /* 17 deep */
+      "^(a|b|c|d){1,255}$",               /* too many words on the way */
+      "^\t$",
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    pat_words w;
+    int rc = pat_regex_words(NULL, refused[i], strlen(refused[i]), &w);
+    if (rc) fprintf(stderr, "%s: %d words\n", refused[i], w.n);
+    CHECK_INT(rc, 0);
+    CHECK(w.buf == NULL);
+  }
+  /* The byte cap: 1000 words of 63 bytes fit in 64 KB, 3000 do not. */
+  const char *big = "^[0-9]{3}(abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklm"
+                    "nopqrstuvwx)$";
+  pat_words w;
+  CHECK_INT(pat_regex_words(NULL, big, strlen(big), &w), 1);
+  CHECK_INT(w.n, 1000);
+  mem_free(NULL, w.buf, w.len);
+  big = "^[0-9]{3}[a-c](abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklm"
+        "nopqrstuvwx)$";
+  CHECK_INT(pat_regex_words(NULL, big, strlen(big), &w), 0);
+}
+
 int main(void) {
+  finite_cases();
   index_cases();
   back_cases();
   first_byte_cases();
@@ -444,6 +611,41 @@ int main(void) {
       {"[lower=/^(so\\.|who|reporters\\.)$/]", 1, 3}, /* escaped '.' */
       {"[lower=/^(so\\,|who)$/]", 1, 2},
       {"[lower=/^(s\\w|who)$/]", 2, 0},                /* \\w: a class */
+      /* finite regexes (pattern_words.c): groups, classes, `?`, `{m,n}` */
+      {"[lower=/^sa(id|ys)$/]", 4, 2},
+      {"[lower=/^sa(?:id|ys)$/]", 4, 2},
+      {"[lower=/^sa[iy][ds]$/]", 4, 4},
+      {"[lower=/^says?$/]", 2, 2},
+      {"[lower=/^a{1,2}$/]", 1, 2},
+      {"[lower=/^[a-z]{2}$/]", 3, 676},            /* it, so, is */
+      {"[lower=/^t(ol){1}d$/]", 1, 1},
+      {"[lower=/^(s(a(i|y))?[ds])$/]", 4, 6},      /* nested groups */
+      {"[lower=/^(sa(id)?|so)?$/]", 3, 4},         /* the empty word too */
+      {"[lower=/^(said|said|s[a]id)$/]", 2, 1},    /* duplicates once */
+      {"[text=/^[A-Z][A-Z]I$/]", 1, 676},          /* FBI */
+      {"[lower=/^(so|who)[?.,-]?$/]", 2, 10},
+      {"[lower=/^[0-9a-z]$/]", 1, 36},             /* a */
+      {"[lower=/^\\.{0}said$/]", 2, 1},
+      {"[lower=/^(\xC3\xA9|said)$/]", 2, 2},        /* UTF-8 literals */
+      {"[lower=/^(\xC3\xA9)?said$/]", 2, 2},        /* a group: all of it */
+      {"[lower=/^sa[a-z-]d$/]", 2, 27},            /* `-` last is itself */
+      /* refused: PCRE2 runs */
+      {"[lower=/^sa[^x]d$/]", 2, 0},               /* a negated class */
+      {"[lower=/^sa[a-z]+$/]", 4, 0},              /* unbounded */
+      {"[lower=/^sa[a-z]*$/]", 4, 0},
+      {"[lower=/^sa[a-z]{2,}$/]", 4, 0},
+      {"[lower=/^sa(id|ys)$/i]", 4, 0},            /* caseless */
+      {"[lower=/^[a-z]{4}$/]", 7, 0},              /* too many words */
+      {"[lower=/^said|says$/]", 4, 0},             /* `(^said)|(says$)` */
+      {"[lower=/^says??$/]", 2, 0},                /* lazy */
+      {"[lower=/^says?+$/]", 2, 0},                /* possessive */
+      {"[lower=/^(sa){1}?id$/]", 2, 0},            /* lazy too */
+      {"[lower=/^\xC3\xA9?said$/]", 2, 0},           /* UTF-8 quantified */
+      {"[lower=/^[\xC3\xA9s]aid$/]", 2, 0},          /* non-ASCII in a class */
+      {"[lower=/^[[:alpha:]]{2}$/]", 3, 0},        /* POSIX class */
+      {"[lower=/^sa[a-c-e]d$/]", 0, 0},            /* a `-` after a range */
+      {"[lower=/^(?i)said$/]", 2, 0},
+      {"[lower=/^\\d?said$/]", 2, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int words = -1;
