@@ -368,7 +368,9 @@ rule "actor.guess.known" {
     -- annotations starts at the start of its token a.first (doc:annotations
     -- with tokens = true): no token_at call to check it, and the memo of
     -- token_at learns it for actor.coref.
-    for _, a in ipairs(doc:annotations("actor", WITH_TOKENS)) do
+    local actors = doc:annotations("actor", WITH_TOKENS)
+    for ai = 1, #actors do
+      local a = actors[ai]
       local i = KNOWN_RULES[a.rule] and a.first
       if i then
         at[a.start] = i
@@ -892,9 +894,13 @@ end
 -- Token index: which actor covers each token. An actor (read with its
 -- tokens, first..last) that does not start at a token's start covers none
 -- and loses first and last; an empty one keeps only first.
+-- (The passes over the actors below count by number rather than with
+-- ipairs: each ipairs step is a C call, dear under the engine's
+-- instruction hook.)
 local function index_actors(c, actors)
   local cover = {}
-  for _, a in ipairs(actors) do
+  for ai = 1, #actors do
+    local a = actors[ai]
     local i = token_at(c, a.start)
     if not i or a.first ~= i then
       a.first, a.last = i, nil
@@ -937,7 +943,8 @@ end
 -- named before wins, else the first named.
 local function resolve_outlets(c, actors, cover, out)
   local named = {}   -- word -> list of {token index, norm}
-  for _, a in ipairs(actors) do
+  for ai = 1, #actors do
+    local a = actors[ai]
     if a.kind == "outlet" and a.first then
       local word = (a.canonical or a.norm or ""):match("(%u%l+)$")
       local words = select(2, (a.canonical or a.norm or ""):gsub("%S+", ""))
@@ -974,7 +981,8 @@ end
 local function resolve_surnames(c, actors, cover, out)
   local toks = c.toks
   local by_surname, ambiguous = {}, {}
-  for _, a in ipairs(actors) do
+  for ai = 1, #actors do
+    local a = actors[ai]
     if a.kind == "person" and a.first and a.last and
       (a.last > a.first or a.rule == "actor.person.title") then
       local last = toks[a.last].text
@@ -1010,7 +1018,8 @@ end
 local function resolve_companies(c, actors, cover, surnames, out)
   local toks = c.toks
   local counts, first_seen = {}, {}
-  for _, a in ipairs(actors) do
+  for ai = 1, #actors do
+    local a = actors[ai]
     if a.kind == "org" and a.first and a.last and a.last > a.first then
       local w = toks[a.first].text
       counts[w] = counts[w] or {}
@@ -1073,10 +1082,12 @@ end
 local function resolve_teams(doc, c, actors, cover, out)
   local toks = c.toks
   local teams = {}
-  for _, a in ipairs(actors) do
+  for ai = 1, #actors do
+    local a = actors[ai]
     if a.pattern == "team" then teams[a.text] = a end
   end
-  for _, a in ipairs(actors) do
+  for ai = 1, #actors do
+    local a = actors[ai]
     local t = teams[a.text]
     if t and a.pattern ~= "team" and (a.kind == "place" or a.kind == "government") then
       out[#out + 1] = resolved(a, t, { team = true })

@@ -204,26 +204,32 @@ function C.layer(doc, name)
   return l
 end
 
--- The first position in a sorted list whose value (its item's `field`
--- when given) is at least x, or #list + 1: the per-match helpers start
--- their scans there instead of at the document's beginning, which made
--- them quadratic in long documents.
-local function first_at_least(list, x, field)
+-- The first position in a sorted list whose value is at least x, or
+-- #list + 1: the per-match helpers start their scans there instead of at
+-- the document's beginning, which made them quadratic in long documents.
+-- Two copies rather than one with a field argument: they run for nearly
+-- every match, and the Lua VM (under the engine's instruction hook) pays
+-- for each test and call.
+
+-- In a list sorted by start (annotations, tokens).
+function C.from(list, x)
   local lo, hi = 1, #list + 1
   while lo < hi do
     local mid = (lo + hi) // 2
-    local v = list[mid]
-    if field then v = v[field] end
-    if v < x then lo = mid + 1 else hi = mid end
+    if list[mid].start < x then lo = mid + 1 else hi = mid end
   end
   return lo
 end
 
--- In a list sorted by start (annotations, tokens).
-function C.from(list, x) return first_at_least(list, x, "start") end
-
 -- In a sorted list of numbers (token numbers).
-function C.num_from(list, x) return first_at_least(list, x) end
+function C.num_from(list, x)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid] < x then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
 
 -- The same for the tokens of doc (t = C.toks(doc)), searched in C.
 function C.tok_from(doc, t, x)
@@ -381,9 +387,10 @@ function C.toks(doc)
 end
 
 -- cache[key] for the document being scanned, made by make(doc) when first
--- asked for.
+-- asked for. (The document is compared here, not by calling C.toks: the
+-- helpers ask many times a match, and each call costs.)
 local function per_doc(doc, key, make)
-  C.toks(doc)
+  if cache.doc ~= doc then C.toks(doc) end
   local v = cache[key]
   if v == nil then
     v = make(doc)
@@ -723,14 +730,35 @@ end
 
 -- A copy of a list of claims in the order doc:annotations gives their
 -- annotations: by start, the longer first, then in the order written.
+-- Mostly an insertion sort, which keeps the written order of ties by
+-- itself: the lists are short and mostly in order already (each rule
+-- writes its claims in text order), and table.sort calls its Lua
+-- comparator from C for each pair, which costs more. A long list (its
+-- rules' runs interleaved, the insertion sort quadratic) is left to
+-- table.sort.
 local function in_text_order(list)
-  local out, order = {}, {}
-  for i, c in ipairs(list) do out[i], order[c] = c, i end
-  table.sort(out, function(a, b)
-    if a.start ~= b.start then return a.start < b.start end
-    if a.stop ~= b.stop then return a.stop > b.stop end
-    return order[a] < order[b]
-  end)
+  local out = {}
+  if #list > 64 then
+    local order = {}
+    for i, c in ipairs(list) do out[i], order[c] = c, i end
+    table.sort(out, function(a, b)
+      if a.start ~= b.start then return a.start < b.start end
+      if a.stop ~= b.stop then return a.stop > b.stop end
+      return order[a] < order[b]
+    end)
+    return out
+  end
+  for i = 1, #list do
+    local c = list[i]
+    local j = i - 1
+    while j > 0 do
+      local p = out[j]
+      if p.start < c.start or (p.start == c.start and p.stop >= c.stop) then break end
+      out[j + 1] = p
+      j = j - 1
+    end
+    out[j + 1] = c
+  end
   return out
 end
 
@@ -1267,63 +1295,87 @@ end
 -- ("officials responded ... by saying").
 local WEAK = { ["claim.source_and_cue"] = true }
 local NONE = {}
+-- (Numeric loops and locals below: the Lua VM runs under the engine's
+-- instruction hook, where each ipairs step, field read and call costs
+-- several times its usual price.)
 function C.merge(doc, cands)
+  local n = #cands
   local keep, seen = {}, {}
   local strong = {}   -- cue starts that a rule other than a weak one found
-  for _, c in ipairs(cands) do
+  for i = 1, n do
+    local c = cands[i]
     if not WEAK[c.pattern] then strong[c.cue.start] = true end
   end
-  for _, c in ipairs(cands) do
-    if WEAK[c.pattern] and strong[c.cue.start] then goto next end
-    local dup = false
-    for _, k in ipairs(seen[c.cue.start] or NONE) do
-      if (k.start == nil and c.source.start == nil)
-         or (k.start and c.source.start and k.start < c.source.stop and c.source.start < k.stop) then
-        dup = true
+  -- most documents have no furniture line: then no claim asks
+  local furniture = n > 0 and furniture_lines(doc)[1] ~= nil
+  for i = 1, n do
+    local c = cands[i]
+    local cue, src = c.cue.start, c.source
+    if not (WEAK[c.pattern] and strong[cue]) then
+      local same = seen[cue]
+      local dup = false
+      if same then
+        local s, e = src.start, src.stop
+        for j = 1, #same do
+          local k = same[j]
+          if (k.start == nil and s == nil) or (k.start and s and k.start < e and s < k.stop) then
+            dup = true
+            break
+          end
+        end
+      end
+      if not dup and not (furniture and C.furniture(doc, cue)) then
+        if same then same[#same + 1] = src else seen[cue] = { src } end
+        keep[#keep + 1] = c
       end
     end
-    if not dup and not C.furniture(doc, c.cue.start) then
-      seen[c.cue.start] = seen[c.cue.start] or {}
-      table.insert(seen[c.cue.start], c.source)
-      keep[#keep + 1] = c
-    end
-    ::next::
   end
   -- one speaker per cue: the source nearest to it ("New York, a state
   -- she hoped to carry, will be close, said Dan Gerstein")
-  local best = {}
-  local function dist(c)
-    if not c.source.start then return math.huge end
-    if c.source.stop <= c.cue.start then return c.cue.start - c.source.stop end
-    return math.max(0, c.source.start - c.cue.stop)
-  end
-  for _, c in ipairs(keep) do
-    local b = best[c.cue.start]
-    if c.source.start and (not b or dist(c) < dist(b)) then best[c.cue.start] = c end
+  local best, best_dist = {}, {}
+  for i = 1, #keep do
+    local c = keep[i]
+    local src, cue = c.source, c.cue
+    if src.start then
+      local d
+      if src.stop <= cue.start then
+        d = cue.start - src.stop
+      else
+        d = src.start - cue.stop
+        if d < 0 then d = 0 end
+      end
+      if not best[cue.start] or d < best_dist[cue.start] then
+        best[cue.start], best_dist[cue.start] = c, d
+      end
+    end
   end
   local out = {}
   -- The pairs below need the same source start, or a pronoun source:
   -- claims grouped by source start (in order) spare a pass over all
   -- claims for each claim.
   local same_src = {}
-  for _, b in ipairs(keep) do
+  for i = 1, #keep do
+    local b = keep[i]
     local k = b.source.start
     if k then
-      same_src[k] = same_src[k] or {}
-      table.insert(same_src[k], b)
+      local l = same_src[k]
+      if l then l[#l + 1] = b else same_src[k] = { b } end
     end
   end
-  for _, a in ipairs(keep) do
-    local drop = a.source.start ~= nil and best[a.cue.start] ~= a
+  for i = 1, #keep do
+    local a = keep[i]
+    local s = a.source.start
+    local drop = s ~= nil and best[a.cue.start] ~= a
     local others, pronoun = NONE, nil
-    if a.source.start then
+    if s then
       -- the pronouns have at most four bytes: a longer source is none
-      pronoun = a.source.stop - a.source.start <= 4
-        and PRONOUN[C.text(doc):sub(a.source.start + 1, a.source.stop):lower()]
-      others = pronoun and keep or same_src[a.source.start]
+      pronoun = a.source.stop - s <= 4
+        and PRONOUN[C.text(doc):sub(s + 1, a.source.stop):lower()]
+      others = pronoun and keep or same_src[s]
     end
-    for _, b in ipairs(others) do
-      if a ~= b and a.source.start and a.source.start == b.source.start
+    for j = 1, #others do
+      local b = others[j]
+      if a ~= b and s and s == b.source.start
          and inside(b.cue.start, a.content.start, a.content.stop) then
         -- "responded by saying": the inner cue opens the content, the
         -- outer claim is the same; "said X, telling Y": two claims, the
@@ -1336,8 +1388,7 @@ function C.merge(doc, cands)
       end
       -- "half said they think ...": a pronoun opening another claim's
       -- content speaks for that claim's source; the outer claim is the one.
-      if a ~= b and a.source.start and a.source.start == b.content.start
-         and b.cue.stop <= a.source.start and pronoun then
+      if a ~= b and s and s == b.content.start and b.cue.stop <= s and pronoun then
         drop = true
       end
     end
@@ -1365,25 +1416,30 @@ function C.link(doc, claims)
   for i, a in ipairs(claims) do
     if a.tail then tails[#tails + 1] = { start = a.tail, i = i, a = a } end
   end
-  table.sort(tails, function(x, y) return x.start < y.start or (x.start == y.start and x.i < y.i) end)
-  local by_order = function(x, y) return x.i < y.i end
-  for _, b in ipairs(claims) do
-    local near = {}
-    for k = C.from(tails, b.content.start + 1), #tails do
-      if tails[k].start > b.content.stop then break end
-      near[#near + 1] = tails[k]
+  -- (most documents have none; and a sort of one calls no comparator)
+  if tails[1] then
+    if tails[2] then
+      table.sort(tails, function(x, y) return x.start < y.start or (x.start == y.start and x.i < y.i) end)
     end
-    table.sort(near, by_order)
-    for _, tl in ipairs(near) do
-      local a = tl.a
-      if a ~= b and inside(a.tail, b.content.start, b.content.stop + 1)
-         and b.content.start < a.tail then
-        -- cut b's content before a's trailing attribution
-        local k = C.tok_from(doc, t, a.tail) - 1
-        local first = C.tok_from(doc, t, b.content.start)
-        if first <= #t and k >= first then
-          local x, y = C.trim(t, first, k)
-          if x then b.content = { start = t[x].start, stop = t[y].stop } end
+    local by_order = function(x, y) return x.i < y.i end
+    for _, b in ipairs(claims) do
+      local near = {}
+      for k = C.from(tails, b.content.start + 1), #tails do
+        if tails[k].start > b.content.stop then break end
+        near[#near + 1] = tails[k]
+      end
+      if near[2] then table.sort(near, by_order) end
+      for _, tl in ipairs(near) do
+        local a = tl.a
+        if a ~= b and inside(a.tail, b.content.start, b.content.stop + 1)
+           and b.content.start < a.tail then
+          -- cut b's content before a's trailing attribution
+          local k = C.tok_from(doc, t, a.tail) - 1
+          local first = C.tok_from(doc, t, b.content.start)
+          if first <= #t and k >= first then
+            local x, y = C.trim(t, first, k)
+            if x then b.content = { start = t[x].start, stop = t[y].stop } end
+          end
         end
       end
     end
@@ -1395,12 +1451,18 @@ function C.link(doc, claims)
     outlet_src[i] = C.is_outlet(doc, c.source)
     cue_sent[i] = sent_of(c.cue.start)
   end
-  for bi, b in ipairs(claims) do
+  -- every pair: numeric loops, and `inside` written out (see C.merge)
+  local n = #claims
+  for bi = 1, n do
+    local b = claims[bi]
     if not b.via and not outlet_src[bi] then
-      for ai, a in ipairs(claims) do
+      local cue, src = b.cue.start, b.source.start
+      for ai = 1, n do
+        local a = claims[ai]
         local outlet = outlet_src[ai] and a.source or a.via
-        if a ~= b and outlet and (a.source.start ~= b.source.start) then
-          local nested = inside(b.cue.start, a.content.start, a.content.stop)
+        if a ~= b and outlet and a.source.start ~= src then
+          local lo = a.content.start
+          local nested = cue and lo and cue >= lo and cue < a.content.stop
           local same = a.tail and cue_sent[ai] and cue_sent[ai] == cue_sent[bi]
           if nested or same then
             b.via = outlet
@@ -1412,11 +1474,9 @@ function C.link(doc, claims)
   end
 end
 
--- The article's own voice: a doubt word ("circumstantial", "too early to
--- say") in a sentence where nobody else is quoted.
-function C.own_doubt(doc, claims)
-  local t = C.toks(doc)
-  local by_start = C.by_start(doc)
+-- The sentences that hold a claim's cue or content (the claim's own
+-- voice is not the article's).
+local function claim_sentences(doc, t, by_start, claims)
   local taken = {}
   for _, c in ipairs(claims) do
     local i = by_start[c.cue.start]
@@ -1428,24 +1488,38 @@ function C.own_doubt(doc, claims)
       for s = t[a].sentence, t[b].sentence do taken[s] = true end
     end
   end
+  return taken
+end
+
+-- The article's own voice: a doubt word ("circumstantial", "too early to
+-- say") in a sentence where nobody else is quoted.
+function C.own_doubt(doc, claims)
+  local t = C.toks(doc)
+  local by_start = C.by_start(doc)
+  -- the claims' sentences: found at the first doubt word, which most
+  -- documents lack (finding them reads tokens of every claim)
+  local taken
   local outlet   -- doc.meta is a new table on each read: only when needed
   local out = {}
   for _, cue in ipairs(C.layer(doc, "cue")) do
     local i = cue.stance == "doubted" and (cue.type == "adjective" or cue.type == "phrase")
       and by_start[cue.start]
-    if i and not t[i].headline and not taken[t[i].sentence] and not C.furniture(doc, cue.start) then
-      local s = C.sentences(doc)[t[i].sentence]
-      local a, b = C.trim(t, s.first, s.last)
-      if a then
-        taken[t[i].sentence] = true
-        if not outlet then
-          local meta = doc.meta
-          outlet = tostring(meta.outlet or meta.publisher or "the article")
+    if i and not t[i].headline then
+      taken = taken or claim_sentences(doc, t, by_start, claims)
+      if not taken[t[i].sentence] and not C.furniture(doc, cue.start) then
+        local s = C.sentences(doc)[t[i].sentence]
+        local a, b = C.trim(t, s.first, s.last)
+        if a then
+          taken[t[i].sentence] = true
+          if not outlet then
+            local meta = doc.meta
+            outlet = tostring(meta.outlet or meta.publisher or "the article")
+          end
+          out[#out + 1] = { layer = "claimx", start = t[a].start, stop = t[b].stop,
+            source = { text = outlet }, cue = { start = cue.start, stop = cue.stop },
+            content = { start = t[a].start, stop = t[b].stop }, stance = "doubted",
+            pattern = "claim.own_doubt" }
         end
-        out[#out + 1] = { layer = "claimx", start = t[a].start, stop = t[b].stop,
-          source = { text = outlet }, cue = { start = cue.start, stop = cue.stop },
-          content = { start = t[a].start, stop = t[b].stop }, stance = "doubted",
-          pattern = "claim.own_doubt" }
       end
     end
   end
@@ -1660,28 +1734,34 @@ end
 
 rule "claim.propositions" {
   run = function(doc)
-    local actors = C.actors(doc)
-    local preds = doc:annotations("predicate")
-    local top_org, top_country = C.top(actors, "org"), C.top(actors, "country")
     local claims = C.linked(doc)
-    -- "the country", "the isolated nation": the country most often the
-    -- agent of the document's claims, else the most mentioned one.
-    local agents, best_agent, nbest = {}, nil, 0
-    for _, c in ipairs(claims) do
-      local key = C.proposition(doc, c, actors, preds, top_org, nil)
-      local who = key and key:match("^(%u%u) |")
-      if who then
-        agents[who] = (agents[who] or 0) + 1
-        if agents[who] > nbest then best_agent, nbest = who, agents[who] end
+    local preds = doc:annotations("predicate")
+    -- A claim has a proposition only with a predicate in its content, and
+    -- most documents have none: then no key, and no dominant one.
+    local actors, top_country, dominant
+    if preds[1] then
+      actors = C.actors(doc)
+      local top_org
+      top_org, top_country = C.top(actors, "org"), C.top(actors, "country")
+      -- "the country", "the isolated nation": the country most often the
+      -- agent of the document's claims, else the most mentioned one.
+      local agents, best_agent, nbest = {}, nil, 0
+      for _, c in ipairs(claims) do
+        local key = C.proposition(doc, c, actors, preds, top_org, nil)
+        local who = key and key:match("^(%u%u) |")
+        if who then
+          agents[who] = (agents[who] or 0) + 1
+          if agents[who] > nbest then best_agent, nbest = who, agents[who] end
+        end
       end
-    end
-    top_country = best_agent or top_country
-    local count, dominant, best = {}, nil, 0
-    for _, c in ipairs(claims) do
-      c.key = C.proposition(doc, c, actors, preds, top_org, top_country)
-      if c.key then
-        count[c.key] = (count[c.key] or 0) + 1
-        if count[c.key] > best then dominant, best = c.key, count[c.key] end
+      top_country = best_agent or top_country
+      local count, best = {}, 0
+      for _, c in ipairs(claims) do
+        c.key = C.proposition(doc, c, actors, preds, top_org, top_country)
+        if c.key then
+          count[c.key] = (count[c.key] or 0) + 1
+          if count[c.key] > best then dominant, best = c.key, count[c.key] end
+        end
       end
     end
     local out = {}
