@@ -36,6 +36,12 @@
 #define RW_MAX_DEPTH 16
 #define RW_MAX_WORK ((size_t)1 << 18)
 #define RW_MAX_SIZE ((size_t)1 << 14)
+/* The most words a concatenation or repeat may make.  Word lists are
+ * taken up to PAT_WORDS_MAX, but products past this many (`[0-9]{3}`,
+ * 1000 words) cost more to expand at every start of the program than
+ * testing them with PCRE2 and the regex cache costs in a scan; and a pack
+ * names such regexes in many rules (a year, a number). */
+#define RW_MAX_PRODUCT 256
 /* The longest repeat count tried: a word is at most 255 bytes anyway. */
 #define RW_MAX_COUNT 255
 
@@ -128,11 +134,12 @@ static int rw_union(rw_parser *p, rw_set *a, const rw_set *b) {
 }
 
 /* *a becomes the set of the words of a followed by those of b.  A product
- * past PAT_WORDS_MAX is refused before it is made: a regex that big costs
- * no more than one that is not. */
+ * past RW_MAX_PRODUCT (of two sets of several words) is refused before it
+ * is made: a regex that big costs no more than one that is not. */
 static int rw_concat(rw_parser *p, rw_set *a, const rw_set *b) {
   rw_set r = {0};
-  if (a->n * b->n > PAT_WORDS_MAX) return rw_fail(p, 1);
+  if (a->n > 1 && b->n > 1 && a->n * b->n > RW_MAX_PRODUCT)
+    return rw_fail(p, 1); /* one word on either side multiplies nothing */
   size_t want = 16;
   while (want < 2 * a->n * b->n) want *= 2;
   if (rw_rehash(p, &r, want)) return -1;
@@ -342,16 +349,54 @@ static int rw_seq(rw_parser *p, rw_set *out, size_t *size) {
   }
 }
 
+/* An alternative that is one plain word (literals up to `|`, `)` or the
+ * end, no quantifier), the usual case in word lists, goes into out as it
+ * is: building and merging a set for it cost most of a pack's compile
+ * time.  Returns 1 when it did (*size: as rw_seq's), 0 when the
+ * alternative needs rw_seq (nothing consumed), -1 on failure. */
+static int rw_plain_word(rw_parser *p, rw_set *out, size_t *size) {
+  char run[256];
+  size_t nrun = 0, at = p->pos, len;
+  for (;;) {
+    int c = rw_peek(p, at);
+    if (c < 0 || c == '|' || c == ')') break;
+    /* the usual bytes of a word first: no escape, no metacharacter */
+    int usual = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '-' || c == ' ' || c >= 0x80;
+    if (usual && nrun < sizeof run && !rw_is_quantifier(p, at + 1)) {
+      run[nrun++] = (char)c;
+      at++;
+      continue;
+    }
+    int lit = rw_literal(p, at, &len);
+    if (lit < 0 || rw_is_quantifier(p, at + len) || nrun == sizeof run)
+      return 0;
+    run[nrun++] = (char)lit;
+    at += len;
+  }
+  if (rw_add(p, out, run, nrun, NULL, 0)) return -1;
+  p->pos = at;
+  *size = 4 * nrun;
+  return 1;
+}
+
+/* One alternative added to out (*size as rw_seq's). */
+static int rw_alternative(rw_parser *p, rw_set *out, size_t *size) {
+  int plain = rw_plain_word(p, out, size);
+  if (plain) return plain < 0 ? -1 : 0;
+  rw_set more = {0};
+  int rc = rw_seq(p, &more, size) || rw_union(p, out, &more);
+  rw_free(p, &more);
+  return rc ? -1 : 0;
+}
+
 /* Alternatives: *size the sum of theirs, and a link each. */
 static int rw_alt(rw_parser *p, rw_set *out, size_t *size) {
-  if (rw_seq(p, out, size)) return -1;
+  if (rw_alternative(p, out, size)) return -1;
   while (rw_peek(p, p->pos) == '|') {
     p->pos++;
-    rw_set more = {0};
     size_t n;
-    int rc = rw_seq(p, &more, &n) || rw_union(p, out, &more);
-    rw_free(p, &more);
-    if (rc) return -1;
+    if (rw_alternative(p, out, &n)) return -1;
     if ((*size += n + 3) > RW_MAX_SIZE) return rw_fail(p, 1);
   }
   return 0;

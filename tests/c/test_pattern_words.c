@@ -525,8 +525,8 @@ done:
 static void finite_cases(void) {
   const char *finite[] = {
       "^(1[5-9]|20)[0-9]0s?$",
-      "^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
-      "^(1[5-9][0-9][0-9]|20[0-9][0-9])$",
+      "^([01]?[0-9]|2[0-3]):[0-5]0$",
+      "^(1[5-9][0-9]|20[0-9])$",
       "^(first|second|third|fourth)-quarter$",
       "^(a\\.m\\.?|p\\.m\\.?|am|pm)$",
       "^[aApP]\\.?[mM]\\.?$",
@@ -542,7 +542,8 @@ static void finite_cases(void) {
       "^(\xC3\xA9|e)(s|\xC3\xA9)?$",
       "^((((((((((((((((a))))))))))))))))$", /* 16 deep */
       "^(ten|twenty)(-(one|two))?$",
-      "^[0-9](:[0-5][0-9])?$",
+      "^[0-9](:[0-5]0)?$",
+      "^[a-p]{2}$", /* a product of 256: at the cap */
   };
   for (size_t i = 0; i < sizeof finite / sizeof finite[0]; i++)
     finite_agrees(finite[i]);
@@ -559,6 +560,9 @@ static void finite_cases(void) {
       "^((){99}){99}$",                   /* too large for PCRE2 */
       "^(((((((((((((((((a)))))))))))))))))$", /* 17 deep */
       "^(a|b|c|d){1,255}$",               /* too many words on the way */
+      "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", /* products past 256 words */
+      "^(1[5-9][0-9][0-9]|20[0-9][0-9])$", "^[0-9](:[0-5][0-9])?$",
+      "^[a-p]{2}x?$", "^[a-q][a-p]$",
       "^\t$",
   };
   for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
@@ -568,16 +572,25 @@ static void finite_cases(void) {
     CHECK_INT(rc, 0);
     CHECK(w.buf == NULL);
   }
-  /* The byte cap: 1000 words of 63 bytes fit in 64 KB, 3000 do not. */
-  const char *big = "^[0-9]{3}(abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklm"
-                    "nopqrstuvwx)$";
-  pat_words w;
-  CHECK_INT(pat_regex_words(NULL, big, strlen(big), &w), 1);
-  CHECK_INT(w.n, 1000);
-  mem_free(NULL, w.buf, w.len);
-  big = "^[0-9]{3}[a-c](abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklm"
-        "nopqrstuvwx)$";
-  CHECK_INT(pat_regex_words(NULL, big, strlen(big), &w), 0);
+  /* A word list is no product: 1000 three-digit words are a set, past
+   * RW_MAX_PRODUCT; the same list with 12-byte words passes the bound of
+   * PCRE2's compiled size (pattern_words.c) and is refused. */
+  static char big[1000 * 13 + 8];
+  for (int wide = 0; wide <= 1; wide++) {
+    size_t o = 0;
+    big[o++] = '^';
+    big[o++] = '(';
+    for (int i = 0; i < 1000; i++)
+      o += (size_t)snprintf(big + o, sizeof big - o, "%s%03d%s", i ? "|" : "",
+                            i, wide ? "abcdefghi" : "");
+    big[o++] = ')';
+    big[o++] = '$';
+    pat_words w;
+    int rc = pat_regex_words(NULL, big, o, &w);
+    CHECK_INT(rc, !wide);
+    CHECK_INT(w.n, wide ? 0 : 1000);
+    if (rc == 1) mem_free(NULL, w.buf, w.len);
+  }
 }
 
 int main(void) {
@@ -617,12 +630,14 @@ int main(void) {
       {"[lower=/^sa[iy][ds]$/]", 4, 4},
       {"[lower=/^says?$/]", 2, 2},
       {"[lower=/^a{1,2}$/]", 1, 2},
-      {"[lower=/^[a-z]{2}$/]", 3, 676},            /* it, so, is */
+      {"[lower=/^[a-p]{2}$/]", 0, 256},            /* a product at the cap */
+      {"[lower=/^[a-z]{2}$/]", 3, 0},              /* 676: past it, PCRE2 */
       {"[lower=/^t(ol){1}d$/]", 1, 1},
       {"[lower=/^(s(a(i|y))?[ds])$/]", 4, 6},      /* nested groups */
       {"[lower=/^(sa(id)?|so)?$/]", 3, 4},         /* the empty word too */
       {"[lower=/^(said|said|s[a]id)$/]", 2, 1},    /* duplicates once */
-      {"[text=/^[A-Z][A-Z]I$/]", 1, 676},          /* FBI */
+      {"[text=/^[A-Z][A-Z]I$/]", 1, 0},            /* FBI; 676 words */
+      {"[text=/^[A-H][A-H]I$/]", 1, 64},           /* FBI */
       {"[lower=/^(so|who)[?.,-]?$/]", 2, 10},
       {"[lower=/^[0-9a-z]$/]", 1, 36},             /* a */
       {"[lower=/^\\.{0}said$/]", 2, 1},
