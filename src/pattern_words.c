@@ -155,6 +155,17 @@ static int rw_concat(rw_parser *p, rw_set *a, const rw_set *b) {
   return 0;
 }
 
+/* rw_concat for a sequence, taking b (left empty): a sequence starts as
+ * the empty word alone, and a group or run then needs no copy. */
+static int rw_append(rw_parser *p, rw_set *a, rw_set *b) {
+  if (b->n == 1 && b->w[0].len == 0) return 0;
+  if (a->n != 1 || a->w[0].len != 0) return rw_concat(p, a, b);
+  rw_free(p, a);
+  *a = *b;
+  memset(b, 0, sizeof *b);
+  return 0;
+}
+
 /* *s becomes s{lo,hi}: the union of s^k for k from lo to hi. */
 static int rw_repeat(rw_parser *p, rw_set *s, int lo, int hi) {
   rw_set r = {0}, pow = {0};
@@ -335,14 +346,14 @@ static int rw_seq(rw_parser *p, rw_set *out, size_t *size) {
     rw_set piece = {0};
     int rc = 0;
     if (nrun) { /* the run so far, before what follows */
-      rc = rw_add(p, &piece, run, nrun, NULL, 0) || rw_concat(p, out, &piece);
+      rc = rw_add(p, &piece, run, nrun, NULL, 0) || rw_append(p, out, &piece);
       rw_free(p, &piece);
       nrun = 0;
     }
     if (rc) return -1;
     if (c < 0 || c == '|' || c == ')') return 0;
     size_t more;
-    rc = rw_piece(p, &piece, &more) || rw_concat(p, out, &piece);
+    rc = rw_piece(p, &piece, &more) || rw_append(p, out, &piece);
     rw_free(p, &piece);
     if (rc) return -1;
     if ((*size += more) > RW_MAX_SIZE) return rw_fail(p, 1);
