@@ -111,24 +111,33 @@ int pat_index_memo_init(pat_index *ix, int nmemo) {
   return ASSAY_OK;
 }
 
-uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh) {
+/* A bit per token of the current document, in *bits (of *cap words,
+ * made for build *gen): cleared and *fresh set when made for an earlier
+ * document; NULL without memory or past MEMO_MAX_TOKENS (the caller then
+ * goes on without the bits). */
+static uint64_t *ix_doc_bits(pat_index *ix, uint64_t **bits, size_t *cap,
+                             uint32_t *gen, int *fresh) {
   *fresh = 0;
-  if (!ix || id < 0 || id >= ix->nmemo || !ix->nslots || !ix->ntoks ||
-      ix->ntoks > MEMO_MAX_TOKENS)
-    return NULL;
+  if (!ix->nslots || !ix->ntoks || ix->ntoks > MEMO_MAX_TOKENS) return NULL;
   size_t words = ix_words(ix->ntoks);
-  if (ix->memo_cap[id] < words) {
-    if (mem_grow(&ix->alloc, (void **)&ix->memo[id], &ix->memo_cap[id], words,
-                 sizeof(uint64_t)))
-      return NULL; /* the scan goes on without the memo */
-    ix->memo_gen[id] = 0;
+  if (*cap < words) {
+    if (mem_grow(&ix->alloc, (void **)bits, cap, words, sizeof(uint64_t)))
+      return NULL;
+    *gen = 0;
   }
-  if (ix->memo_gen[id] != ix->gen) {
-    memset(ix->memo[id], 0, words * sizeof(uint64_t));
-    ix->memo_gen[id] = ix->gen;
+  if (*gen != ix->gen) {
+    memset(*bits, 0, words * sizeof(uint64_t));
+    *gen = ix->gen;
     *fresh = 1;
   }
-  return ix->memo[id];
+  return *bits;
+}
+
+uint64_t *pat_index_memo(pat_index *ix, int id, int *fresh) {
+  *fresh = 0;
+  if (!ix || id < 0 || id >= ix->nmemo) return NULL;
+  return ix_doc_bits(ix, &ix->memo[id], &ix->memo_cap[id], &ix->memo_gen[id],
+                     fresh);
 }
 
 const uint64_t *pat_index_memo_done(const pat_index *ix, int id) {
@@ -143,27 +152,16 @@ const uint64_t *pat_index_token_bits(pat_index *ix, int field, int value) {
     i = __builtin_ctz((unsigned)value);
   else if (field == PAT_F_KIND && value >= 0 && value < IX_NTBITS - IX_NFLAGS)
     i = IX_NFLAGS + value;
-  if (i < 0 || i >= IX_NTBITS || !ix || !ix->nslots || !ix->ntoks ||
-      ix->ntoks > MEMO_MAX_TOKENS)
-    return NULL;
-  size_t words = ix_words(ix->ntoks);
-  if (ix->tbits_cap[i] < words) {
-    if (mem_grow(&ix->alloc, (void **)&ix->tbits[i], &ix->tbits_cap[i], words,
-                 sizeof(uint64_t)))
-      return NULL; /* the memo is filled from every token */
-    ix->tbits_gen[i] = 0;
+  if (i < 0 || i >= IX_NTBITS || !ix) return NULL;
+  int fresh;
+  uint64_t *bits = ix_doc_bits(ix, &ix->tbits[i], &ix->tbits_cap[i],
+                               &ix->tbits_gen[i], &fresh);
+  for (uint32_t t = 0; bits && fresh && t < ix->ntoks; t++) {
+    int has = i < IX_NFLAGS ? (ix->toks[t].flags >> i) & 1
+                            : ix->toks[t].kind == i - IX_NFLAGS;
+    bits[t >> 6] |= (uint64_t)has << (t & 63);
   }
-  uint64_t *bits = ix->tbits[i];
-  if (ix->tbits_gen[i] != ix->gen) {
-    memset(bits, 0, words * sizeof(uint64_t));
-    for (uint32_t t = 0; t < ix->ntoks; t++) {
-      int has = i < IX_NFLAGS ? (ix->toks[t].flags >> i) & 1
-                              : ix->toks[t].kind == i - IX_NFLAGS;
-      bits[t >> 6] |= (uint64_t)has << (t & 63);
-    }
-    ix->tbits_gen[i] = ix->gen;
-  }
-  return bits;
+  return bits; /* NULL: the memo is filled from every token */
 }
 
 const uint64_t *pat_index_heads(const pat_index *ix) {
