@@ -98,6 +98,7 @@ function M.load_pack(path, opts)
   }
   local files = decl.files
   local lexicon_index = {}
+  local rule_index = {} -- name -> rule, for "declared twice"
   local current_stage = "main"
   local stage_seen = { main = true }
   local env
@@ -307,9 +308,9 @@ function M.load_pack(path, opts)
         if r.retry and r.match.type ~= "tokens" then bad("retry applies to token patterns only") end
       end
       if type(r.priority) ~= "number" then bad("priority must be a number") end
-      for _, other in ipairs(decl.rules) do
-        if other.name == name then bad("declared twice (first at " .. other.file .. ":" .. other.line .. ")") end
-      end
+      local other = rule_index[name]
+      if other then bad("declared twice (first at " .. other.file .. ":" .. other.line .. ")") end
+      rule_index[name] = r
       decl.rules[#decl.rules + 1] = r
     end
   end
