@@ -463,6 +463,25 @@ size_t assay_lexicon_entry_attr_count(const assay_lexicon *lx, int entry);
 const char *assay_lexicon_entry_attr_at(const assay_lexicon *lx, int entry,
                                         size_t i, const char **value);
 
+/* Lexicon images: a frozen lexicon as bytes, to load again without its
+ * YAML, an order of magnitude faster (the rule-pack compiler keeps them in
+ * its cache; docs/lexicons.md, "Images").  An image belongs to the build
+ * of the library that wrote it: another build, another byte order or any
+ * damage (a checksum covers it) makes reading it fail with ASSAY_ESYNTAX,
+ * and no image, however made, gives a lexicon that reads out of bounds.
+ *
+ * Writes the image of a frozen lexicon through write(ud, bytes, n), which
+ * returns ASSAY_OK or a status that stops the writing and is returned.
+ * ASSAY_EMISUSE when lx is not frozen. */
+int assay_lexicon_write_image(const assay_lexicon *lx,
+                              int (*write)(void *ud, const void *p, size_t n),
+                              void *ud);
+/* Makes a frozen lexicon from an image (data is only read, and may be
+ * freed afterwards).  err (may be NULL) receives what is wrong. */
+int assay_lexicon_read_image(assay_lexicon **out, const void *data,
+                             size_t len, const assay_allocator *alloc,
+                             assay_error *err);
+
 /* Longest matches, left to right, not overlapping. */
 int assay_lexicon_scan(const assay_lexicon *lx, const assay_token *toks,
                        size_t ntoks, const char *text,
@@ -576,6 +595,16 @@ int assay_compiler_add_lexicon_file(assay_compiler *c, const char *name,
 int assay_compiler_load_file(assay_compiler *c, const char *path);
 int assay_compiler_load_string(assay_compiler *c, const char *source,
                                const char *name, const char *base_dir);
+/* Keeps what compiling makes slowly in the folder dir, and reuses it when
+ * the same sources come again: each pack file's Lua bytecode, and each
+ * lexicon's image (unless the pack gives the lexicon inline entries).
+ * Files are named by a hash of their sources and of this build, so an
+ * edited rule or lexicon, or another assay, never reads a stale one;
+ * a damaged file is made again.  The folder is made (mode 0700) when
+ * missing, and not used unless it belongs to this user and nobody else may
+ * write into it (it holds bytecode that is run).  dir NULL: no cache (the
+ * default).  Call before load_*; ASSAY_ENOMEM. */
+int assay_compiler_set_cache_dir(assay_compiler *c, const char *dir);
 /* Produces the rules; the compiler can be freed afterwards. */
 int assay_compiler_get_rules(assay_compiler *c, assay_rules **out);
 

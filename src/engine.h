@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "assay.h"
+#include "cache.h"
 #include "mem.h"
 
 typedef enum eng_match_kind {
@@ -103,11 +104,27 @@ struct assay_rules {
  * runs r's pack (r->path, r->source; ASSAY_UNSAFE in r->flags lifts the
  * sandbox): pushes the declarations table.  The pack's files come from
  * r->chunks when it has them; otherwise they are read and parsed, and when
- * keep is not NULL their bytecode goes to keep->chunks.  On error pushes
+ * keep is not NULL their bytecode goes to keep->chunks; with cache_dir
+ * (may be NULL) it is looked for and kept in the compile cache.  On error pushes
  * nothing and returns the Lua status with the message copied into buf.
  * [-0, +1|0] */
 int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
-                  char *buf, size_t size);
+                  const char *cache_dir, char *buf, size_t size);
+
+/* The compile cache's use by the compiler (engine_cache.c).  The key of a
+ * lexicon of `flags` (as given to assay_lexicon_new) made from files[0, n),
+ * in order: 0, or -1 when a file cannot be read. */
+int ecache_lexicon_key(cache_key *k, unsigned flags, const char *const *files,
+                       size_t n);
+/* The lexicon kept under k in dir, or NULL. */
+assay_lexicon *ecache_lexicon_get(const char *dir, const cache_key *k,
+                                  const assay_allocator *a);
+/* Keeps the image of frozen lx under k (failures only lose the help). */
+void ecache_lexicon_put(const char *dir, const cache_key *k,
+                        const assay_lexicon *lx);
+/* [-0, +0] Sets opts.cache = {get = f(file, src), put = f(file, src,
+ * bytecode)} (table at index opts), for the pack loader's files. */
+void ecache_push_lua(lua_State *L, int opts, const char *dir);
 
 /* Opens the libraries a rule-pack state needs and the assay module. */
 void eng_open_state(lua_State *L);

@@ -33,6 +33,7 @@ struct assay_compiler {
   extra_lexicon *extras;
   size_t nextras, extras_cap;
   assay_rules *rules; /* built by load_*, handed over by get_rules */
+  char *cache_dir;    /* NULL: no compile cache */
   int errors;
   char errmsg[1024];
 };
@@ -141,7 +142,7 @@ static int keep_chunks(lua_State *L, assay_rules *r, int opts) {
 }
 
 int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
-                  char *buf, size_t size) {
+                  const char *cache_dir, char *buf, size_t size) {
   int top = lua_gettop(L);
   int st = luaL_loadbufferx(L, (const char *)eng_rulepack_lua,
                             eng_rulepack_lua_len, "=rulepack.lua", "t");
@@ -162,6 +163,7 @@ int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
       lua_newtable(L);
       lua_setfield(L, opts, "dumped");
     }
+    if (cache_dir) ecache_push_lua(L, opts, cache_dir);
     lua_getfield(L, top + 1, "load_pack");
     lua_pushstring(L, r->path);
     lua_pushvalue(L, opts);
@@ -203,9 +205,25 @@ void assay_compiler_free(assay_compiler *c) {
     cfree(&c->alloc, c->extras[i].path);
   }
   mem_free(&c->alloc, c->extras, c->extras_cap * sizeof *c->extras);
+  cfree(&c->alloc, c->cache_dir);
   assay_rules_free(c->rules);
   assay_allocator a = c->alloc;
   mem_free(&a, c, sizeof *c);
+}
+
+int assay_compiler_set_cache_dir(assay_compiler *c, const char *dir) {
+  if (!c) return ASSAY_EMISUSE;
+  cfree(&c->alloc, c->cache_dir);
+  c->cache_dir = NULL;
+  if (!dir) return ASSAY_OK;
+  if (!cache_dir_ready(dir)) {
+    snprintf(c->errmsg, sizeof c->errmsg,
+             "the cache folder %s cannot be made, or is not this user's "
+             "alone: compiling without a cache", dir);
+    return ASSAY_EIO;
+  }
+  c->cache_dir = cdup(&c->alloc, dir);
+  return c->cache_dir ? ASSAY_OK : ASSAY_ENOMEM;
 }
 
 const char *assay_compiler_errmsg(const assay_compiler *c) {
@@ -326,9 +344,88 @@ static int add_inline_entries(build *b, assay_lexicon *lx, const char *lexname,
   return 0;
 }
 
-/* Compiles decl.lexicons (table at index `d`). */
+/* The cache key of lexicon `name` (its declaration at index e): its fold
+ * and its files, the pack's then --lexicon's.  0, or -1 when it has none
+ * (inline entries are Lua values, not files) or a file cannot be read. */
+static int lexicon_cache_key(build *b, int e, const char *name, unsigned fold,
+                             cache_key *k) {
+  lua_State *L = b->L;
+  assay_compiler *c = b->c;
+  if (lua_getfield(L, e, "entries") != LUA_TNIL) {
+    lua_pop(L, 1);
+    return -1;
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, e, "files");
+  size_t nf = (size_t)luaL_len(L, -1), n = 0;
+  const char **paths = mem_alloc(&c->alloc, (nf + c->nextras + 1) * sizeof *paths);
+  int rc = -1;
+  if (paths) {
+    /* The strings stay in the files table, on the stack until the end. */
+    for (size_t j = 1; j <= nf; j++) {
+      lua_geti(L, -1, (lua_Integer)j);
+      paths[n++] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+    for (size_t x = 0; x < c->nextras; x++)
+      if (strcmp(c->extras[x].name, name) == 0) paths[n++] = c->extras[x].path;
+    int all = 1;
+    for (size_t j = 0; j < n; j++) all &= paths[j] != NULL;
+    rc = all ? ecache_lexicon_key(k, fold, paths, n) : -1;
+    mem_free(&c->alloc, paths, (nf + c->nextras + 1) * sizeof *paths);
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+/* Makes lexicon `name` (declaration at index e) from its files, inline
+ * entries and --lexicon files, and freezes it; errors are reported. */
+static assay_lexicon *make_lexicon(build *b, int e, const char *name,
+                                   const char *file, int line,
+                                   unsigned fold) {
+  lua_State *L = b->L;
+  assay_lexicon *lx = NULL;
+  if (assay_lexicon_new(&lx, fold, &b->c->alloc)) {
+    diag(b->c, 1, file, line, NULL, "lexicon %s: out of memory", name);
+    return NULL;
+  }
+  lua_getfield(L, e, "files");
+  lua_Integer nf = luaL_len(L, -1);
+  for (lua_Integer j = 1; j <= nf; j++) {
+    lua_geti(L, -1, j);
+    assay_error err;
+    memset(&err, 0, sizeof err);
+    if (assay_lexicon_load(lx, lua_tostring(L, -1), &err) != ASSAY_OK)
+      diag(b->c, 1, err.file[0] ? err.file : file,
+           err.file[0] ? err.line : line, NULL, "lexicon %s: %s", name,
+           err.message);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, e, "entries");
+  if (lua_istable(L, -1)) add_inline_entries(b, lx, name, file, line);
+  lua_pop(L, 1);
+  for (size_t k = 0; k < b->c->nextras; k++) {
+    extra_lexicon *x = &b->c->extras[k];
+    if (strcmp(x->name, name) != 0) continue;
+    assay_error err;
+    memset(&err, 0, sizeof err);
+    if (assay_lexicon_load(lx, x->path, &err) != ASSAY_OK)
+      diag(b->c, 1, err.file[0] ? err.file : x->path, err.line, NULL,
+           "--lexicon %s: %s", name, err.message);
+  }
+  if (assay_lexicon_freeze(lx) != ASSAY_OK)
+    diag(b->c, 1, file, line, NULL, "lexicon %s: %s", name,
+         assay_lexicon_errmsg(lx));
+  return lx;
+}
+
+/* Compiles decl.lexicons (table at index `d`): each from the compile cache
+ * when it holds it, else made, and kept there when it was made without an
+ * error. */
 static void build_lexicons(build *b, int d) {
   lua_State *L = b->L;
+  assay_compiler *c = b->c;
   lua_getfield(L, d, "lexicons");
   int t = lua_gettop(L);
   lua_Integer n = luaL_len(L, t);
@@ -344,50 +441,31 @@ static void build_lexicons(build *b, int d) {
                     : lua_toboolean(L, -1) ? ASSAY_LEX_FOLD
                                            : 0;
     lua_pop(L, 1);
-    assay_lexicon *lx = NULL;
-    if (assay_lexicon_new(&lx, fold, &b->c->alloc)) {
-      diag(b->c, 1, file, line, NULL, "lexicon %s: out of memory", name);
+    for (size_t k = 0; k < c->nextras; k++)
+      if (strcmp(c->extras[k].name, name) == 0) c->extras[k].used = 1;
+    cache_key key;
+    int keyed = c->cache_dir && !lexicon_cache_key(b, e, name, fold, &key);
+    assay_lexicon *lx = keyed ? ecache_lexicon_get(c->cache_dir, &key, &c->alloc)
+                              : NULL;
+    if (!lx) {
+      int errors = c->errors;
+      lx = make_lexicon(b, e, name, file, line, fold);
+      if (lx && keyed && c->errors == errors)
+        ecache_lexicon_put(c->cache_dir, &key, lx);
+    }
+    if (!lx) {
       lua_settop(L, t);
       continue;
     }
-    lua_getfield(L, e, "files");
-    lua_Integer nf = luaL_len(L, -1);
-    for (lua_Integer j = 1; j <= nf; j++) {
-      lua_geti(L, -1, j);
-      assay_error err;
-      memset(&err, 0, sizeof err);
-      if (assay_lexicon_load(lx, lua_tostring(L, -1), &err) != ASSAY_OK)
-        diag(b->c, 1, err.file[0] ? err.file : file,
-             err.file[0] ? err.line : line, NULL, "lexicon %s: %s", name,
-             err.message);
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, e, "entries");
-    if (lua_istable(L, -1)) add_inline_entries(b, lx, name, file, line);
-    lua_pop(L, 1);
-    for (size_t k = 0; k < b->c->nextras; k++) {
-      extra_lexicon *x = &b->c->extras[k];
-      if (strcmp(x->name, name) != 0) continue;
-      assay_error err;
-      memset(&err, 0, sizeof err);
-      x->used = 1;
-      if (assay_lexicon_load(lx, x->path, &err) != ASSAY_OK)
-        diag(b->c, 1, err.file[0] ? err.file : x->path, err.line, NULL,
-             "--lexicon %s: %s", name, err.message);
-    }
-    if (assay_lexicon_freeze(lx) != ASSAY_OK)
-      diag(b->c, 1, file, line, NULL, "lexicon %s: %s", name,
-           assay_lexicon_errmsg(lx));
-    char *nm = cdup(&b->c->alloc, name);
+    char *nm = cdup(&c->alloc, name);
     size_t nnames = b->r->nlexicons;
     if (!nm ||
-        PUSH(&b->c->alloc, b->r->lexicon_names, nnames, b->r->names_cap, nm) ||
-        PUSH(&b->c->alloc, b->r->lexicons, b->r->nlexicons, b->r->lexicons_cap,
+        PUSH(&c->alloc, b->r->lexicon_names, nnames, b->r->names_cap, nm) ||
+        PUSH(&c->alloc, b->r->lexicons, b->r->nlexicons, b->r->lexicons_cap,
              lx)) {
       assay_lexicon_free(lx);
       if (nnames > b->r->nlexicons) b->r->lexicon_names[b->r->nlexicons] = NULL;
-      cfree(&b->c->alloc, nm);
+      cfree(&c->alloc, nm);
     }
     lua_settop(L, t);
   }
@@ -692,7 +770,7 @@ static int compile(assay_compiler *c, const char *path, const char *source) {
   if (!L) return ASSAY_ENOMEM;
   eng_open_state(L);
   char msg[1024];
-  if (eng_load_pack(L, r, r, msg, sizeof msg) != LUA_OK) {
+  if (eng_load_pack(L, r, r, c->cache_dir, msg, sizeof msg) != LUA_OK) {
     diag_lua_error(c, msg);
     lua_close(L);
     return ASSAY_ESYNTAX;

@@ -171,7 +171,7 @@ int assay_scanner_new(assay_scanner **out, const assay_rules *rules,
   *(assay_scanner **)lua_getextraspace(L) = sc;
   eng_open_state(L);
   char msg[1024];
-  if (eng_load_pack(L, rules, NULL, msg, sizeof msg) != LUA_OK)
+  if (eng_load_pack(L, rules, NULL, NULL, msg, sizeof msg) != LUA_OK)
     return scan_error(sc, ASSAY_ESYNTAX, "%s", msg);
   lua_getfield(L, -1, "rules");
   lua_Integer n = luaL_len(L, -1);

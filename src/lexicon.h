@@ -74,6 +74,12 @@ int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
                     int (*fn)(void *ud, const assay_lexicon_match *m),
                     void *ud);
 
+/* Rewrites the checksum of a lexicon image in place to match its tables,
+ * so that tests and the fuzzer can hand assay_lexicon_read_image images
+ * whose tables, not their checksum, are wrong.  0, or -1 when the header
+ * is short or its counts run past len. */
+int lex_image_seal(void *data, size_t len);
+
 /* 1 once assay_lexicon_freeze has run. */
 int lex_frozen(const assay_lexicon *lx);
 

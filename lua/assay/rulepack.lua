@@ -111,7 +111,9 @@ function M.load_pack(path, opts)
 
   -- The compiler's run keeps each file's bytecode (opts.dumped); the
   -- scanners' runs load it (opts.chunks) instead of reading and parsing
-  -- the source again: the same code, a fraction of the start-up.
+  -- the source again: the same code, a fraction of the start-up.  With a
+  -- compile cache (opts.cache), the compiler's run too finds the bytecode
+  -- of a source it has parsed before.
   local function run_file(file, src)
     files[file] = true
     local code = opts.chunks and opts.chunks[file]
@@ -123,8 +125,15 @@ function M.load_pack(path, opts)
         src, err = read_all(file)
         if not src then decl_error(files, "cannot read " .. file .. ": " .. tostring(err)) end
       end
-      chunk, err = load(src, "@" .. file, "t", env)
-      if chunk and opts.dumped then opts.dumped[file] = string.dump(chunk) end
+      -- Bytecode this Lua cannot load is parsed again, as if not cached.
+      code = opts.cache and opts.cache.get(file, src)
+      chunk = code and load(code, "@" .. file, "b", env)
+      if not chunk then
+        chunk, err = load(src, "@" .. file, "t", env)
+        code = chunk and (opts.dumped or opts.cache) and string.dump(chunk)
+        if code and opts.cache then opts.cache.put(file, src, code) end
+      end
+      if code and opts.dumped then opts.dumped[file] = code end
     end
     if not chunk then error(err, 0) end
     return chunk()

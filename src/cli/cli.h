@@ -53,6 +53,7 @@ typedef struct cli_pack_opts {
   const char *lexicons[32]; /* --lexicon NAME=FILE.yaml */
   int nlexicons;
   int unsafe;               /* --unsafe */
+  int no_cache;             /* --no-cache */
   assay_limits limits;      /* --max-doc-bytes, --max-annotations, ... */
 } cli_pack_opts;
 

@@ -15,6 +15,8 @@ const char cli_pack_help[] =
     "  --rules PACK.lua        the rule pack (default: the news pack)\n"
     "  --lexicon NAME=FILE     add the entries of FILE.yaml to lexicon NAME\n"
     "  --unsafe                run the pack without the sandbox\n"
+    "  --no-cache              compile without the compile cache\n"
+    "                          ($ASSAY_CACHE_DIR, default ~/.cache/assay)\n"
     "  --max-doc-bytes N       largest document (default 32M)\n"
     "  --max-annotations N     annotations per document (default 1000000)\n"
     "  --max-instructions N    Lua instructions per document (default 1e8)\n"
@@ -53,6 +55,10 @@ int cli_pack_option(cli_pack_opts *o, int argc, char **argv, int *i) {
   int r;
   if (!strcmp(a, "--unsafe")) {
     o->unsafe = 1;
+    return 1;
+  }
+  if (!strcmp(a, "--no-cache")) {
+    o->no_cache = 1;
     return 1;
   }
   if (!strcmp(a, "--rules") || !strcmp(a, "--lexicon") ||
@@ -99,6 +105,25 @@ static void print_diagnostic(void *ud, const assay_diagnostic *d) {
           d->message);
 }
 
+/* The compile cache's folder into buf: $ASSAY_CACHE_DIR (empty or "off":
+ * none), else $XDG_CACHE_HOME/assay, else $HOME/.cache/assay.  1 when
+ * there is one. */
+static int cache_dir(char *buf, size_t size) {
+  const char *env = getenv("ASSAY_CACHE_DIR");
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+  int n;
+  if (env)
+    n = *env && strcmp(env, "off") ? snprintf(buf, size, "%s", env) : 0;
+  else if (xdg && *xdg == '/')
+    n = snprintf(buf, size, "%s/assay", xdg);
+  else if (home && *home)
+    n = snprintf(buf, size, "%s/.cache/assay", home);
+  else
+    n = 0;
+  return n > 0 && (size_t)n < size;
+}
+
 assay_rules *cli_compile(const cli_pack_opts *o) {
   assay_compiler *c = NULL;
   assay_rules *rules = NULL;
@@ -116,6 +141,12 @@ assay_rules *cli_compile(const cli_pack_opts *o) {
     name[n] = '\0';
     assay_compiler_add_lexicon_file(c, name, eq + 1);
   }
+  const char *env = getenv("ASSAY_CACHE_DIR");
+  char dir[4096];
+  if (!o->no_cache && cache_dir(dir, sizeof dir) &&
+      assay_compiler_set_cache_dir(c, dir) != ASSAY_OK && env && *env)
+    /* The default folder failing is no news; the one named is. */
+    cli_errorf("warning: %s", assay_compiler_errmsg(c));
   const char *path = o->rules ? o->rules : cli_default_rules();
   if (assay_compiler_load_file(c, path) == ASSAY_OK)
     assay_compiler_get_rules(c, &rules);

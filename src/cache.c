@@ -1,0 +1,188 @@
+/*
+ * cache.c -- the compile cache's files: keys, checksums, and reading and
+ * writing whole files safely beside other processes (cache.h).  What goes
+ * into the files is the callers' business (engine_cache.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "mem.h"
+
+/* A cached file: this header, then the payload. */
+#define CACHE_MAGIC "ASSAYCF1"
+typedef struct cache_header {
+  char magic[8];
+  uint64_t len;      /* payload bytes */
+  uint64_t checksum; /* cache_checksum of the payload */
+} cache_header;
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static uint64_t ck_fmix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+/* Two lanes with different multipliers and mixing, for 128 bits. */
+static void ck_word(cache_key *k, uint64_t w) {
+  k->a = (k->a ^ w) * 0x9FB21C651E98DF25ULL;
+  k->a ^= k->a >> 29;
+  k->b += w * 0xC2B2AE3D27D4EB4FULL;
+  k->b = ((k->b << 27) | (k->b >> 37)) * 0x87C37B91114253D5ULL;
+}
+
+static void ck_bytes(cache_key *k, const unsigned char *p, size_t n) {
+  ck_word(k, (uint64_t)n);
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    ck_word(k, w);
+    p += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  memcpy(&w, p, n);
+  ck_word(k, w ^ ((uint64_t)n << 56));
+}
+
+static void ck_seed(cache_key *k) {
+  k->a = 0x243F6A8885A308D3ULL;
+  k->b = 0x13198A2E03707344ULL;
+}
+
+void cache_key_init(cache_key *k, const char *sort) {
+  ck_seed(k);
+  ck_bytes(k, (const unsigned char *)eng_build_stamp, strlen(eng_build_stamp));
+  ck_bytes(k, (const unsigned char *)sort, strlen(sort));
+}
+
+void cache_key_add(cache_key *k, const void *p, size_t n) {
+  ck_bytes(k, p, n);
+}
+
+uint64_t cache_checksum(const void *data, size_t n) {
+  cache_key k;
+  ck_seed(&k);
+  ck_bytes(&k, data, n);
+  return ck_fmix(k.a ^ ck_fmix(k.b));
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+/* dir/sort-<32 hex digits>; 0, or -1 when it does not fit. */
+static int cache_path(char *buf, size_t size, const char *dir,
+                      const char *sort, const cache_key *k) {
+  uint64_t a = ck_fmix(k->a), b = ck_fmix(k->b ^ a);
+  int n = snprintf(buf, size, "%s/%s-%016llx%016llx", dir, sort,
+                   (unsigned long long)a, (unsigned long long)b);
+  return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int cache_dir_ready(const char *dir) {
+  char p[4096];
+  size_t n = strlen(dir);
+  if (!n || n >= sizeof p) return 0;
+  memcpy(p, dir, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (p[i] != '/' && p[i] != '\0') continue;
+    char c = p[i];
+    p[i] = '\0';
+    if (mkdir(p, 0700) != 0 && errno != EEXIST) return 0;
+    p[i] = c;
+  }
+  struct stat st;
+  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+         st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* Reads exactly n bytes; 0 or -1. */
+static int read_all(int fd, void *buf, size_t n) {
+  char *p = buf;
+  while (n) {
+    ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    p += r;
+    n -= (size_t)r;
+  }
+  return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int cache_get(const char *dir, const char *sort, const cache_key *k,
+              const assay_allocator *a, char **data, size_t *len) {
+  *data = NULL;
+  *len = 0;
+  char path[4200];
+  if (cache_path(path, sizeof path, dir, sort, k)) return ASSAY_ENOTFOUND;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return ASSAY_ENOTFOUND;
+  struct stat st;
+  cache_header h;
+  int rc = ASSAY_ENOTFOUND;
+  char *buf = NULL;
+  if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+      (uint64_t)st.st_size < sizeof h || read_all(fd, &h, sizeof h) ||
+      memcmp(h.magic, CACHE_MAGIC, 8) ||
+      h.len != (uint64_t)st.st_size - sizeof h || h.len >= SIZE_MAX)
+    goto done;
+  if (!(buf = mem_alloc(a, (size_t)h.len + 1))) {
+    rc = ASSAY_ENOMEM;
+    goto done;
+  }
+  if (read_all(fd, buf, (size_t)h.len) ||
+      cache_checksum(buf, (size_t)h.len) != h.checksum) {
+    mem_free(a, buf, (size_t)h.len + 1);
+    goto done;
+  }
+  buf[h.len] = '\0';
+  *data = buf;
+  *len = (size_t)h.len;
+  rc = ASSAY_OK;
+done:
+  close(fd);
+  return rc;
+}
+
+int cache_put(const char *dir, const char *sort, const cache_key *k,
+              const void *data, size_t n) {
+  static atomic_uint serial;
+  char path[4200], tmp[4300];
+  if (cache_path(path, sizeof path, dir, sort, k)) return ASSAY_EIO;
+  snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", path, (long)getpid(),
+           atomic_fetch_add(&serial, 1));
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ASSAY_EIO;
+  cache_header h;
+  memcpy(h.magic, CACHE_MAGIC, 8);
+  h.len = n;
+  h.checksum = cache_checksum(data, n);
+  int bad = write_all(fd, &h, sizeof h) || write_all(fd, data, n);
+  bad |= close(fd) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    unlink(tmp);
+    return ASSAY_EIO;
+  }
+  return ASSAY_OK;
+}

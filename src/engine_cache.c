@@ -1,0 +1,119 @@
+/*
+ * engine_cache.c -- what the rule-pack compiler keeps in the compile cache
+ * (cache.h) and how it finds it again: the image of each lexicon, keyed by
+ * its fold and its files' bytes, and the bytecode of each pack file, keyed
+ * by its name and source (assay_compiler_set_cache_dir).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "cache.h"
+#include "engine.h"
+#include "mem.h"
+#include "strbuf.h"
+
+/* ---- lexicons --------------------------------------------------------- */
+
+/* Adds the bytes of the file at path to k; -1 when it cannot be read (the
+ * loader then reports why). */
+static int key_add_file(cache_key *k, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  char buf[65536];
+  size_t n;
+  strbuf whole = {0};
+  int bad = 0;
+  while (!bad && (n = fread(buf, 1, sizeof buf, f)) > 0)
+    bad = sb_add(&whole, buf, n) != 0;
+  bad |= ferror(f) != 0;
+  fclose(f);
+  if (!bad) cache_key_add(k, whole.s ? whole.s : "", whole.len);
+  free(whole.s);
+  return bad ? -1 : 0;
+}
+
+int ecache_lexicon_key(cache_key *k, unsigned flags, const char *const *files,
+                       size_t n) {
+  cache_key_init(k, "lexicon");
+  cache_key_add(k, &flags, sizeof flags);
+  for (size_t i = 0; i < n; i++)
+    if (key_add_file(k, files[i])) return -1;
+  return 0;
+}
+
+assay_lexicon *ecache_lexicon_get(const char *dir, const cache_key *k,
+                                  const assay_allocator *a) {
+  char *img;
+  size_t len;
+  if (cache_get(dir, "lexicon", k, a, &img, &len) != ASSAY_OK) return NULL;
+  assay_lexicon *lx = NULL;
+  /* An image the reader refuses is made again, and rewritten, by the
+   * caller: as if it were missing. */
+  (void)assay_lexicon_read_image(&lx, img, len, a, NULL);
+  mem_free(a, img, len + 1);
+  return lx;
+}
+
+static int sb_write(void *ud, const void *p, size_t n) {
+  return sb_add(ud, p, n) ? ASSAY_ENOMEM : ASSAY_OK;
+}
+
+void ecache_lexicon_put(const char *dir, const cache_key *k,
+                        const assay_lexicon *lx) {
+  strbuf b = {0};
+  if (assay_lexicon_write_image(lx, sb_write, &b) == ASSAY_OK)
+    (void)cache_put(dir, "lexicon", k, b.s, b.len);
+  free(b.s);
+}
+
+/* ---- the pack's Lua files ------------------------------------------------ */
+
+static void lua_file_key(lua_State *L, cache_key *k) {
+  size_t nf, ns;
+  const char *file = luaL_checklstring(L, 1, &nf);
+  const char *src = luaL_checklstring(L, 2, &ns);
+  cache_key_init(k, "lua");
+  cache_key_add(k, LUA_RELEASE, strlen(LUA_RELEASE));
+  cache_key_add(k, file, nf);
+  cache_key_add(k, src, ns);
+}
+
+/* cache.get(file, source) -> the bytecode kept for them, or nil.
+ * Upvalue 1: the cache folder. */
+static int l_cache_get(lua_State *L) {
+  const char *dir = lua_tostring(L, lua_upvalueindex(1));
+  cache_key k;
+  lua_file_key(L, &k);
+  assay_allocator a = mem_resolve(NULL);
+  char *code;
+  size_t len;
+  if (cache_get(dir, "lua", &k, &a, &code, &len) != ASSAY_OK) return 0;
+  lua_pushlstring(L, code, len);
+  mem_free(&a, code, len + 1);
+  return 1;
+}
+
+/* cache.put(file, source, bytecode): keeps it for the next compile. */
+static int l_cache_put(lua_State *L) {
+  const char *dir = lua_tostring(L, lua_upvalueindex(1));
+  cache_key k;
+  lua_file_key(L, &k);
+  size_t len;
+  const char *code = luaL_checklstring(L, 3, &len);
+  (void)cache_put(dir, "lua", &k, code, len);
+  return 0;
+}
+
+void ecache_push_lua(lua_State *L, int opts, const char *dir) {
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, dir);
+  lua_pushcclosure(L, l_cache_get, 1);
+  lua_setfield(L, -2, "get");
+  lua_pushstring(L, dir);
+  lua_pushcclosure(L, l_cache_put, 1);
+  lua_setfield(L, -2, "put");
+  lua_setfield(L, opts, "cache");
+}
