@@ -261,6 +261,7 @@ typedef struct build {
   assay_compiler *c;
   assay_rules *r;
   lua_State *L;
+  pat_words_memo *words; /* the token patterns' regexes, expanded once */
 } build;
 
 static const char *field_string(lua_State *L, int idx, const char *key) {
@@ -647,8 +648,8 @@ static void build_matcher(build *b, eng_rule *rule) {
   } else if (!strcmp(type, "tokens")) {
     assay_pattern *p = NULL;
     rule->match_kind = ENG_MATCH_TOKENS;
-    if (assay_pattern_new(&p, field_string(L, m, "source"), &b->c->alloc,
-                          &err) != ASSAY_OK) {
+    if (pat_new(&p, field_string(L, m, "source"), &b->c->alloc, &err,
+                b->words) != ASSAY_OK) {
       diag(b->c, 1, rule->file, rule->line, rule->name,
            "token pattern, column %d: %s", err.column, err.message);
       rule->match_kind = ENG_MATCH_NONE;
@@ -784,7 +785,10 @@ static int compile(assay_compiler *c, const char *path, const char *source) {
   build_pack_name(&b, d);
   build_stages_layers(&b, d);
   build_lexicons(&b, d);
+  /* Without memory for the memo, patterns are made without it. */
+  b.words = pat_words_memo_new(&c->alloc);
   build_rules(&b, d);
+  pat_words_memo_free(b.words);
   lua_close(L);
   r->nmemo = pat_assign_memo_ids(r->patterns, r->npatterns);
   for (size_t k = 0; k < c->nextras; k++)

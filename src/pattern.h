@@ -179,6 +179,24 @@ typedef struct pat_words {
 int pat_regex_words(const assay_allocator *a, const char *re, size_t n,
                     pat_words *out);
 
+/* A memo of pat_regex_words for the patterns of one compile, which name
+ * the same regexes many times (the news pack: 389 regexes, 145 distinct,
+ * some a list of a hundred words): regex -> its words, or "not finite".
+ * Not thread-safe; owned by whoever compiles the patterns. */
+typedef struct pat_words_memo pat_words_memo;
+pat_words_memo *pat_words_memo_new(const assay_allocator *a);
+void pat_words_memo_free(pat_words_memo *m);
+/* pat_regex_words, answered from the memo m when it has re (m may be NULL:
+ * no memo).  *out is the caller's own copy either way. */
+int pat_regex_words_memo(pat_words_memo *m, const assay_allocator *a,
+                         const char *re, size_t n, pat_words *out);
+
+/* assay_pattern_new with a words memo (may be NULL), for a compiler of
+ * many patterns. */
+int pat_new(assay_pattern **out, const char *source,
+            const assay_allocator *alloc, assay_error *err,
+            pat_words_memo *memo);
+
 /* Makes what a regex test computes late (first bytes, machine code);
  * safe from any thread, a no-op after the first call. */
 void pat_test_prepare(const pat_test *t);

@@ -37,6 +37,7 @@ typedef struct parser {
   int status;
   char msg[256];
   size_t err_pos;
+  pat_words_memo *memo; /* may be NULL */
 } parser;
 
 /* ---- errors ------------------------------------------------------ */
@@ -340,7 +341,8 @@ static int p_regex(parser *p, pat_test *t, int negate) {
   pat_words w = {0};
   int finite = (opts & PCRE2_CASELESS)
                    ? 0
-                   : pat_regex_words(&p->pat->alloc, p->src + s, e - s, &w);
+                   : pat_regex_words_memo(p->memo, &p->pat->alloc,
+                                          p->src + s, e - s, &w);
   if (finite == 1 && p_word_set(p, t, w)) {
     p_free_word_set(&p->pat->alloc, t, w.n);
     finite = ASSAY_ENOMEM;
@@ -1398,6 +1400,12 @@ void assay_pattern_free(assay_pattern *pat) {
 
 int assay_pattern_new(assay_pattern **out, const char *source,
                       const assay_allocator *alloc, assay_error *err) {
+  return pat_new(out, source, alloc, err, NULL);
+}
+
+int pat_new(assay_pattern **out, const char *source,
+            const assay_allocator *alloc, assay_error *err,
+            pat_words_memo *memo) {
   assay_allocator a = mem_resolve(alloc);
   if (err) memset(err, 0, sizeof *err);
   if (!out || !source) return ASSAY_EMISUSE;
@@ -1405,7 +1413,8 @@ int assay_pattern_new(assay_pattern **out, const char *source,
   assay_pattern *pat = mem_calloc(&a, 1, sizeof *pat);
   if (!pat) return ASSAY_ENOMEM;
   pat->alloc = a;
-  parser p = {.pat = pat, .src = source, .len = strlen(source), .err = err};
+  parser p = {.pat = pat, .src = source, .len = strlen(source), .err = err,
+              .memo = memo};
   pat->source = mem_strdup(&a, source);
   if (!pat->source) p_fail(&p, 0, ASSAY_ENOMEM, "out of memory");
   int root = p.status ? -1 : p_alt(&p);

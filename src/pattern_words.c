@@ -25,6 +25,7 @@
  */
 #include <string.h>
 
+#include "cache.h"
 #include "mem.h"
 #include "pattern.h"
 
@@ -442,4 +443,96 @@ int pat_regex_words(const assay_allocator *a, const char *re, size_t n,
   out->n = (int)set.n;
   rw_free(&p, &set);
   return 1;
+}
+
+/* ---- the memo --------------------------------------------------------- */
+
+typedef struct memo_slot {
+  char *re; /* a copy of the regex; NULL: empty slot */
+  size_t n;
+  uint64_t hash;
+  int finite;    /* pat_regex_words' answer: 1 or 0 */
+  pat_words w;   /* the words when finite */
+} memo_slot;
+
+struct pat_words_memo {
+  assay_allocator alloc;
+  memo_slot *slot;
+  size_t n, cap; /* cap a power of two */
+};
+
+pat_words_memo *pat_words_memo_new(const assay_allocator *a) {
+  assay_allocator al = mem_resolve(a);
+  pat_words_memo *m = mem_calloc(&al, 1, sizeof *m);
+  if (m) m->alloc = al;
+  return m;
+}
+
+void pat_words_memo_free(pat_words_memo *m) {
+  if (!m) return;
+  for (size_t i = 0; i < m->cap; i++) {
+    memo_slot *s = &m->slot[i];
+    if (!s->re) continue;
+    mem_free(&m->alloc, s->re, s->n + 1);
+    mem_free(&m->alloc, s->w.buf, s->w.len);
+  }
+  mem_free(&m->alloc, m->slot, m->cap * sizeof *m->slot);
+  assay_allocator a = m->alloc;
+  mem_free(&a, m, sizeof *m);
+}
+
+/* The slot of re: its own, or the empty one where it would go. */
+static memo_slot *memo_find(pat_words_memo *m, const char *re, size_t n,
+                            uint64_t h) {
+  size_t i = (size_t)h & (m->cap - 1);
+  while (m->slot[i].re &&
+         !(m->slot[i].hash == h && m->slot[i].n == n &&
+           memcmp(m->slot[i].re, re, n) == 0))
+    i = (i + 1) & (m->cap - 1);
+  return &m->slot[i];
+}
+
+static int memo_grow(pat_words_memo *m) {
+  size_t cap = m->cap ? m->cap * 2 : 64;
+  memo_slot *old = m->slot, *tab = mem_calloc(&m->alloc, cap, sizeof *tab);
+  if (!tab) return -1;
+  size_t old_cap = m->cap;
+  m->slot = tab;
+  m->cap = cap;
+  for (size_t i = 0; i < old_cap; i++)
+    if (old[i].re) *memo_find(m, old[i].re, old[i].n, old[i].hash) = old[i];
+  mem_free(&m->alloc, old, old_cap * sizeof *old);
+  return 0;
+}
+
+/* A copy of w into out, with allocator a. */
+static int words_copy(const assay_allocator *a, const pat_words *w,
+                      pat_words *out) {
+  *out = *w;
+  out->buf = mem_alloc(a, w->len);
+  if (!out->buf) return ASSAY_ENOMEM;
+  memcpy(out->buf, w->buf, w->len);
+  return 1;
+}
+
+int pat_regex_words_memo(pat_words_memo *m, const assay_allocator *a,
+                         const char *re, size_t n, pat_words *out) {
+  if (!m) return pat_regex_words(a, re, n, out);
+  memset(out, 0, sizeof *out);
+  if ((m->n + 1) * 2 > m->cap && memo_grow(m)) return ASSAY_ENOMEM;
+  uint64_t h = cache_checksum(re, n);
+  memo_slot *s = memo_find(m, re, n, h);
+  if (s->re) return s->finite ? words_copy(a, &s->w, out) : 0;
+  int finite = pat_regex_words(a, re, n, out);
+  if (finite < 0) return finite;
+  memo_slot add = {mem_alloc(&m->alloc, n + 1), n, h, finite, {0}};
+  if (!add.re || (finite && words_copy(&m->alloc, out, &add.w) < 0)) {
+    /* no room to remember it: the answer stands all the same */
+    mem_free(&m->alloc, add.re, n + 1);
+    return finite;
+  }
+  memcpy(add.re, re, n);
+  *s = add;
+  m->n++;
+  return finite;
 }

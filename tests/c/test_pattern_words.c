@@ -593,6 +593,53 @@ static void finite_cases(void) {
   }
 }
 
+static int scan_count(const assay_pattern *pat, assay_doc *doc) {
+  int n = 0;
+  assay_error err;
+  int rc = assay_pattern_scan(pat, doc, count_match, &n, &err);
+  return rc < 0 ? rc : n;
+}
+
+/* The compiler's memo answers as pat_regex_words does, each time with a
+ * copy of its own, for finite regexes, PCRE2 ones and the empty one; and
+ * patterns made through it match as those made without. */
+static void words_memo_cases(assay_doc *doc) {
+  const char *res[] = {"^(said|says|told)$", "^(s.id|says)$", "^(a|as)$",
+                       "", "^(said|says|told)$", "^(s.id|says)$", "^$"};
+  pat_words_memo *m = pat_words_memo_new(NULL);
+  CHECK(m != NULL);
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof res / sizeof *res; i++) {
+      pat_words plain, memo;
+      int want = pat_regex_words(NULL, res[i], strlen(res[i]), &plain);
+      CHECK_INT(pat_regex_words_memo(m, NULL, res[i], strlen(res[i]), &memo),
+                want);
+      CHECK_INT(memo.n, plain.n);
+      CHECK_INT(memo.len, plain.len);
+      CHECK(plain.len == memo.len &&
+            (!plain.len || memcmp(plain.buf, memo.buf, plain.len) == 0));
+      CHECK(!memo.buf || memo.buf != plain.buf);
+      if (memo.buf) memo.buf[0] = 'X'; /* the caller's own: the memo keeps its */
+      free(plain.buf);
+      free(memo.buf);
+    }
+  const char *srcs[] = {"[lower=/^(said|says|told)$/]",
+                        "'officials' [lower=/^(said|says|told)$/]",
+                        "[lower=/^(s.id|says)$/]"};
+  for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+    assay_pattern *a = NULL, *b = NULL;
+    assay_error err;
+    CHECK_INT(assay_pattern_new(&a, srcs[i], NULL, &err), ASSAY_OK);
+    CHECK_INT(pat_new(&b, srcs[i], NULL, &err, m), ASSAY_OK);
+    int want = scan_count(a, doc);
+    CHECK(want > 0);
+    CHECK_INT(scan_count(b, doc), want);
+    assay_pattern_free(a);
+    assay_pattern_free(b);
+  }
+  pat_words_memo_free(m);
+}
+
 int main(void) {
   finite_cases();
   index_cases();
@@ -603,6 +650,7 @@ int main(void) {
   assay_doc *doc = NULL;
   CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
   CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  words_memo_cases(doc);
   struct {
     const char *src;
     int matches, words; /* words: size of the set, 0 when PCRE2 runs */
