@@ -3,12 +3,15 @@
  * writing whole files safely beside other processes (cache.h).  What goes
  * into the files is the callers' business (engine_cache.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -184,5 +187,78 @@ int cache_put(const char *dir, const char *sort, const cache_key *k,
     unlink(tmp);
     return ASSAY_EIO;
   }
+  cache_prune(dir, CACHE_MAX_BYTES);
   return ASSAY_OK;
+}
+
+/* ---- bounding the folder ------------------------------------------------ */
+
+typedef struct cache_file {
+  char name[256];
+  uint64_t size;
+  time_t mtime;
+} cache_file;
+
+/* A name cache_path or cache_put makes: "sort-" and 32 hex digits, maybe
+ * followed by ".PID.N.tmp" (*tmp set then). */
+static int cache_name(const char *name, int *tmp) {
+  const char *dash = strchr(name, '-');
+  if (!dash || dash == name) return 0;
+  for (const char *p = name; p < dash; p++)
+    if (*p < 'a' || *p > 'z') return 0;
+  for (int i = 1; i <= 32; i++)
+    if (!dash[i] || !strchr("0123456789abcdef", dash[i])) return 0;
+  const char *rest = dash + 33;
+  size_t n = strlen(rest);
+  *tmp = n > 4 && !strcmp(rest + n - 4, ".tmp");
+  return !*rest || *tmp;
+}
+
+static int by_age(const void *a, const void *b) {
+  const cache_file *x = a, *y = b;
+  if (x->mtime != y->mtime) return x->mtime < y->mtime ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+void cache_prune(const char *dir, uint64_t max) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  cache_file *files = NULL;
+  size_t n = 0, cap = 0;
+  uint64_t total = 0;
+  time_t now = time(NULL);
+  char path[4400];
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    int tmp;
+    struct stat st;
+    if (!cache_name(e->d_name, &tmp) || strlen(e->d_name) >= 256) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (lstat(path, &st) || !S_ISREG(st.st_mode)) continue;
+    if (tmp) {
+      /* A writer renames within seconds: an hour-old one died. */
+      if (now - st.st_mtime > 3600) unlink(path);
+      continue;
+    }
+    if (n == cap) {
+      size_t ncap = cap ? 2 * cap : 64;
+      cache_file *f = realloc(files, ncap * sizeof *f);
+      if (!f) break;
+      files = f;
+      cap = ncap;
+    }
+    snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+    files[n].size = (uint64_t)st.st_size;
+    files[n].mtime = st.st_mtime;
+    total += files[n++].size;
+  }
+  closedir(d);
+  if (total > max) {
+    qsort(files, n, sizeof *files, by_age);
+    for (size_t i = 0; i < n && total > max / 4 * 3; i++) {
+      snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+      if (unlink(path) == 0) total -= files[i].size;
+    }
+  }
+  free(files);
 }
