@@ -54,7 +54,7 @@ static void ck_bytes(cache_key *k, const unsigned char *p, size_t n) {
     n -= 8;
   }
   uint64_t w = 0;
-  memcpy(&w, p, n);
+  if (n) memcpy(&w, p, n); /* p may be NULL when there is nothing */
   ck_word(k, w ^ ((uint64_t)n << 56));
 }
 

@@ -95,6 +95,7 @@ struct assay_rules {
   int nmemo; /* distinct first atoms of the patterns (pat_assign_memo_ids) */
   eng_chunk *chunks; /* the pack's files, compiled */
   size_t nchunks, chunks_cap;
+  eng_chunk language; /* lua/assay/rulepack.lua, compiled (file NULL) */
   /* capacities of the arrays above, for the allocator's free */
   size_t lexicons_cap, names_cap, regexes_cap, patterns_cap, rules_cap,
       stages_cap, layers_cap;
@@ -122,6 +123,15 @@ assay_lexicon *ecache_lexicon_get(const char *dir, const cache_key *k,
 /* Keeps the image of frozen lx under k (failures only lose the help). */
 void ecache_lexicon_put(const char *dir, const cache_key *k,
                         const assay_lexicon *lx);
+/* The bytecode kept for the Lua chunk `name` of source src[0, n) (a pack
+ * file's path, or "=rulepack.lua"): ASSAY_OK with *code (*len bytes,
+ * freed with mem_free(a, *code, *len + 1)), else ASSAY_ENOTFOUND. */
+int ecache_chunk_get(const char *dir, const char *name, const char *src,
+                     size_t n, const assay_allocator *a, char **code,
+                     size_t *len);
+/* Keeps the bytecode of chunk `name` of source src[0, n). */
+void ecache_chunk_put(const char *dir, const char *name, const char *src,
+                      size_t n, const char *code, size_t len);
 /* [-0, +0] Sets opts.cache = {get = f(file, src), put = f(file, src,
  * bytecode)} (table at index opts), for the pack loader's files. */
 void ecache_push_lua(lua_State *L, int opts, const char *dir);

@@ -69,28 +69,43 @@ void ecache_lexicon_put(const char *dir, const cache_key *k,
   free(b.s);
 }
 
-/* ---- the pack's Lua files ------------------------------------------------ */
+/* ---- Lua chunks ------------------------------------------------------------ */
 
-static void lua_file_key(lua_State *L, cache_key *k) {
-  size_t nf, ns;
-  const char *file = luaL_checklstring(L, 1, &nf);
-  const char *src = luaL_checklstring(L, 2, &ns);
+static void chunk_key(cache_key *k, const char *name, const char *src,
+                      size_t n) {
   cache_key_init(k, "lua");
   cache_key_add(k, LUA_RELEASE, strlen(LUA_RELEASE));
-  cache_key_add(k, file, nf);
-  cache_key_add(k, src, ns);
+  cache_key_add(k, name, strlen(name));
+  cache_key_add(k, src, n);
+}
+
+int ecache_chunk_get(const char *dir, const char *name, const char *src,
+                     size_t n, const assay_allocator *a, char **code,
+                     size_t *len) {
+  cache_key k;
+  chunk_key(&k, name, src, n);
+  return cache_get(dir, "lua", &k, a, code, len);
+}
+
+void ecache_chunk_put(const char *dir, const char *name, const char *src,
+                      size_t n, const char *code, size_t len) {
+  cache_key k;
+  chunk_key(&k, name, src, n);
+  (void)cache_put(dir, "lua", &k, code, len);
 }
 
 /* cache.get(file, source) -> the bytecode kept for them, or nil.
  * Upvalue 1: the cache folder. */
 static int l_cache_get(lua_State *L) {
-  const char *dir = lua_tostring(L, lua_upvalueindex(1));
-  cache_key k;
-  lua_file_key(L, &k);
+  size_t n;
+  const char *file = luaL_checkstring(L, 1);
+  const char *src = luaL_checklstring(L, 2, &n);
   assay_allocator a = mem_resolve(NULL);
   char *code;
   size_t len;
-  if (cache_get(dir, "lua", &k, &a, &code, &len) != ASSAY_OK) return 0;
+  if (ecache_chunk_get(lua_tostring(L, lua_upvalueindex(1)), file, src, n,
+                       &a, &code, &len) != ASSAY_OK)
+    return 0;
   lua_pushlstring(L, code, len);
   mem_free(&a, code, len + 1);
   return 1;
@@ -98,12 +113,12 @@ static int l_cache_get(lua_State *L) {
 
 /* cache.put(file, source, bytecode): keeps it for the next compile. */
 static int l_cache_put(lua_State *L) {
-  const char *dir = lua_tostring(L, lua_upvalueindex(1));
-  cache_key k;
-  lua_file_key(L, &k);
-  size_t len;
+  size_t n, len;
+  const char *file = luaL_checkstring(L, 1);
+  const char *src = luaL_checklstring(L, 2, &n);
   const char *code = luaL_checklstring(L, 3, &len);
-  (void)cache_put(dir, "lua", &k, code, len);
+  ecache_chunk_put(lua_tostring(L, lua_upvalueindex(1)), file, src, n, code,
+                   len);
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "pattern.h"
 #include "lexicon.h"
 #include "lua_common.h"
+#include "strbuf.h"
 
 extern const unsigned char eng_rulepack_lua[];
 extern const size_t eng_rulepack_lua_len;
@@ -141,11 +142,63 @@ static int keep_chunks(lua_State *L, assay_rules *r, int opts) {
   return st;
 }
 
+static int dump_to_strbuf(lua_State *L, const void *p, size_t n, void *ud) {
+  (void)L;
+  return sb_add(ud, p, n) ? 1 : 0;
+}
+
+/* [-0, +1|0] Loads the rule-pack language (lua/assay/rulepack.lua,
+ * embedded): a scanner from the compiler's bytecode (r->language); the
+ * compiler from the compile cache when it holds it, else from the source,
+ * keeping the bytecode in keep->language and the cache.  The Lua status;
+ * on error the message is pushed. */
+static int load_language(lua_State *L, const assay_rules *r,
+                         assay_rules *keep, const char *cache_dir) {
+  static const char name[] = "=rulepack.lua";
+  if (r->language.code)
+    return luaL_loadbufferx(L, r->language.code, r->language.len, name, "b");
+  const char *src = (const char *)eng_rulepack_lua;
+  size_t n = eng_rulepack_lua_len;
+  char *code = NULL;
+  size_t len = 0;
+  int st = LUA_ERRSYNTAX;
+  if (cache_dir &&
+      ecache_chunk_get(cache_dir, name, src, n, &r->alloc, &code, &len) ==
+          ASSAY_OK) {
+    st = luaL_loadbufferx(L, code, len, name, "b");
+    if (st != LUA_OK) { /* not this Lua's: parsed again below */
+      lua_pop(L, 1);
+      mem_free(&r->alloc, code, len + 1);
+      code = NULL;
+    }
+  }
+  if (st != LUA_OK) {
+    st = luaL_loadbufferx(L, src, n, name, "t");
+    strbuf b = {0};
+    if (st == LUA_OK && (keep || cache_dir) &&
+        lua_dump(L, dump_to_strbuf, &b, 0) == 0 && b.s) {
+      if (cache_dir) ecache_chunk_put(cache_dir, name, src, n, b.s, b.len);
+      if ((code = mem_alloc(&r->alloc, b.len + 1))) {
+        memcpy(code, b.s, b.len + 1);
+        len = b.len;
+      }
+    }
+    free(b.s);
+  }
+  /* Without memory for the copy, scanners parse the source. */
+  if (st == LUA_OK && keep && code && !keep->language.code) {
+    keep->language.code = code;
+    keep->language.len = len;
+    code = NULL;
+  }
+  if (code) mem_free(&r->alloc, code, len + 1);
+  return st;
+}
+
 int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
                   const char *cache_dir, char *buf, size_t size) {
   int top = lua_gettop(L);
-  int st = luaL_loadbufferx(L, (const char *)eng_rulepack_lua,
-                            eng_rulepack_lua_len, "=rulepack.lua", "t");
+  int st = load_language(L, r, keep, cache_dir);
   if (st == LUA_OK) st = lua_pcall(L, 0, 1, 0); /* the module: top + 1 */
   int opts = top + 2;
   if (st == LUA_OK) {
@@ -870,6 +923,7 @@ void assay_rules_free(assay_rules *r) {
     mem_free(a, r->chunks[i].code, r->chunks[i].len + 1);
   }
   mem_free(a, r->chunks, r->chunks_cap * sizeof *r->chunks);
+  if (r->language.code) mem_free(a, r->language.code, r->language.len + 1);
   mem_free(a, r->lexicons, r->lexicons_cap * sizeof *r->lexicons);
   mem_free(a, r->lexicon_names, r->names_cap * sizeof *r->lexicon_names);
   mem_free(a, r->regexes, r->regexes_cap * sizeof *r->regexes);

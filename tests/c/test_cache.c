@@ -101,7 +101,7 @@ static void file_cases(void) {
   CHECK_INT(get(dir, key_of("lua", "file.lua", "return 2"), &data, &len),
             ASSAY_ENOTFOUND);
 
-  char path[512];
+  char path[4400];
   CHECK_INT(only_file(dir, "lua-", path, sizeof path), 0);
   /* a byte of the payload changed: the checksum refuses it */
   FILE *f = fopen(path, "r+b");
@@ -136,7 +136,7 @@ static void file_cases(void) {
 
 /* Sets the modification time of dir/name to `when` seconds ago. */
 static void age(const char *dir, const char *name, int when) {
-  char path[512];
+  char path[4400];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   struct timeval tv[2];
   gettimeofday(&tv[0], NULL);
@@ -146,7 +146,7 @@ static void age(const char *dir, const char *name, int when) {
 }
 
 static int exists(const char *dir, const char *name) {
-  char path[512];
+  char path[4400];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   return access(path, F_OK) == 0;
 }
@@ -180,7 +180,7 @@ static void prune_cases(void) {
   snprintf(live, sizeof live, "%s.2.1.tmp", names[1]);
   const char *extra[] = {"notes.txt", dead, live};
   for (int i = 0; i < 3; i++) {
-    char path[512];
+    char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, extra[i]);
     FILE *f = fopen(path, "wb");
     if (f) fwrite(payload, 1, sizeof payload, f), fclose(f);

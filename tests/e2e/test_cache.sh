@@ -29,12 +29,12 @@ status "warm cache" 0 $?
 same "filling the cache changes nothing" "$tmp/none.jsonl" "$tmp/cold.jsonl"
 same "reading the cache changes nothing" "$tmp/none.jsonl" "$tmp/warm.jsonl"
 lines "five records" "$tmp/warm.jsonl" 5
-# news.lua, actors.lua, dates.lua, claims.lua; one image per lexicon
-# declared from files (actors.lua declares 15, dates.lua and claims.lua
-# the rest).
+# news.lua, actors.lua, dates.lua, claims.lua and the rule-pack language;
+# one image per lexicon declared from files (actors.lua declares 15,
+# dates.lua and claims.lua the rest).
 nlua=$(ls "$tmp/c" | grep -c '^lua-')
 nlex=$(ls "$tmp/c" | grep -c '^lexicon-')
-check "one bytecode file per pack file ($nlua)" test "$nlua" -eq 4
+check "one bytecode file per Lua file ($nlua)" test "$nlua" -eq 5
 check "an image per lexicon ($nlex)" test "$nlex" -ge 15
 check "the folder is the user's alone" test "$(stat -c %a "$tmp/c")" = 700
 check "no temporary file is left" test -z "$(ls "$tmp/c" | grep '\.tmp$')"
