@@ -187,7 +187,10 @@ int cache_put(const char *dir, const char *sort, const cache_key *k,
     unlink(tmp);
     return ASSAY_EIO;
   }
-  cache_prune(dir, CACHE_MAX_BYTES);
+  /* Once a process: a compile writes a few dozen files, and each scan
+   * of the folder stats all of them. */
+  static atomic_flag pruned = ATOMIC_FLAG_INIT;
+  if (!atomic_flag_test_and_set(&pruned)) cache_prune(dir, CACHE_MAX_BYTES);
   return ASSAY_OK;
 }
 

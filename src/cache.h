@@ -53,7 +53,8 @@ int cache_put(const char *dir, const char *sort, const cache_key *k,
 /* Bounds the folder: when its cache files (and leftover temporary files
  * of writers that died, after an hour) hold more than max bytes, removes
  * the least recently written until they hold at most 3/4 of max.  Other
- * files are never touched.  cache_put calls it with CACHE_MAX_BYTES. */
+ * files are never touched.  The first cache_put of a process calls it
+ * with CACHE_MAX_BYTES. */
 #define CACHE_MAX_BYTES ((uint64_t)256 << 20)
 void cache_prune(const char *dir, uint64_t max);
 
