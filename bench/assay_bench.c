@@ -191,20 +191,9 @@ static int count_lex(void *ud, const assay_lexicon_match *m) {
   return ASSAY_OK;
 }
 
-/* A lexicon image in memory. */
-typedef struct image {
-  char *data;
-  size_t len;
-} image;
-
+/* Writes a lexicon image to a stream. */
 static int image_put(void *ud, const void *p, size_t n) {
-  image *img = ud;
-  char *d = realloc(img->data, img->len + n);
-  if (!d) return ASSAY_ENOMEM;
-  memcpy(d + img->len, p, n);
-  img->data = d;
-  img->len += n;
-  return ASSAY_OK;
+  return fwrite(p, 1, n, ud) == n ? ASSAY_OK : ASSAY_EIO;
 }
 
 static int mode_lexicon(const char *corpus, const char *lexfile) {
@@ -241,30 +230,39 @@ static int mode_lexicon(const char *corpus, const char *lexfile) {
   double bytes_per_entry =
       entries ? (double)assay_lexicon_memory(lx) / (double)entries : 0.0;
   /* The same lexicon read back from its image (what the compile cache
-   * does instead of loading the YAML), after the scan and with the lexicon
-   * freed, so that the peak RSS stays the load's. */
-  image img = {NULL, 0};
+   * does instead of loading the YAML), after the scan. */
+  /* Through a temporary file, so that the lexicon is freed before the
+   * image is read back and the peak RSS stays the load's. */
+  FILE *tmp = tmpfile();
   assay_lexicon *copy = NULL;
-  if (assay_lexicon_write_image(lx, image_put, &img)) {
+  if (!tmp || assay_lexicon_write_image(lx, image_put, tmp) || fflush(tmp)) {
     fprintf(stderr, "assay_bench: cannot write the image of %s\n", lexfile);
     return 1;
   }
   assay_lexicon_free(lx);
+  long img_len = ftell(tmp);
+  char *img = img_len > 0 ? malloc((size_t)img_len) : NULL;
+  rewind(tmp);
+  if (!img || fread(img, 1, (size_t)img_len, tmp) != (size_t)img_len) {
+    fprintf(stderr, "assay_bench: cannot read the image of %s back\n", lexfile);
+    return 1;
+  }
+  fclose(tmp);
   double i0 = bench_now();
-  if (assay_lexicon_read_image(&copy, img.data, img.len, NULL, &err)) {
+  if (assay_lexicon_read_image(&copy, img, (size_t)img_len, NULL, &err)) {
     fprintf(stderr, "assay_bench: %s\n", err.message);
     return 1;
   }
   double image_load = bench_now() - i0;
   assay_lexicon_free(copy);
-  free(img.data);
+  free(img);
   char extra[256];
   snprintf(extra, sizeof extra,
            "\"entries\": %zu, \"load_seconds\": %.3f, \"load_rss_mb\": %.1f, "
            "\"bytes_per_entry\": %.1f, \"scan_seconds\": %.4f, "
            "\"image_load_seconds\": %.4f, \"image_mb\": %.1f",
            entries, load, load_rss, bytes_per_entry, scan, image_load,
-           (double)img.len / 1e6);
+           (double)img_len / 1e6);
   bench_report("lexicon", r.bytes, t, ntok, nmatch, extra);
   assay_tokenizer_free(tz);
   bench_close(&r);

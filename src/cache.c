@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "hash.h"
 #include "mem.h"
 
 /* A cached file: this header, then the payload. */
@@ -26,15 +27,6 @@ typedef struct cache_header {
 } cache_header;
 
 /* ---- hashing ------------------------------------------------------------ */
-
-static uint64_t ck_fmix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
 
 /* Two lanes with different multipliers and mixing, for 128 bits. */
 static void ck_word(cache_key *k, uint64_t w) {
@@ -77,7 +69,7 @@ uint64_t cache_checksum(const void *data, size_t n) {
   cache_key k;
   ck_seed(&k);
   ck_bytes(&k, data, n);
-  return ck_fmix(k.a ^ ck_fmix(k.b));
+  return hash_mix64(k.a ^ hash_mix64(k.b));
 }
 
 /* ---- files ---------------------------------------------------------------- */
@@ -85,7 +77,7 @@ uint64_t cache_checksum(const void *data, size_t n) {
 /* dir/sort-<32 hex digits>; 0, or -1 when it does not fit. */
 static int cache_path(char *buf, size_t size, const char *dir,
                       const char *sort, const cache_key *k) {
-  uint64_t a = ck_fmix(k->a), b = ck_fmix(k->b ^ a);
+  uint64_t a = hash_mix64(k->a), b = hash_mix64(k->b ^ a);
   int n = snprintf(buf, size, "%s/%s-%016llx%016llx", dir, sort,
                    (unsigned long long)a, (unsigned long long)b);
   return n > 0 && (size_t)n < size ? 0 : -1;

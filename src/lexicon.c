@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assay.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "lexicon_repr.h"
 #include "mem.h"
@@ -17,15 +18,6 @@
 /* ------------------------------------------------------------------ */
 /* Hashing                                                              */
 /* ------------------------------------------------------------------ */
-
-static uint64_t lex_mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
 
 static uint32_t lex_hash(const char *s, size_t n) {
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
@@ -39,11 +31,11 @@ static uint32_t lex_hash(const char *s, size_t n) {
   }
   uint64_t w = 0;
   memcpy(&w, s, n);
-  return (uint32_t)(lex_mix(h ^ w) >> 32);
+  return (uint32_t)(hash_mix64(h ^ w) >> 32);
 }
 
 static uint32_t lex_edge_hash(uint32_t parent, uint32_t tok) {
-  return (uint32_t)(lex_mix(((uint64_t)parent << 32) | tok) >> 32);
+  return (uint32_t)(hash_mix64(((uint64_t)parent << 32) | tok) >> 32);
 }
 
 /* Tables have any capacity (sized tight at freeze): a hash maps to a slot

@@ -1,8 +1,9 @@
 /*
  * lexicon_dump.h -- what a lexicon shows, as text, for the tests that
- * compare two lexicons (test_lexicon.c; tests/fuzz/fuzz_lexicon.c): its
- * entries' attributes and every phrase of a text that it matches, with
- * what the phrase resolves to.  Header-only: each includer is one program.
+ * compare two lexicons (test_lexicon.c, test_lexicon_image.c;
+ * tests/fuzz/fuzz_lexicon*.c): its entries' attributes and every phrase of
+ * a text that it matches, with what the phrase resolves to; and a buffer
+ * that lexicon images are written into.  Header-only: each includer is one program.
  */
 #ifndef ASSAY_TESTS_LEXICON_DUMP_H
 #define ASSAY_TESTS_LEXICON_DUMP_H
@@ -21,7 +22,7 @@ typedef struct lxd_buf {
   size_t len, cap;
 } lxd_buf;
 
-static void lxd_put(lxd_buf *b, const char *s, size_t n) {
+static inline void lxd_put(lxd_buf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
     b->cap = (b->len + n + 1) * 2;
     b->s = realloc(b->s, b->cap);
@@ -32,7 +33,13 @@ static void lxd_put(lxd_buf *b, const char *s, size_t n) {
   b->s[b->len] = '\0';
 }
 
-static void lxd_puts(lxd_buf *b, const char *s) { lxd_put(b, s, strlen(s)); }
+static inline void lxd_puts(lxd_buf *b, const char *s) { lxd_put(b, s, strlen(s)); }
+
+/* assay_lexicon_write_image's callback: the image into an lxd_buf. */
+static inline int lxd_image_put(void *ud, const void *p, size_t n) {
+  lxd_put(ud, p, n);
+  return ASSAY_OK;
+}
 
 /* The first match of a scan. */
 typedef struct lxd_first {
@@ -40,7 +47,7 @@ typedef struct lxd_first {
   assay_lexicon_match m;
 } lxd_first;
 
-static int lxd_on_first(void *ud, const assay_lexicon_match *m) {
+static inline int lxd_on_first(void *ud, const assay_lexicon_match *m) {
   lxd_first *f = ud;
   if (!f->found) {
     f->found = 1;
@@ -55,7 +62,7 @@ static int lxd_on_first(void *ud, const assay_lexicon_match *m) {
  * with its entry, name, kind (the alias kind when the phrase has one) and
  * norm.  A lexicon's YAML holds every name and alias on their lines, so
  * this shows all of them but a phrase that an earlier entry owns. */
-static void lxd_probe(const assay_lexicon *lx, const char *text, size_t len,
+static inline void lxd_probe(const assay_lexicon *lx, const char *text, size_t len,
                       lxd_buf *b) {
   char line[1024];
   tok_list tl;
@@ -88,7 +95,7 @@ static void lxd_probe(const assay_lexicon *lx, const char *text, size_t len,
  * attributes in order, and the phrases of text[0, len) (its YAML) that it
  * matches; text again with '' as ' shows the names written in single
  * quotes. */
-static char *lxd_dump(const assay_lexicon *lx, const char *text, size_t len) {
+static inline char *lxd_dump(const assay_lexicon *lx, const char *text, size_t len) {
   lxd_buf b = {0};
   char line[1024];
   snprintf(line, sizeof line, "%zu entries\n", assay_lexicon_entry_count(lx));

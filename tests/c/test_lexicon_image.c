@@ -34,7 +34,7 @@ typedef struct layout {
   size_t pool, tpool, tslot, fedges, entries, attrs, ovr, end;
 } layout;
 
-static layout layout_of(const unsigned char *img) {
+static layout layout_of(const char *img) {
   layout L;
   memcpy(&L.h, img, sizeof L.h);
   L.pool = sizeof(hdr);
@@ -48,32 +48,15 @@ static layout layout_of(const unsigned char *img) {
   return L;
 }
 
-/* An image in memory, grown by the write callback. */
-typedef struct img {
-  unsigned char *p;
-  size_t len, cap;
-} img;
-
-static int img_put(void *ud, const void *p, size_t n) {
-  img *b = ud;
-  if (b->len + n > b->cap) {
-    b->cap = (b->len + n) * 2;
-    if (!(b->p = realloc(b->p, b->cap))) abort();
-  }
-  memcpy(b->p + b->len, p, n);
-  b->len += n;
-  return ASSAY_OK;
-}
-
-static img image_of(const assay_lexicon *lx) {
-  img b = {0};
-  CHECK_INT(assay_lexicon_write_image(lx, img_put, &b), ASSAY_OK);
+static lxd_buf image_of(const assay_lexicon *lx) {
+  lxd_buf b = {0};
+  CHECK_INT(assay_lexicon_write_image(lx, lxd_image_put, &b), ASSAY_OK);
   return b;
 }
 
 /* Reads len bytes from an allocation of exactly len, so that ASan sees a
  * read past the end. */
-static int read_exact(assay_lexicon **out, const unsigned char *p, size_t len,
+static int read_exact(assay_lexicon **out, const void *p, size_t len,
                       assay_error *err) {
   unsigned char *copy = malloc(len ? len : 1);
   if (!copy) abort();
@@ -168,15 +151,15 @@ static char *scan_all(const assay_lexicon *lx, const char *text) {
  * scans the same over a long text and writes the same bytes; returns the
  * copy (NULL when it did not load). */
 static assay_lexicon *roundtrip(const assay_lexicon *lx, const char *yaml) {
-  img a = image_of(lx);
+  lxd_buf a = image_of(lx);
   assay_lexicon *back = NULL;
   assay_error err;
   CHECK(a.len >= sizeof(hdr));
   if (a.len < sizeof(hdr)) return NULL;
-  layout L = layout_of(a.p);
+  layout L = layout_of(a.s);
   CHECK_INT(L.end, a.len);
   CHECK_INT(L.h.nentries, assay_lexicon_entry_count(lx));
-  int rc = read_exact(&back, a.p, a.len, &err);
+  int rc = read_exact(&back, a.s, a.len, &err);
   CHECK_INT(rc, ASSAY_OK);
   if (rc) fprintf(stderr, "%s\n", err.message);
   if (back) {
@@ -188,11 +171,11 @@ static assay_lexicon *roundtrip(const assay_lexicon *lx, const char *yaml) {
     char *text = long_text(), *sa = scan_all(lx, text);
     char *sb = scan_all(back, text);
     CHECK_STR(sb, sa);
-    img b = image_of(back);
-    CHECK(b.len == a.len && memcmp(a.p, b.p, a.len) == 0);
-    free(da), free(db), free(text), free(sa), free(sb), free(b.p);
+    lxd_buf b = image_of(back);
+    CHECK(b.len == a.len && memcmp(a.s, b.s, a.len) == 0);
+    free(da), free(db), free(text), free(sa), free(sb), free(b.s);
   }
-  free(a.p);
+  free(a.s);
   return back;
 }
 
@@ -249,12 +232,12 @@ static void test_write_errors(void) {
   assay_lexicon *lx = NULL;
   CHECK_INT(assay_lexicon_new(&lx, 0, NULL), ASSAY_OK);
   CHECK(assay_lexicon_add_entry(lx, "A b", NULL, NULL) == 0);
-  img b = {0};
-  CHECK_INT(assay_lexicon_write_image(lx, img_put, &b), ASSAY_EMISUSE);
+  lxd_buf b = {0};
+  CHECK_INT(assay_lexicon_write_image(lx, lxd_image_put, &b), ASSAY_EMISUSE);
   CHECK_INT(b.len, 0);
   CHECK_INT(assay_lexicon_freeze(lx), ASSAY_OK);
   CHECK_INT(assay_lexicon_write_image(lx, NULL, NULL), ASSAY_EMISUSE);
-  CHECK_INT(assay_lexicon_write_image(NULL, img_put, &b), ASSAY_EMISUSE);
+  CHECK_INT(assay_lexicon_write_image(NULL, lxd_image_put, &b), ASSAY_EMISUSE);
   for (int at = 1; at <= 2; at++) {
     failing f = {0, at};
     CHECK_INT(assay_lexicon_write_image(lx, fail_put, &f), ASSAY_EIO);
@@ -280,7 +263,7 @@ static void *counting(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 static void test_refusals(void) {
   assay_lexicon *lx = from_yaml(small_yaml, 0), *back = NULL;
-  img a = image_of(lx);
+  lxd_buf a = image_of(lx);
   assay_error err;
   char *want = lxd_dump(lx, small_yaml, strlen(small_yaml));
   assay_allocator counted = {counting, NULL};
@@ -290,7 +273,7 @@ static void test_refusals(void) {
   for (size_t n = 0; n < a.len; n++) {
     unsigned char *cut = malloc(n ? n : 1);
     if (!cut) abort();
-    memcpy(cut, a.p, n);
+    memcpy(cut, a.s, n);
     back = (assay_lexicon *)1;
     int rc = assay_lexicon_read_image(&back, cut, n, &counted, &err);
     if (rc != ASSAY_ESYNTAX || back || !strstr(err.message, "lexicon image"))
@@ -303,7 +286,7 @@ static void test_refusals(void) {
   /* a byte too many */
   unsigned char *p = malloc(a.len + 1);
   if (!p) abort();
-  memcpy(p, a.p, a.len);
+  memcpy(p, a.s, a.len);
   p[a.len] = 0;
   CHECK_INT(read_exact(&back, p, a.len + 1, &err), ASSAY_ESYNTAX);
   CHECK(back == NULL && strstr(err.message, "trailing bytes"));
@@ -314,7 +297,7 @@ static void test_refusals(void) {
   int loaded = 0;
   bad = 0;
   for (size_t i = 0; i < a.len; i++) {
-    memcpy(p, a.p, a.len);
+    memcpy(p, a.s, a.len);
     p[i] ^= 0xFF;
     int rc = read_exact(&back, p, a.len, &err);
     if (rc == ASSAY_OK) {
@@ -329,27 +312,27 @@ static void test_refusals(void) {
       continue;
     loaded++;
     free(lxd_dump(back, small_yaml, strlen(small_yaml)));
-    img again = image_of(back);
-    if (again.len != a.len || memcmp(again.p, p, a.len))
+    lxd_buf again = image_of(back);
+    if (again.len != a.len || memcmp(again.s, p, a.len))
       bad++, fprintf(stderr, "flip %zu sealed writes another image\n", i);
-    free(again.p);
+    free(again.s);
     assay_lexicon_free(back);
   }
   CHECK_INT(bad, 0);
   CHECK(loaded > 0); /* some flips (in strings) make working lexicons */
 
   /* another build, another format */
-  memcpy(p, a.p, a.len);
+  memcpy(p, a.s, a.len);
   p[offsetof(hdr, stamp)] ^= 1;
   CHECK_INT(read_exact(&back, p, a.len, &err), ASSAY_ESYNTAX);
   CHECK(strstr(err.message, "another build") != NULL);
-  memcpy(p, a.p, a.len);
+  memcpy(p, a.s, a.len);
   p[0] = 'X';
   CHECK_INT(read_exact(&back, p, a.len, &err), ASSAY_ESYNTAX);
   CHECK(strstr(err.message, "not an image") != NULL);
   free(p);
   free(want);
-  free(a.p);
+  free(a.s);
   assay_lexicon_free(lx);
 }
 
@@ -440,13 +423,13 @@ static int corrupt(int c, unsigned char *p, const layout *L) {
 
 static void test_corruptions(void) {
   assay_lexicon *lx = from_yaml(small_yaml, 0), *back = NULL;
-  img a = image_of(lx);
-  layout L = layout_of(a.p);
+  lxd_buf a = image_of(lx);
+  layout L = layout_of(a.s);
   CHECK_INT(L.end, a.len);
   for (int i = 0; i < NCORRUPT; i++) {
     unsigned char *p = malloc(a.len);
     if (!p) abort();
-    memcpy(p, a.p, a.len);
+    memcpy(p, a.s, a.len);
     assay_error err;
     int applied = corrupt(i, p, &L);
     CHECK(applied);
@@ -468,12 +451,12 @@ static void test_corruptions(void) {
   /* sealing an unchanged image changes nothing */
   unsigned char *p = malloc(a.len);
   if (!p) abort();
-  memcpy(p, a.p, a.len);
+  memcpy(p, a.s, a.len);
   CHECK_INT(lex_image_seal(p, a.len), 0);
-  CHECK(memcmp(p, a.p, a.len) == 0);
+  CHECK(memcmp(p, a.s, a.len) == 0);
   CHECK_INT(lex_image_seal(p, sizeof(hdr) - 1), -1);
   free(p);
-  free(a.p);
+  free(a.s);
   assay_lexicon_free(lx);
 }
 
