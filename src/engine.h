@@ -96,6 +96,8 @@ struct assay_rules {
   eng_chunk *chunks; /* the pack's files, compiled */
   size_t nchunks, chunks_cap;
   eng_chunk language; /* lua/assay/rulepack.lua, compiled (file NULL) */
+  /* compile cache files the compile read back and wrote (--profile) */
+  unsigned cache_reused, cache_made;
   /* capacities of the arrays above, for the allocator's free */
   size_t lexicons_cap, names_cap, regexes_cap, patterns_cap, rules_cap,
       stages_cap, layers_cap;
@@ -120,21 +122,24 @@ int ecache_lexicon_key(cache_key *k, unsigned flags, const char *const *files,
 /* The lexicon kept under k in dir, or NULL. */
 assay_lexicon *ecache_lexicon_get(const char *dir, const cache_key *k,
                                   const assay_allocator *a);
-/* Keeps the image of frozen lx under k (failures only lose the help). */
-void ecache_lexicon_put(const char *dir, const cache_key *k,
-                        const assay_lexicon *lx);
+/* Keeps the image of frozen lx under k: ASSAY_OK, or the status of the
+ * failure (which only loses the help). */
+int ecache_lexicon_put(const char *dir, const cache_key *k,
+                       const assay_lexicon *lx);
 /* The bytecode kept for the Lua chunk `name` of source src[0, n) (a pack
  * file's path, or "=rulepack.lua"): ASSAY_OK with *code (*len bytes,
  * freed with mem_free(a, *code, *len + 1)), else ASSAY_ENOTFOUND. */
 int ecache_chunk_get(const char *dir, const char *name, const char *src,
                      size_t n, const assay_allocator *a, char **code,
                      size_t *len);
-/* Keeps the bytecode of chunk `name` of source src[0, n). */
-void ecache_chunk_put(const char *dir, const char *name, const char *src,
-                      size_t n, const char *code, size_t len);
+/* Keeps the bytecode of chunk `name` of source src[0, n): ASSAY_OK or the
+ * status of the failure. */
+int ecache_chunk_put(const char *dir, const char *name, const char *src,
+                     size_t n, const char *code, size_t len);
 /* [-0, +0] Sets opts.cache = {get = f(file, src), put = f(file, src,
- * bytecode)} (table at index opts), for the pack loader's files. */
-void ecache_push_lua(lua_State *L, int opts, const char *dir);
+ * bytecode)} (table at index opts), for the pack loader's files; counts
+ * what they find and keep in r->cache_reused and r->cache_made. */
+void ecache_push_lua(lua_State *L, int opts, const char *dir, assay_rules *r);
 
 /* Opens the libraries a rule-pack state needs and the assay module. */
 void eng_open_state(lua_State *L);

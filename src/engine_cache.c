@@ -61,12 +61,13 @@ static int sb_write(void *ud, const void *p, size_t n) {
   return sb_add(ud, p, n) ? ASSAY_ENOMEM : ASSAY_OK;
 }
 
-void ecache_lexicon_put(const char *dir, const cache_key *k,
-                        const assay_lexicon *lx) {
+int ecache_lexicon_put(const char *dir, const cache_key *k,
+                       const assay_lexicon *lx) {
   strbuf b = {0};
-  if (assay_lexicon_write_image(lx, sb_write, &b) == ASSAY_OK)
-    (void)cache_put(dir, "lexicon", k, b.s, b.len);
+  int rc = assay_lexicon_write_image(lx, sb_write, &b);
+  if (rc == ASSAY_OK) rc = cache_put(dir, "lexicon", k, b.s, b.len);
   free(b.s);
+  return rc;
 }
 
 /* ---- Lua chunks ------------------------------------------------------------ */
@@ -87,27 +88,28 @@ int ecache_chunk_get(const char *dir, const char *name, const char *src,
   return cache_get(dir, "lua", &k, a, code, len);
 }
 
-void ecache_chunk_put(const char *dir, const char *name, const char *src,
-                      size_t n, const char *code, size_t len) {
+int ecache_chunk_put(const char *dir, const char *name, const char *src,
+                     size_t n, const char *code, size_t len) {
   cache_key k;
   chunk_key(&k, name, src, n);
-  (void)cache_put(dir, "lua", &k, code, len);
+  return cache_put(dir, "lua", &k, code, len);
 }
 
 /* cache.get(file, source) -> the bytecode kept for them, or nil.
- * Upvalue 1: the cache folder. */
+ * Upvalues: the cache folder, the compiler's assay_rules (counts). */
 static int l_cache_get(lua_State *L) {
   size_t n;
   const char *file = luaL_checkstring(L, 1);
   const char *src = luaL_checklstring(L, 2, &n);
-  assay_allocator a = mem_resolve(NULL);
+  assay_rules *r = lua_touserdata(L, lua_upvalueindex(2));
   char *code;
   size_t len;
   if (ecache_chunk_get(lua_tostring(L, lua_upvalueindex(1)), file, src, n,
-                       &a, &code, &len) != ASSAY_OK)
+                       &r->alloc, &code, &len) != ASSAY_OK)
     return 0;
   lua_pushlstring(L, code, len);
-  mem_free(&a, code, len + 1);
+  mem_free(&r->alloc, code, len + 1);
+  r->cache_reused++;
   return 1;
 }
 
@@ -117,18 +119,22 @@ static int l_cache_put(lua_State *L) {
   const char *file = luaL_checkstring(L, 1);
   const char *src = luaL_checklstring(L, 2, &n);
   const char *code = luaL_checklstring(L, 3, &len);
-  ecache_chunk_put(lua_tostring(L, lua_upvalueindex(1)), file, src, n, code,
-                   len);
+  assay_rules *r = lua_touserdata(L, lua_upvalueindex(2));
+  if (ecache_chunk_put(lua_tostring(L, lua_upvalueindex(1)), file, src, n,
+                       code, len) == ASSAY_OK)
+    r->cache_made++;
   return 0;
 }
 
-void ecache_push_lua(lua_State *L, int opts, const char *dir) {
+void ecache_push_lua(lua_State *L, int opts, const char *dir, assay_rules *r) {
   lua_createtable(L, 0, 2);
   lua_pushstring(L, dir);
-  lua_pushcclosure(L, l_cache_get, 1);
+  lua_pushlightuserdata(L, r);
+  lua_pushcclosure(L, l_cache_get, 2);
   lua_setfield(L, -2, "get");
   lua_pushstring(L, dir);
-  lua_pushcclosure(L, l_cache_put, 1);
+  lua_pushlightuserdata(L, r);
+  lua_pushcclosure(L, l_cache_put, 2);
   lua_setfield(L, -2, "put");
   lua_setfield(L, opts, "cache");
 }

@@ -162,7 +162,7 @@ static int load_language(lua_State *L, const assay_rules *r,
   char *code = NULL;
   size_t len = 0;
   int st = LUA_ERRSYNTAX;
-  if (cache_dir &&
+  if (cache_dir && keep &&
       ecache_chunk_get(cache_dir, name, src, n, &r->alloc, &code, &len) ==
           ASSAY_OK) {
     st = luaL_loadbufferx(L, code, len, name, "b");
@@ -170,14 +170,18 @@ static int load_language(lua_State *L, const assay_rules *r,
       lua_pop(L, 1);
       mem_free(&r->alloc, code, len + 1);
       code = NULL;
+    } else {
+      keep->cache_reused++;
     }
   }
   if (st != LUA_OK) {
     st = luaL_loadbufferx(L, src, n, name, "t");
     strbuf b = {0};
-    if (st == LUA_OK && (keep || cache_dir) &&
-        lua_dump(L, dump_to_strbuf, &b, 0) == 0 && b.s) {
-      if (cache_dir) ecache_chunk_put(cache_dir, name, src, n, b.s, b.len);
+    if (st == LUA_OK && keep && lua_dump(L, dump_to_strbuf, &b, 0) == 0 &&
+        b.s) {
+      if (cache_dir &&
+          ecache_chunk_put(cache_dir, name, src, n, b.s, b.len) == ASSAY_OK)
+        keep->cache_made++;
       if ((code = mem_alloc(&r->alloc, b.len + 1))) {
         memcpy(code, b.s, b.len + 1);
         len = b.len;
@@ -216,7 +220,7 @@ int eng_load_pack(lua_State *L, const assay_rules *r, assay_rules *keep,
       lua_newtable(L);
       lua_setfield(L, opts, "dumped");
     }
-    if (cache_dir) ecache_push_lua(L, opts, cache_dir);
+    if (cache_dir && keep) ecache_push_lua(L, opts, cache_dir, keep);
     lua_getfield(L, top + 1, "load_pack");
     lua_pushstring(L, r->path);
     lua_pushvalue(L, opts);
@@ -501,11 +505,14 @@ static void build_lexicons(build *b, int d) {
     int keyed = c->cache_dir && !lexicon_cache_key(b, e, name, fold, &key);
     assay_lexicon *lx = keyed ? ecache_lexicon_get(c->cache_dir, &key, &c->alloc)
                               : NULL;
-    if (!lx) {
+    if (lx) {
+      b->r->cache_reused++;
+    } else {
       int errors = c->errors;
       lx = make_lexicon(b, e, name, file, line, fold);
-      if (lx && keyed && c->errors == errors)
-        ecache_lexicon_put(c->cache_dir, &key, lx);
+      if (lx && keyed && c->errors == errors &&
+          ecache_lexicon_put(c->cache_dir, &key, lx) == ASSAY_OK)
+        b->r->cache_made++;
     }
     if (!lx) {
       lua_settop(L, t);

@@ -142,7 +142,9 @@ void cli_profile_free(cli_profile *p);
 void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc);
 /* Adds time spent turning documents into records (thread-safe). */
 void cli_profile_add_output(cli_profile *p, uint64_t ns);
-/* The table, costliest first. */
+/* Records how long compiling the pack took. */
+void cli_profile_set_compile(cli_profile *p, uint64_t ns);
+/* The compile's line, then the table, costliest first. */
 void cli_profile_print(const cli_profile *p, FILE *f);
 /* A monotonic clock in nanoseconds. */
 uint64_t cli_now_ns(void);

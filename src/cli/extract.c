@@ -371,7 +371,9 @@ int cli_extract(int argc, char **argv) {
     status = extract_html(&o);
     goto done;
   }
+  uint64_t compile_start = cli_now_ns();
   if (!(rules = cli_compile(&o.pack))) goto done;
+  uint64_t compile_ns = cli_now_ns() - compile_start;
   in_options io = {o.encoding, o.pack.limits.max_doc_bytes, NULL};
   if (in_open(&rd, o.inputs, (size_t)o.ninputs, &io) != ASSAY_OK) {
     cli_errorf("out of memory");
@@ -391,6 +393,7 @@ int cli_extract(int argc, char **argv) {
     cli_errorf("out of memory");
     goto done;
   }
+  cli_profile_set_compile(x.profile, compile_ns);
   if (x.format == FORMAT_TSV) fprintf(out.f, "%s\n", cli_tsv_header);
   if (!o.quiet && isatty(STDERR_FILENO))
     x.progress = cli_progress_new(0, cli_input_bytes(o.inputs, o.ninputs));

@@ -1,7 +1,8 @@
 /*
  * profile.c -- `assay extract --profile`: sums the workers' scanner
  * profiles (engine.h) and the time spent writing records, then prints on
- * stderr where the run's time went, the costliest rules first.
+ * stderr the compile's time and what the compile cache gave, and where the
+ * run's time went, the costliest rules first.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 struct cli_profile {
   pthread_mutex_t lock;
   const assay_rules *rules;
+  uint64_t compile_ns;
   eng_profile_row *rows; /* nrules + 2 (engine.h), then output */
   size_t nrows;
 };
@@ -72,8 +74,15 @@ static int by_time(const void *x, const void *y) {
   return a < b ? -1 : a > b;
 }
 
+void cli_profile_set_compile(cli_profile *p, uint64_t ns) {
+  if (p) p->compile_ns = ns;
+}
+
 void cli_profile_print(const cli_profile *p, FILE *f) {
   if (!p) return;
+  fprintf(f, "compile: %.1f ms (compile cache: %u files read back, %u "
+          "written)\n", p->compile_ns / 1e6, p->rules->cache_reused,
+          p->rules->cache_made);
   size_t *order = malloc(p->nrows * sizeof *order);
   if (!order) return;
   uint64_t total = 0;

@@ -37,6 +37,11 @@ nlex=$(ls "$tmp/c" | grep -c '^lexicon-')
 check "one bytecode file per Lua file ($nlua)" test "$nlua" -eq 5
 check "an image per lexicon ($nlex)" test "$nlex" -ge 15
 check "the folder is the user's alone" test "$(stat -c %a "$tmp/c")" = 700
+# --profile says what the compile took from the cache and gave it
+ASSAY_CACHE_DIR="$tmp/c" x --profile --rules "$tmp/rules/news.lua" 2> "$tmp/prof.warm" > /dev/null
+has "--profile: all read back" "$tmp/prof.warm" "(compile cache: $((nlua + nlex)) files read back, 0 written)"
+ASSAY_CACHE_DIR="$tmp/c2" x --profile --rules "$tmp/rules/news.lua" 2> "$tmp/prof.cold" > /dev/null
+has "--profile: all written" "$tmp/prof.cold" "(compile cache: 0 files read back, $((nlua + nlex)) written)"
 check "no temporary file is left" test -z "$(ls "$tmp/c" | grep '\.tmp$')"
 
 # --- where it lives -----------------------------------------------------------
