@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <lauxlib.h>
+#include <utf8proc.h>
 
 #include "cache.h"
 #include "engine.h"
@@ -38,6 +39,10 @@ static int key_add_file(cache_key *k, const char *path) {
 int ecache_lexicon_key(cache_key *k, unsigned flags, const char *const *files,
                        size_t n) {
   cache_key_init(k, "lexicon");
+  /* Phrases are cut and lower-cased by the tokenizer, whose case folding
+   * is utf8proc's: a new utf8proc may fold a word otherwise. */
+  const char *uv = utf8proc_version();
+  cache_key_add(k, uv, strlen(uv));
   cache_key_add(k, &flags, sizeof flags);
   for (size_t i = 0; i < n; i++)
     if (key_add_file(k, files[i])) return -1;
