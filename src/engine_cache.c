@@ -18,21 +18,23 @@
 
 /* ---- lexicons --------------------------------------------------------- */
 
-/* Adds the bytes of the file at path to k; -1 when it cannot be read (the
- * loader then reports why). */
+/* Adds the bytes of the file at path to k, 64 KB at a time (fread fills
+ * each piece but the last, so the pieces of the same bytes are the same),
+ * then their total; -1 when it cannot be read (the loader then reports
+ * why). */
 static int key_add_file(cache_key *k, const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return -1;
   char buf[65536];
   size_t n;
-  strbuf whole = {0};
-  int bad = 0;
-  while (!bad && (n = fread(buf, 1, sizeof buf, f)) > 0)
-    bad = sb_add(&whole, buf, n) != 0;
-  bad |= ferror(f) != 0;
+  uint64_t total = 0;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    cache_key_add(k, buf, n);
+    total += n;
+  }
+  int bad = ferror(f) != 0;
   fclose(f);
-  if (!bad) cache_key_add(k, whole.s ? whole.s : "", whole.len);
-  free(whole.s);
+  cache_key_add(k, &total, sizeof total);
   return bad ? -1 : 0;
 }
 
