@@ -1086,12 +1086,16 @@ local function resolve_teams(doc, c, actors, cover, out)
     local a = actors[ai]
     if a.pattern == "team" then teams[a.text] = a end
   end
+  -- Asked once, and before place_as_team: most documents are no sports
+  -- report and name no team, and then no actor needs its words read.
+  local sports = sports_report(doc)
+  if not sports and not next(teams) then return end
   for ai = 1, #actors do
     local a = actors[ai]
     local t = teams[a.text]
     if t and a.pattern ~= "team" and (a.kind == "place" or a.kind == "government") then
       out[#out + 1] = resolved(a, t, { team = true })
-    elseif a.pattern ~= "team" and a.first and place_as_team(a, toks) and sports_report(doc) then
+    elseif sports and a.pattern ~= "team" and a.first and place_as_team(a, toks) then
       out[#out + 1] = { layer = "actor", start = a.start, stop = a.stop, priority = OVERRIDE,
                         kind = "org", norm = a.text, sector = "sport", team = true,
                         pattern = "team" }

@@ -528,9 +528,17 @@ function C.content_after(doc, i)
   local t = C.toks(doc)
   local n = #t
   i = C.skip_time(doc, i)
-  while i <= n and (t[i].text == "," or t[i].text == ":" or t[i].lower == "that") do
-    if t[i].lower == "that" then i = i + 1; break end
-    i = i + 1
+  while i <= n do
+    local tk = t[i]
+    local x = tk.text
+    if x == "," or x == ":" then
+      i = i + 1
+    elseif tk.lower == "that" then
+      i = i + 1
+      break
+    else
+      break
+    end
   end
   if i > n then return nil end
   if C.opens(t, i) then
@@ -621,10 +629,11 @@ function C.skip_time(doc, i)
     layer_cache.date_map = dates
   end
   while t[i] do
-    if dates[t[i].start] and not LOOSE_DATE[t[i].lower] then
-      local stop = dates[t[i].start]
+    local tk = t[i]
+    local stop = dates[tk.start]
+    if stop and not LOOSE_DATE[tk.lower] then
       while t[i] and t[i].start < stop do i = i + 1 end
-    elseif t[i].lower == "on" or t[i].lower == "late" or t[i].lower == "earlier" then
+    elseif tk.lower == "on" or tk.lower == "late" or tk.lower == "earlier" then
       i = i + 1
     else
       break
@@ -678,18 +687,35 @@ function C.stance(doc, base, from, to, ca, cb)
   end
   if ca and (s == "asserted" or s == "believed") then
     local lo, hi = t[ca].start, t[cb].stop
-    local cues = C.layer(doc, "cue")
-    for k = C.from(cues, lo), #cues do
-      local c = cues[k]
-      if c.stop <= hi and c.stance == "doubted"
-         and (c.type == "adjective" or c.type == "phrase") then
+    local doubts = C.doubt_cues(doc)
+    for k = C.from(doubts, lo), #doubts do
+      local c = doubts[k]
+      if c.start > hi then break end
+      if c.stop <= hi then
         s = "doubted"
         break
       end
-      if c.start > hi then break end
     end
   end
   return s
+end
+
+-- The cues that make a content doubted ("rather weak", "far from
+-- clear"), in text order, found once per document: most documents have
+-- none, and then no claim walks the cues of its content.
+function C.doubt_cues(doc)
+  local cues = C.layer(doc, "cue") -- first: it renews layer_cache for doc
+  local doubts = layer_cache.doubts
+  if not doubts then
+    doubts = {}
+    for _, c in ipairs(cues) do
+      if c.stance == "doubted" and (c.type == "adjective" or c.type == "phrase") then
+        doubts[#doubts + 1] = c
+      end
+    end
+    layer_cache.doubts = doubts
+  end
+  return doubts
 end
 
 -- Words after a cue that make it a noun or an adjective ("think tank",
@@ -773,6 +799,9 @@ function C.candidate(doc, m, o)
   -- content but its cue
   if not o.ca and base == "unconfirmed" and o.cue.first then o.ca, o.cb = o.cue.first, o.cue.last end
   if not o.ca then return nil end
+  -- a headline's cue makes no claim (except for the rules that allow it);
+  -- asked first, as every test below only turns the candidate down too
+  if t[o.cue.first].headline and not o.headline_ok then return nil end
   -- "how the U.S. should respond": a base form after a modal is no claim.
   if cann and cann.form == "base" and o.cue.first > 1 then
     local w = t[o.cue.first - 1].lower
@@ -872,7 +901,6 @@ function C.candidate(doc, m, o)
     end
   end
   if o.tail then c.tail = o.tail end
-  if t[o.cue.first].headline and not o.headline_ok then return nil end
   return write(doc, c)
 end
 
@@ -1176,6 +1204,13 @@ stage "claims.links"
 local FURNITURE = { "contact us", "sign up", "signing up", "newsletter", "skip to", "subscribe",
                     "click ", "privacy policy", "terms of", "see also", "share this", "all rights reserved",
                     "follow us", "read more", "advertisement" }
+-- A part of each phrase (some the whole) that starts with a rarer letter,
+-- for the first test over the whole text: a plain search stops at each
+-- place its first byte occurs. A text without any of them has none of
+-- the phrases; one with some is searched line by line for the phrases.
+local FURNITURE_PARTS = { "contact us", "gn up", "gning up", "wsletter", "kip to", "bscribe",
+                          "click ", "vacy policy", "terms of", "see also", "hare this", "ghts reserved",
+                          "follow us", "read more", "vertisement" }
 
 -- The lines of a document that are page furniture, as 0-based byte
 -- ranges {first, last} (last is the line's newline), found once per
@@ -1188,7 +1223,7 @@ local function furniture_lines(doc)
   local text, lines, pos = C.text(doc), {}, 1
   -- most documents have none: one search each over the whole text
   local low, any = text:lower(), false
-  for _, f in ipairs(FURNITURE) do
+  for _, f in ipairs(FURNITURE_PARTS) do
     if low:find(f, 1, true) then any = true; break end
   end
   if not any then pos = #text + 2 end
@@ -1444,28 +1479,45 @@ function C.link(doc, claims)
       end
     end
   end
-  -- whether each claim's source is an outlet and its cue's sentence,
-  -- asked once per claim, not once per pair
+  -- whether each claim's source is an outlet, asked once per claim, not
+  -- once per pair; the sentence of a claim's cue once at most, and only
+  -- for a pair with a trailing attribution (few have one)
   local outlet_src, cue_sent = {}, {}
   for i, c in ipairs(claims) do
     outlet_src[i] = C.is_outlet(doc, c.source)
-    cue_sent[i] = sent_of(c.cue.start)
   end
-  -- every pair: numeric loops, and `inside` written out (see C.merge)
+  local function cue_sentence(i)
+    local s = cue_sent[i]
+    if s == nil then
+      s = sent_of(claims[i].cue.start) or false
+      cue_sent[i] = s
+    end
+    return s
+  end
+  -- every pair of a claim without an outlet and one with an outlet (few
+  -- claims have one): numeric loops, and `inside` written out (see
+  -- C.merge). `reporting` lists the latter by number, in order; a claim
+  -- that gets a via joins it.
   local n = #claims
+  local reporting = {}
+  for i = 1, n do
+    if outlet_src[i] or claims[i].via then reporting[#reporting + 1] = i end
+  end
   for bi = 1, n do
     local b = claims[bi]
     if not b.via and not outlet_src[bi] then
       local cue, src = b.cue.start, b.source.start
-      for ai = 1, n do
+      for r = 1, #reporting do
+        local ai = reporting[r]
         local a = claims[ai]
         local outlet = outlet_src[ai] and a.source or a.via
-        if a ~= b and outlet and a.source.start ~= src then
+        if a ~= b and a.source.start ~= src then
           local lo = a.content.start
           local nested = cue and lo and cue >= lo and cue < a.content.stop
-          local same = a.tail and cue_sent[ai] and cue_sent[ai] == cue_sent[bi]
+          local same = a.tail and cue_sentence(ai) and cue_sentence(ai) == cue_sentence(bi)
           if nested or same then
             b.via = outlet
+            table.insert(reporting, C.num_from(reporting, bi), bi)
             break
           end
         end
@@ -1501,9 +1553,8 @@ function C.own_doubt(doc, claims)
   local taken
   local outlet   -- doc.meta is a new table on each read: only when needed
   local out = {}
-  for _, cue in ipairs(C.layer(doc, "cue")) do
-    local i = cue.stance == "doubted" and (cue.type == "adjective" or cue.type == "phrase")
-      and by_start[cue.start]
+  for _, cue in ipairs(C.doubt_cues(doc)) do
+    local i = by_start[cue.start]
     if i and not t[i].headline then
       taken = taken or claim_sentences(doc, t, by_start, claims)
       if not taken[t[i].sentence] and not C.furniture(doc, cue.start) then
