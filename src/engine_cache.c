@@ -13,6 +13,7 @@
 
 #include "cache.h"
 #include "engine.h"
+#include "lexicon.h"
 #include "mem.h"
 #include "strbuf.h"
 
@@ -57,9 +58,10 @@ assay_lexicon *ecache_lexicon_get(const char *dir, const cache_key *k,
   size_t len;
   if (cache_get(dir, "lexicon", k, a, &img, &len) != ASSAY_OK) return NULL;
   assay_lexicon *lx = NULL;
-  /* An image the reader refuses is made again, and rewritten, by the
-   * caller: as if it were missing. */
-  (void)assay_lexicon_read_image(&lx, img, len, a, NULL);
+  /* cache_get checked the file's checksum: the image's own is not summed
+   * again.  An image the reader refuses is made again, and rewritten, by
+   * the caller: as if it were missing. */
+  (void)lex_read_image(&lx, img, len, a, NULL, 0);
   mem_free(a, img, len + 1);
   return lx;
 }

@@ -80,6 +80,13 @@ int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
  * is short or its counts run past len. */
 int lex_image_seal(void *data, size_t len);
 
+/* assay_lexicon_read_image, with checksum 0 for a caller that has checked
+ * the bytes already (the compile cache checksums its files): every table
+ * is still checked, so the image stays safe to read whatever it holds. */
+int lex_read_image(assay_lexicon **out, const void *data, size_t len,
+                   const assay_allocator *alloc, assay_error *err,
+                   int checksum);
+
 /* 1 once assay_lexicon_freeze has run. */
 int lex_frozen(const assay_lexicon *lx);
 
