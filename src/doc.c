@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
+
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                           */
 /* ------------------------------------------------------------------ */
@@ -787,7 +789,7 @@ char *assay_doc_to_json(const assay_doc *doc, unsigned flags) {
   if (!rec)
     return NULL;
   /* No indent, but ", " and ": " separators: the shape of docs/output.md. */
-  char *s = json_dumps(rec, JSON_PRESERVE_ORDER);
+  char *s = json_text(rec, JSON_PRESERVE_ORDER);
   json_decref(rec);
   return s;
 }

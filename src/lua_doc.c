@@ -12,6 +12,7 @@
 
 #include "doc.h"
 #include "input.h"
+#include "json_text.h"
 #include "lua_common.h"
 #include "lua_host.h"
 #include "mem.h"
@@ -1065,7 +1066,7 @@ static int doc_to_json(lua_State *L) {
     }
   }
   json_t *rec = doc_record(doc, flags, layers);
-  char *s = rec ? json_dumps(rec, JSON_PRESERVE_ORDER) : NULL; /* as assay_doc_to_json */
+  char *s = rec ? json_text(rec, JSON_PRESERVE_ORDER) : NULL; /* as assay_doc_to_json */
   json_decref(rec);
   if (!s) return luaL_error(L, "to_json: out of memory");
   lua_pushstring(L, s);

@@ -8,18 +8,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_text.h"
 #include "strbuf.h"
 #include "yaml_emit.h"
 
 char *cli_yaml_document(json_t *v) { return yml_dump(v); }
 
-static int json_to_strbuf(const char *data, size_t n, void *ud) {
-  return sb_add(ud, data, n);
-}
-
 char *cli_json_text(const json_t *v, size_t flags, const char *end) {
   strbuf out = {0};
-  if (json_dump_callback(v, json_to_strbuf, &out, flags) || sb_puts(&out, end)) {
+  if (json_text_add(&out, v, flags) || sb_puts(&out, end)) {
     free(out.s);
     return NULL;
   }
