@@ -38,6 +38,10 @@ typedef struct pat_test {
   char *str;     /* value for EQ/NE */
   size_t len;
   pcre2_code *re; /* for RE/NRE */
+  /* With re: a 128-bit hash of the regex and its options, the regex
+   * cache's key (pattern_index.c).  Not the test's address: an index
+   * outlives patterns, and a freed test's address may be another's. */
+  uint64_t re_key[2];
   /* RE/NRE: has_first, first and re's machine code are made at the first
    * use of the test (pat_test_ready), once.h's flag. */
   atomic_int ready;
@@ -267,19 +271,41 @@ const uint64_t *pat_index_memo_done(const pat_index *ix, int id);
  * made at the first call for the document and shared; NULL when there
  * are none to give (other tests, no memory, the memo's length limit). */
 const uint64_t *pat_index_token_bits(pat_index *ix, int field, int value);
-/* The regex cache of ix (any document): 1 and *result when the regex test
- * `test` has already run on the string s (of pat_word_hash h);
- * pat_index_re_store records a result.  Short strings only; ix may be
+/* The regex cache of ix (any document): 1 and *result when the regex of
+ * key (pat_test.re_key) has already run on the string s (of pat_word_hash
+ * h); pat_index_re_store records a result.  Short strings only; ix may be
  * NULL (no cache). */
-int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
-                        size_t n, uint32_t h, int *result);
-void pat_index_re_store(pat_index *ix, const void *test, const char *s,
+int pat_index_re_cached(const pat_index *ix, const uint64_t key[2],
+                        const char *s, size_t n, uint32_t h, int *result);
+void pat_index_re_store(pat_index *ix, const uint64_t key[2], const char *s,
                         size_t n, uint32_t h, int result);
 /* The pat_word_hash of token pos's lower form, kept from the build. */
 uint32_t pat_index_lower_hash(const pat_index *ix, uint32_t pos);
 /* The first token of each lower form, one bit a token (NULL when the
  * index keeps no memo). */
 const uint64_t *pat_index_heads(const pat_index *ix);
+
+/* Memory the scans of one index lend each other: a pack scans each
+ * document once per pattern rule, and each scan's own arrays, thread
+ * lists and match data added up (vm_init and vm_done were 2% of the
+ * pack).  A scan takes the buffer of a slot (PAT_SCRATCH_*), NULL and
+ * *size 0 when the index has none or another scan holds it, and gives
+ * it back at its end: the index keeps the larger of two, frees the other
+ * and frees what it keeps with itself.  Sizes are in bytes; only for
+ * memory of the index's allocator (pat_index_lends). */
+enum {
+  PAT_SCRATCH_BLOCK,
+  PAT_SCRATCH_THREADS_A,
+  PAT_SCRATCH_CAPS_A,
+  PAT_SCRATCH_THREADS_B,
+  PAT_SCRATCH_CAPS_B,
+  PAT_SCRATCH_STACK,
+  PAT_SCRATCH_WINDOWS,
+  PAT_NSCRATCH
+};
+int pat_index_lends(const pat_index *ix, const assay_allocator *alloc);
+void *pat_index_take(pat_index *ix, int slot, size_t *size);
+void pat_index_give(pat_index *ix, int slot, void *p, size_t size);
 
 /* pat_scan with an index of doc (NULL: none), which lets a pattern whose
  * first token is a literal (or a literal alternation) visit only the

@@ -10,6 +10,7 @@
 
 #include <utf8proc.h>
 
+#include "cache.h"
 #include "mem.h"
 #include "once.h"
 #include "pattern.h"
@@ -370,6 +371,12 @@ static int p_regex(parser *p, pat_test *t, int negate) {
   /* A regex runs once per token: JIT pays off, made with the first bytes
    * at the test's first use (pat_test_ready). */
   t->gctx = p->pat->gctx;
+  cache_key k;
+  cache_key_init(&k, "regex");
+  cache_key_add(&k, p->src + s, e - s);
+  cache_key_add(&k, &opts, sizeof opts);
+  t->re_key[0] = k.a;
+  t->re_key[1] = k.b;
   return 0;
 }
 

@@ -25,9 +25,9 @@
 #define RC_MAXLEN 23
 
 typedef struct rc_entry {
-  const void *test; /* NULL: a free slot */
+  uint64_t key[2]; /* the regex's (pat_test.re_key) */
   uint32_t hash;
-  uint8_t len, result;
+  uint8_t used, len, result;
   char str[RC_MAXLEN];
 } rc_entry;
 
@@ -57,6 +57,9 @@ struct pat_index {
   uint64_t *tbits[IX_NTBITS];
   size_t tbits_cap[IX_NTBITS];
   uint32_t tbits_gen[IX_NTBITS];
+  /* What the scans lend each other (pat_index_take). */
+  void *scratch[PAT_NSCRATCH];
+  size_t scratch_size[PAT_NSCRATCH];
 };
 
 /* Past this many tokens a document keeps no memo: bits for every distinct
@@ -168,27 +171,27 @@ const uint64_t *pat_index_heads(const pat_index *ix) {
   return ix ? ix->heads : NULL;
 }
 
-static uint32_t rc_hash(const void *test, uint32_t sh) {
-  uint32_t h = sh ^ (uint32_t)((uintptr_t)test >> 4);
+static uint32_t rc_hash(const uint64_t key[2], uint32_t sh) {
+  uint32_t h = sh ^ (uint32_t)key[0];
   return h * 2654435761u;
 }
 
-int pat_index_re_cached(const pat_index *ix, const void *test, const char *s,
-                        size_t n, uint32_t sh, int *result) {
+int pat_index_re_cached(const pat_index *ix, const uint64_t key[2],
+                        const char *s, size_t n, uint32_t sh, int *result) {
   if (!ix || !ix->rc || n > RC_MAXLEN) return 0;
-  uint32_t h = rc_hash(test, sh);
+  uint32_t h = rc_hash(key, sh);
   for (size_t i = h & (RC_SLOTS - 1);; i = (i + 1) & (RC_SLOTS - 1)) {
     const rc_entry *e = &ix->rc[i];
-    if (!e->test) return 0;
-    if (e->hash == h && e->test == test && e->len == n &&
-        memcmp(e->str, s, n) == 0) {
+    if (!e->used) return 0;
+    if (e->hash == h && e->key[0] == key[0] && e->key[1] == key[1] &&
+        e->len == n && memcmp(e->str, s, n) == 0) {
       *result = e->result;
       return 1;
     }
   }
 }
 
-void pat_index_re_store(pat_index *ix, const void *test, const char *s,
+void pat_index_re_store(pat_index *ix, const uint64_t key[2], const char *s,
                         size_t n, uint32_t sh, int result) {
   if (!ix || n > RC_MAXLEN) return;
   if (!ix->rc) {
@@ -199,11 +202,13 @@ void pat_index_re_store(pat_index *ix, const void *test, const char *s,
     memset(ix->rc, 0, RC_SLOTS * sizeof *ix->rc);
     ix->rc_used = 0;
   }
-  uint32_t h = rc_hash(test, sh);
+  uint32_t h = rc_hash(key, sh);
   size_t i = h & (RC_SLOTS - 1);
-  while (ix->rc[i].test) i = (i + 1) & (RC_SLOTS - 1);
+  while (ix->rc[i].used) i = (i + 1) & (RC_SLOTS - 1);
   rc_entry *e = &ix->rc[i];
-  e->test = test;
+  e->key[0] = key[0];
+  e->key[1] = key[1];
+  e->used = 1;
   e->hash = h;
   e->len = (uint8_t)n;
   e->result = (uint8_t)(result != 0);
@@ -214,6 +219,8 @@ void pat_index_re_store(pat_index *ix, const void *test, const char *s,
 void pat_index_free(pat_index *ix) {
   if (!ix) return;
   ix_memo_free(ix);
+  for (int i = 0; i < PAT_NSCRATCH; i++)
+    mem_free(&ix->alloc, ix->scratch[i], ix->scratch_size[i]);
   for (int i = 0; i < IX_NTBITS; i++)
     mem_free(&ix->alloc, ix->tbits[i], ix->tbits_cap[i] * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->rc, ix->rc ? RC_SLOTS * sizeof *ix->rc : 0);
@@ -302,4 +309,31 @@ uint32_t pat_index_next(const pat_index *ix, uint32_t pos) {
 int pat_index_covers(const pat_index *ix, const assay_doc *doc) {
   return ix && ix->toks == doc->toks.tokens &&
          ix->ntoks == (uint32_t)doc->toks.ntokens;
+}
+
+/* ---- scratch memory ------------------------------------------------ */
+
+int pat_index_lends(const pat_index *ix, const assay_allocator *alloc) {
+  return ix && alloc && ix->alloc.fn == alloc->fn && ix->alloc.ud == alloc->ud;
+}
+
+void *pat_index_take(pat_index *ix, int slot, size_t *size) {
+  void *p = ix->scratch[slot];
+  *size = ix->scratch_size[slot];
+  ix->scratch[slot] = NULL;
+  ix->scratch_size[slot] = 0;
+  return p;
+}
+
+void pat_index_give(pat_index *ix, int slot, void *p, size_t size) {
+  if (!p) return;
+  if (ix->scratch[slot]) { /* a nested scan gave one back first */
+    if (ix->scratch_size[slot] >= size) {
+      mem_free(&ix->alloc, p, size);
+      return;
+    }
+    mem_free(&ix->alloc, ix->scratch[slot], ix->scratch_size[slot]);
+  }
+  ix->scratch[slot] = p;
+  ix->scratch_size[slot] = size;
 }

@@ -84,22 +84,78 @@ typedef struct pat_vm {
   pat_index *ix;
   int nkeys;
   uint32_t kfrom;
-  /* Source k: the tokens with lower form key[k]; or, key[k] NULL, the
-   * starts of the layer klay[k]; or, kbits[k] set, the start memo's bits. */
-  const uint64_t *kbits[PAT_MAX_KEYS];
-  const pat_key *key[PAT_MAX_KEYS];
-  uint32_t kcur[PAT_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
-  doc_layer *klay[PAT_MAX_KEYS];
   /* The anchor's windows (pattern.h): a bit per token where a match may
    * start; NULL when the pattern has no anchor or the scan no index. */
   uint64_t *wbits;
   size_t wwords;
+  size_t wbits_size; /* bytes held at wbits (a lent buffer may be larger) */
+  /* The index whose scratch memory this scan borrows (pat_index_take),
+   * or NULL; what the block holds. */
+  pat_index *lend;
+  size_t block_cap;
+  /* Source k: the tokens with lower form key[k]; or, key[k] NULL, the
+   * starts of the layer klay[k]; or, kbits[k] set, the start memo's bits.
+   * Last: vm_init does not clear them (vm_keys_init sets the first nkeys,
+   * and only those are read). */
+  const uint64_t *kbits[PAT_MAX_KEYS];
+  const pat_key *key[PAT_MAX_KEYS];
+  uint32_t kcur[PAT_MAX_KEYS]; /* a token, or an index in klay[k]'s items */
+  doc_layer *klay[PAT_MAX_KEYS];
 } pat_vm;
+
+/* ---- memory lent by the index -------------------------------------- */
+
+/* n zeroed bytes for slot: the index's buffer when it is large enough,
+ * else a new one; *size is what the memory holds, to give back. */
+static void *vm_take_zeroed(pat_vm *vm, int slot, size_t n, size_t *size) {
+  size_t have = 0;
+  void *p = vm->lend ? pat_index_take(vm->lend, slot, &have) : NULL;
+  if (p && have >= n) {
+    memset(p, 0, n);
+    *size = have;
+    return p;
+  }
+  mem_free(&vm->alloc, p, have);
+  p = mem_calloc(&vm->alloc, 1, n);
+  *size = p ? n : 0;
+  return p;
+}
+
+/* Gives memory of slot back to the index, or frees it without one. */
+static void vm_give(pat_vm *vm, int slot, void *p, size_t size) {
+  if (vm->lend)
+    pat_index_give(vm->lend, slot, p, size);
+  else
+    mem_free(&vm->alloc, p, size);
+}
+
+/* Borrows a thread list's arrays (empty, with their room). */
+static void vm_list_take(pat_vm *vm, pat_list *l, int threads, int caps) {
+  size_t size;
+  if (!vm->lend) return;
+  l->t = pat_index_take(vm->lend, threads, &size);
+  l->cap = size / sizeof(pat_thread);
+  l->caps = pat_index_take(vm->lend, caps, &size);
+  l->caps_cap = size / sizeof(int32_t);
+}
+
+static void vm_list_give(pat_vm *vm, pat_list *l, int threads, int caps) {
+  vm_give(vm, threads, l->t, l->cap * sizeof(pat_thread));
+  vm_give(vm, caps, l->caps, l->caps_cap * sizeof(int32_t));
+}
 
 /* ---- tests ------------------------------------------------------- */
 
 /* The test's regex on s (pat_test_ready already called). */
-static int vm_re(pat_vm *vm, const pat_test *ts, const char *s, size_t n) {
+/* Out of line: the regex cache answers most tests, and the token tests
+ * that call this are inlined where they run. The match data is made at
+ * the first regex a scan runs; most run none. */
+static __attribute__((noinline)) int vm_re(pat_vm *vm, const pat_test *ts,
+                                           const char *s, size_t n) {
+  if (!vm->md && !(vm->md = pcre2_match_data_create(1, vm->pat->gctx))) {
+    vm->status = ASSAY_ENOMEM;
+    return 0;
+  }
   int rc = pcre2_match(ts->re, (PCRE2_SPTR)s, n, 0, 0, vm->md, NULL);
   return rc >= 0;
 }
@@ -168,9 +224,9 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
       if (ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7))))
         m = 0;
       else if (!vm->ix || (h = vm_hash(vm, t, ts->field, s, n),
-                           !pat_index_re_cached(vm->ix, ts, s, n, h, &m))) {
+                           !pat_index_re_cached(vm->ix, ts->re_key, s, n, h, &m))) {
         m = vm_re(vm, ts, s, n);
-        pat_index_re_store(vm->ix, ts, s, n, h, m);
+        if (!vm->status) pat_index_re_store(vm->ix, ts->re_key, s, n, h, m);
       }
       return m == (ts->op == PAT_OP_RE);
     }
@@ -514,7 +570,9 @@ static void vm_back_windows(pat_vm *vm) {
   int *stack = mem_alloc(&vm->alloc, (size_t)pat->nprog * sizeof(int));
   assay_annotation ***ends = mem_calloc(&vm->alloc, nl, sizeof *ends);
   size_t *nends = mem_calloc(&vm->alloc, nl, sizeof *nends);
-  uint64_t *wbits = mem_calloc(&vm->alloc, vm->wwords, sizeof(uint64_t));
+  size_t wsize = 0;
+  uint64_t *wbits = vm_take_zeroed(vm, PAT_SCRATCH_WINDOWS,
+                                   vm->wwords * sizeof(uint64_t), &wsize);
   if (b.rows && stack && ends && nends && wbits) {
     /* the anchor: its label's instructions pass together; an @layer's
      * each test their own attributes */
@@ -539,13 +597,14 @@ static void vm_back_windows(pat_vm *vm) {
       if (pos > 0) vm_back_step(vm, &b, pos, ends, nends);
     }
     vm->wbits = wbits;
+    vm->wbits_size = wsize;
     wbits = NULL;
   }
   for (size_t i = 0; ends && i < nl; i++)
     if (ends[i]) mem_free(&vm->alloc, ends[i], nends[i] * sizeof *ends[i]);
   mem_free(&vm->alloc, ends, nl * sizeof *ends);
   mem_free(&vm->alloc, nends, nl * sizeof *nends);
-  mem_free(&vm->alloc, wbits, vm->wwords * sizeof(uint64_t));
+  vm_give(vm, PAT_SCRATCH_WINDOWS, wbits, wsize);
   mem_free(&vm->alloc, stack, (size_t)pat->nprog * sizeof(int));
   mem_free(&vm->alloc, b.rows, nrows * b.words * sizeof(uint64_t));
 }
@@ -561,7 +620,8 @@ static void vm_anchor_init(pat_vm *vm) {
     if (!vm->wbits) vm->wwords = 0;
     return;
   }
-  vm->wbits = mem_calloc(&vm->alloc, vm->wwords, sizeof(uint64_t));
+  vm->wbits = vm_take_zeroed(vm, PAT_SCRATCH_WINDOWS,
+                             vm->wwords * sizeof(uint64_t), &vm->wbits_size);
   if (!vm->wbits) {
     vm->wwords = 0; /* no windows: every start is tried, as before */
     return;
@@ -826,9 +886,12 @@ static void vm_closure(pat_vm *vm, const pat_thread *th, const int32_t *caps,
 
 /* ---- the scan loop ----------------------------------------------- */
 
+/* Sets up a scan; lend: an index whose scratch memory it may borrow, or
+ * NULL. */
 static int vm_init(pat_vm *vm, const assay_pattern *pat, const assay_doc *doc,
-                   unsigned flags) {
-  memset(vm, 0, sizeof *vm);
+                   unsigned flags, pat_index *lend) {
+  /* not the key arrays: two kilobytes a scan, set before they are read */
+  memset(vm, 0, offsetof(pat_vm, kbits));
   vm->pat = pat;
   vm->doc = doc;
   vm->flags = flags;
@@ -843,9 +906,17 @@ static int vm_init(pat_vm *vm, const assay_pattern *pat, const assay_doc *doc,
   size_t nl = (size_t)pat->nlayers + 1, nc = vm->stride + 1;
   vm->block_size = sizeof(doc_layer *) * nl + sizeof(uint32_t) * np +
                    sizeof(int32_t) * (na + 1 + 2 * nc) + na + 1;
-  char *b = vm->block = mem_calloc(&vm->alloc, 1, vm->block_size);
-  vm->md = pcre2_match_data_create(1, pat->gctx);
-  if (!vm->block || !vm->md) return vm->status = ASSAY_ENOMEM;
+  if (pat_index_lends(lend, &vm->alloc)) vm->lend = lend;
+  char *b = vm->block = vm_take_zeroed(vm, PAT_SCRATCH_BLOCK, vm->block_size,
+                                       &vm->block_cap);
+  vm_list_take(vm, &vm->a, PAT_SCRATCH_THREADS_A, PAT_SCRATCH_CAPS_A);
+  vm_list_take(vm, &vm->b, PAT_SCRATCH_THREADS_B, PAT_SCRATCH_CAPS_B);
+  if (vm->lend) {
+    size_t size;
+    vm->stack = pat_index_take(vm->lend, PAT_SCRATCH_STACK, &size);
+    vm->stack_cap = size / sizeof(pat_frame);
+  }
+  if (!vm->block) return vm->status = ASSAY_ENOMEM;
   vm->layers = (doc_layer **)(void *)b; /* pointers first: aligned */
   b += sizeof(doc_layer *) * nl;
   vm->visited = (uint32_t *)(void *)b;
@@ -863,18 +934,14 @@ static int vm_init(pat_vm *vm, const assay_pattern *pat, const assay_doc *doc,
   return 0;
 }
 
-static void vm_list_free(pat_vm *vm, pat_list *l) {
-  mem_free(&vm->alloc, l->t, l->cap * sizeof(pat_thread));
-  mem_free(&vm->alloc, l->caps, l->caps_cap * sizeof(int32_t));
-}
-
+/* Gives back or frees what the scan holds. */
 static void vm_done(pat_vm *vm) {
-  vm_list_free(vm, &vm->a);
-  vm_list_free(vm, &vm->b);
-  mem_free(&vm->alloc, vm->block, vm->block_size);
-  mem_free(&vm->alloc, vm->stack, vm->stack_cap * sizeof(pat_frame));
+  vm_list_give(vm, &vm->a, PAT_SCRATCH_THREADS_A, PAT_SCRATCH_CAPS_A);
+  vm_list_give(vm, &vm->b, PAT_SCRATCH_THREADS_B, PAT_SCRATCH_CAPS_B);
+  vm_give(vm, PAT_SCRATCH_BLOCK, vm->block, vm->block_cap);
+  vm_give(vm, PAT_SCRATCH_STACK, vm->stack, vm->stack_cap * sizeof(pat_frame));
+  vm_give(vm, PAT_SCRATCH_WINDOWS, vm->wbits, vm->wbits_size);
   mem_free(&vm->alloc, vm->tbuf, vm->tcap);
-  mem_free(&vm->alloc, vm->wbits, vm->wwords * sizeof(uint64_t));
   pcre2_match_data_free(vm->md);
   arena_release(&vm->steps);
 }
@@ -1090,7 +1157,7 @@ int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
     }
     return ASSAY_EMISUSE;
   }
-  int rc = vm_init(&vm, pat, doc, flags);
+  int rc = vm_init(&vm, pat, doc, flags, ix);
   if (!rc && pat_index_covers(ix, doc)) vm.ix = ix; /* see vm_run */
   if (!rc) rc = vm_run(&vm, fn, ud);
   vm_done(&vm);
@@ -1154,7 +1221,7 @@ int pat_explain(const assay_pattern *pat, const assay_doc *doc, char *buf,
   if (!pat || !doc || !buf || !size) return ASSAY_EMISUSE;
   buf[0] = 0;
   if (!doc->tokenized) return ASSAY_EMISUSE;
-  int rc = vm_init(&vm, pat, doc, PAT_TRACE);
+  int rc = vm_init(&vm, pat, doc, PAT_TRACE, NULL);
   vm.explain = 1;
   if (!rc) rc = vm_run(&vm, explain_match, &o);
   if (!rc && vm.matches == 0) {

@@ -115,12 +115,26 @@ static void memo_cases(assay_doc *doc) {
   int said = -1;
   const pat_test *lanest = &pats[2]->atoms[0].tests[0];
   uint32_t last = pat_word_hash("last", 4), lost = pat_word_hash("lost", 4);
-  CHECK_INT(pat_index_re_cached(ix, lanest, "last", 4, last, &said), 1);
+  CHECK_INT(pat_index_re_cached(ix, lanest->re_key, "last", 4, last, &said), 1);
   CHECK_INT(said, 1);
-  CHECK_INT(pat_index_re_cached(ix, lanest, "lost", 4, lost, &said), 0);
-  pat_index_re_store(ix, lanest, "lost", 4, lost, 0);
-  CHECK_INT(pat_index_re_cached(ix, lanest, "lost", 4, lost, &said), 1);
+  CHECK_INT(pat_index_re_cached(ix, lanest->re_key, "lost", 4, lost, &said), 0);
+  pat_index_re_store(ix, lanest->re_key, "lost", 4, lost, 0);
+  CHECK_INT(pat_index_re_cached(ix, lanest->re_key, "lost", 4, lost, &said), 1);
   CHECK_INT(said, 0);
+  /* The cache knows a regex by its text and options, not by the test's
+   * address (a freed pattern's may be another's): the same regex in
+   * another pattern shares its results, another regex or flag does not. */
+  const char *kin[] = {"'x' [lower=/^(la|ne)s+t$/]", "[lower=/^(la|ne)s+t$/i]",
+                       "[lower=/^(la|ne)s+t?$/]"};
+  for (size_t k = 0; k < 3; k++) {
+    assay_pattern *other = NULL;
+    CHECK_INT(assay_pattern_new(&other, kin[k], NULL, &err), ASSAY_OK);
+    const pat_atom *at = &other->atoms[other->natoms - 1];
+    CHECK_INT(pat_index_re_cached(ix, at->tests[0].re_key, "last", 4, last,
+                                  &said),
+              k == 0);
+    assay_pattern_free(other);
+  }
   int fresh = 0;
   CHECK(pat_index_memo(ix, 0, &fresh) != NULL);
   CHECK_INT(fresh, 0); /* made by the first scan that needed it */
@@ -640,6 +654,83 @@ static void words_memo_cases(assay_doc *doc) {
   pat_words_memo_free(m);
 }
 
+/* An allocator that keeps books: bytes and blocks handed out and not
+ * given back. */
+typedef struct books {
+  long long live, blocks;
+} books;
+
+static void *booked(void *ud, void *ptr, size_t osize, size_t nsize) {
+  books *b = ud;
+  if (nsize == 0) {
+    if (ptr) b->live -= (long long)osize, b->blocks--;
+    free(ptr);
+    return NULL;
+  }
+  void *p = realloc(ptr, nsize);
+  if (!p) return NULL;
+  if (!ptr) b->blocks++;
+  b->live += (long long)nsize - (long long)(ptr ? osize : 0);
+  return p;
+}
+
+/* The scratch memory an index lends its scans (pat_index_take): scans
+ * that borrow find what the plain scan finds, the index keeps one buffer
+ * a slot (the larger when two come back), lends only to its allocator's
+ * patterns, and nothing is left when both are freed. */
+static void scratch_cases(assay_doc *doc) {
+  books bk = {0, 0}, other_bk = {0, 0};
+  assay_allocator a = {booked, &bk}, other = {booked, &other_bk};
+  pat_index *ix = pat_index_new(&a);
+  CHECK(ix != NULL);
+  CHECK_INT(pat_index_build(ix, doc), 0);
+  CHECK(pat_index_lends(ix, &a));
+  CHECK(!pat_index_lends(ix, &other));
+  CHECK(!pat_index_lends(NULL, &a));
+  long long built = bk.live;
+  /* an anchored pattern (windows), captures (thread lists), a regex */
+  const char *srcs[] = {"'officials' [lower=/^(said|says|told)$/]",
+                        "( [title] ):who [lower=/^s.id$/]",
+                        "[!sent_start]{1,3} 'told'", "[lower=/^s/]"};
+  for (int round = 0; round < 3; round++)
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+      assay_pattern *pat = NULL;
+      assay_error err;
+      CHECK_INT(assay_pattern_new(&pat, srcs[i], round == 2 ? &other : &a,
+                                  &err),
+                ASSAY_OK);
+      trail plain = {.reject = 0}, lent = {.reject = 0};
+      CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
+      CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &lent, &err), 0);
+      if (strcmp(lent.s, plain.s))
+        fprintf(stderr, "%s (round %d)\n", srcs[i], round);
+      CHECK_STR(lent.s, plain.s);
+      CHECK(plain.s[0] != '\0');
+      assay_pattern_free(pat);
+    }
+  CHECK_INT(other_bk.live, 0); /* the other allocator's scans lent nothing */
+  CHECK(bk.live > built);     /* the index holds what its scans gave back */
+  /* a slot keeps the larger of two buffers given back */
+  size_t size = 1;
+  void *held = pat_index_take(ix, PAT_SCRATCH_STACK, &size);
+  if (held) booked(&bk, held, size, 0);
+  CHECK(pat_index_take(ix, PAT_SCRATCH_STACK, &size) == NULL);
+  CHECK_INT((int)size, 0);
+  long long before = bk.live;
+  void *small = booked(&bk, NULL, 0, 64), *big = booked(&bk, NULL, 0, 256);
+  pat_index_give(ix, PAT_SCRATCH_STACK, small, 64);
+  pat_index_give(ix, PAT_SCRATCH_STACK, big, 256);
+  CHECK(bk.live == before + 256);
+  CHECK(pat_index_take(ix, PAT_SCRATCH_STACK, &size) == big);
+  CHECK_INT((int)size, 256);
+  pat_index_give(ix, PAT_SCRATCH_STACK, big, 256);
+  small = booked(&bk, NULL, 0, 64);
+  pat_index_give(ix, PAT_SCRATCH_STACK, small, 64); /* freed: 256 is kept */
+  CHECK(bk.live == before + 256);
+  pat_index_free(ix);
+  CHECK(bk.live == 0 && bk.blocks == 0);
+}
+
 int main(void) {
   finite_cases();
   index_cases();
@@ -651,6 +742,7 @@ int main(void) {
   CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
   CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
   words_memo_cases(doc);
+  scratch_cases(doc);
   struct {
     const char *src;
     int matches, words; /* words: size of the set, 0 when PCRE2 runs */
