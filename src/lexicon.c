@@ -943,7 +943,37 @@ int assay_lexicon_scan(const assay_lexicon *lx, const assay_token *toks,
                        size_t ntoks, const char *text,
                        int (*fn)(void *ud, const assay_lexicon_match *m),
                        void *ud) {
-  return lex_scan_hashed(lx, toks, ntoks, text, NULL, NULL, fn, ud);
+  /* The tokens' hashes first, as the engine does: each token is hashed
+   * once, and the scan can ask for table slots ahead of its place.  No
+   * memory for them is no error: the scan hashes as it goes. */
+  uint32_t local[512], *h = NULL;
+  if (lx && toks && ntoks && (text || (lx->flags & ASSAY_LEX_FOLD)))
+    h = ntoks <= 512 ? local : mem_alloc(&lx->alloc, ntoks * sizeof *h);
+  int fold = lx && (lx->flags & ASSAY_LEX_FOLD);
+  if (h) lex_hash_tokens(toks, ntoks, text, fold ? h : NULL, fold ? NULL : h);
+  int rc = lex_scan_hashed(lx, toks, ntoks, text, fold ? h : NULL,
+                           fold ? NULL : h, fn, ud);
+  if (h != local) mem_free(lx ? &lx->alloc : NULL, h, ntoks * sizeof *h);
+  return rc;
+}
+
+/* A big lexicon's tables are larger than the caches: while token i is
+ * looked up, ask for the filter word and the word slot of the token
+ * LEX_AHEAD places ahead (the 10^6-entry lexicon scanned at 0.75 of the
+ * speed of the 10^3 one, waiting on memory; prefetching the word's string
+ * too, once its slot is in, gained nothing more). */
+#ifndef LEX_AHEAD
+#define LEX_AHEAD 8
+#endif
+
+static inline void lex_scan_prefetch(const assay_lexicon *lx,
+                                     const uint32_t *hash, size_t i,
+                                     size_t ntoks) {
+  if (i + LEX_AHEAD >= ntoks) return;
+  uint32_t h = hash[i + LEX_AHEAD];
+  if (lx->vfilter)
+    __builtin_prefetch(&lx->vfilter[(h & (lx->vfilter_bits - 1)) / 64]);
+  __builtin_prefetch(&lx->toks.slot[lex_slot(h, lx->toks.cap)]);
 }
 
 int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
@@ -960,6 +990,11 @@ int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
   cache.hash = (lx->flags & ASSAY_LEX_FOLD) ? lower : texth;
   size_t i = 0;
   while (i < ntoks) {
+    /* A big lexicon's tables are larger than the caches: ask for the
+     * filter word and the word slot of a token a few places ahead while
+     * this one is looked up (the 10^6-entry lexicon scanned at 0.75 of
+     * the speed of the 10^3 one, waiting on memory). */
+    if (cache.hash && lx->toks.cap) lex_scan_prefetch(lx, cache.hash, i, ntoks);
     uint32_t node = 0, best = 0;
     size_t best_end = 0;
     for (size_t j = i; j < ntoks; j++) {

@@ -883,8 +883,66 @@ static void test_same_name(void) {
   assay_lexicon_free(lx);
 }
 
+/* An allocator that refuses every request while refuse_now is set. */
+static int refuse_now;
+static void *refusing(void *ud, void *ptr, size_t osize, size_t nsize) {
+  (void)ud;
+  (void)osize;
+  if (nsize == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return refuse_now ? NULL : realloc(ptr, nsize);
+}
+
+/* A text of more than 512 tokens: assay_lexicon_scan hashes its tokens into
+ * memory of the lexicon's allocator before it scans (and asks for table
+ * slots ahead with them); without that memory it hashes as it goes.  The
+ * same matches either way, and every phrase of the text is one. */
+static void test_long_scan(void) {
+  assay_allocator a = {refusing, NULL};
+  assay_lexicon *lx = NULL;
+  CHECK_INT(assay_lexicon_new(&lx, ASSAY_LEX_FOLD, &a), ASSAY_OK);
+  char buf[256];
+  for (unsigned e = 0; e < 3000; e++) {
+    gen_phrase(e, buf);
+    CHECK_INT(assay_lexicon_add_entry(lx, buf, "gen", NULL), (int)e);
+  }
+  CHECK_INT(assay_lexicon_freeze(lx), ASSAY_OK);
+  size_t cap = 1 << 16, len = 0;
+  char *text = malloc(cap);
+  int phrases = 0;
+  for (unsigned e = 0; e < 3000; e += 13, phrases++) {
+    gen_phrase(e, buf);
+    len += (size_t)snprintf(text + len, cap - len, "Then %s said. ", buf);
+  }
+  tok_list tl;
+  tok_list_init(&tl, NULL);
+  CHECK_INT(tok_run(NULL, text, len, &tl), ASSAY_OK);
+  CHECK(tl.ntokens > 512);
+  char *out = malloc(cap * 2), *again = malloc(cap * 2);
+  sink s = {text, tl.tokens, out, cap * 2, 0};
+  sink s2 = {text, tl.tokens, again, cap * 2, 0};
+  out[0] = again[0] = '\0';
+  CHECK_INT(assay_lexicon_scan(lx, tl.tokens, tl.ntokens, text, on_match, &s),
+            ASSAY_OK);
+  CHECK_INT(s.n, phrases);
+  refuse_now = 1;
+  CHECK_INT(assay_lexicon_scan(lx, tl.tokens, tl.ntokens, text, on_match, &s2),
+            ASSAY_OK);
+  refuse_now = 0;
+  CHECK_INT(s2.n, phrases);
+  CHECK_STR(again, out);
+  free(out);
+  free(again);
+  free(text);
+  tok_list_clear(&tl);
+  assay_lexicon_free(lx);
+}
+
 int main(void) {
   test_vocab_filter();
+  test_long_scan();
   test_match();
   test_entries();
   test_yaml();
