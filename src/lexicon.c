@@ -875,7 +875,19 @@ typedef struct lex_cache {
   size_t pos[LEX_CACHE];
   uint32_t id[LEX_CACHE];
   const uint32_t *hash; /* the document's token hashes for this lexicon */
+  /* Without those: the hashes made ahead of the scan (lex_scan_prefetch),
+   * by position like the ids. */
+  size_t hpos[LEX_CACHE];
+  uint32_t hv[LEX_CACHE];
 } lex_cache;
+
+/* The hash of token i, whose string lex_tok_str gave as s[0, n), when
+ * the document's hashes are not at hand: made ahead, or now. */
+static uint32_t lex_tok_hash(const lex_cache *c, size_t i, const char *s,
+                             size_t n) {
+  size_t k = i % LEX_CACHE;
+  return c->hpos[k] == i ? c->hv[k] : lex_hash(s, n);
+}
 
 static uint32_t lex_tok_id(const assay_lexicon *lx, const assay_token *toks,
                            size_t i, const char *text, lex_cache *c) {
@@ -885,7 +897,7 @@ static uint32_t lex_tok_id(const assay_lexicon *lx, const assay_token *toks,
   const char *s = lex_tok_str(lx, &toks[i], text, &n);
   uint32_t id = 0;
   if (s) {
-    uint32_t h = c->hash ? c->hash[i] : lex_hash(s, n);
+    uint32_t h = c->hash ? c->hash[i] : lex_tok_hash(c, i, s, n);
     size_t b = h & (lx->vfilter_bits - 1);
     if (!lx->vfilter || (lx->vfilter[b / 64] >> (b % 64) & 1))
       id = lex_str_find(lx, &lx->toks, s, n, h);
@@ -943,34 +955,38 @@ int assay_lexicon_scan(const assay_lexicon *lx, const assay_token *toks,
                        size_t ntoks, const char *text,
                        int (*fn)(void *ud, const assay_lexicon_match *m),
                        void *ud) {
-  /* The tokens' hashes first, as the engine does: each token is hashed
-   * once, and the scan can ask for table slots ahead of its place.  No
-   * memory for them is no error: the scan hashes as it goes. */
-  uint32_t local[512], *h = NULL;
-  if (lx && toks && ntoks && (text || (lx->flags & ASSAY_LEX_FOLD)))
-    h = ntoks <= 512 ? local : mem_alloc(&lx->alloc, ntoks * sizeof *h);
-  int fold = lx && (lx->flags & ASSAY_LEX_FOLD);
-  if (h) lex_hash_tokens(toks, ntoks, text, fold ? h : NULL, fold ? NULL : h);
-  int rc = lex_scan_hashed(lx, toks, ntoks, text, fold ? h : NULL,
-                           fold ? NULL : h, fn, ud);
-  if (h != local) mem_free(lx ? &lx->alloc : NULL, h, ntoks * sizeof *h);
-  return rc;
+  return lex_scan_hashed(lx, toks, ntoks, text, NULL, NULL, fn, ud);
 }
 
 /* A big lexicon's tables are larger than the caches: while token i is
  * looked up, ask for the filter word and the word slot of the token
- * LEX_AHEAD places ahead (the 10^6-entry lexicon scanned at 0.75 of the
- * speed of the 10^3 one, waiting on memory; prefetching the word's string
- * too, once its slot is in, gained nothing more). */
-#ifndef LEX_AHEAD
+ * LEX_AHEAD places ahead, from the document's token hashes or from one
+ * made now and kept for its turn (the 10^6-entry lexicon scanned at 0.75
+ * of the speed of the 10^3 one, waiting on memory; prefetching the word's
+ * string too, once its slot is in, gained nothing more). */
 #define LEX_AHEAD 8
-#endif
+/* Only for a lexicon whose word slots take more than this: the small
+ * ones stay in the caches, and the work of asking would be all cost. */
+#define LEX_FAR_BYTES ((size_t)512 << 10)
 
-static inline void lex_scan_prefetch(const assay_lexicon *lx,
-                                     const uint32_t *hash, size_t i,
-                                     size_t ntoks) {
-  if (i + LEX_AHEAD >= ntoks) return;
-  uint32_t h = hash[i + LEX_AHEAD];
+static void lex_scan_prefetch(const assay_lexicon *lx, const assay_token *toks,
+                              const char *text, lex_cache *c, size_t i,
+                              size_t ntoks) {
+  size_t a = i + LEX_AHEAD;
+  if (a >= ntoks) return;
+  uint32_t h;
+  if (c->hash) {
+    h = c->hash[a];
+  } else {
+    size_t k = a % LEX_CACHE, n;
+    if (c->hpos[k] != a) {
+      const char *s = lex_tok_str(lx, &toks[a], text, &n);
+      if (!s) return;
+      c->hv[k] = lex_hash(s, n);
+      c->hpos[k] = a;
+    }
+    h = c->hv[k];
+  }
   if (lx->vfilter)
     __builtin_prefetch(&lx->vfilter[(h & (lx->vfilter_bits - 1)) / 64]);
   __builtin_prefetch(&lx->toks.slot[lex_slot(h, lx->toks.cap)]);
@@ -984,17 +1000,14 @@ int lex_scan_hashed(const assay_lexicon *lx, const assay_token *toks,
   if (!lx || (!toks && ntoks) || !fn) return ASSAY_EMISUSE;
   if (!(lx->flags & ASSAY_LEX_FOLD) && !text && ntoks) return ASSAY_EMISUSE;
   lex_cache cache;
-  for (size_t k = 0; k < LEX_CACHE; k++) cache.pos[k] = SIZE_MAX;
+  for (size_t k = 0; k < LEX_CACHE; k++) cache.pos[k] = cache.hpos[k] = SIZE_MAX;
   /* The hashes of the strings lex_tok_str reads: the lower forms when
    * folding (each token has one once tokenized), the texts otherwise. */
   cache.hash = (lx->flags & ASSAY_LEX_FOLD) ? lower : texth;
+  int far = lx->toks.cap * sizeof *lx->toks.slot > LEX_FAR_BYTES;
   size_t i = 0;
   while (i < ntoks) {
-    /* A big lexicon's tables are larger than the caches: ask for the
-     * filter word and the word slot of a token a few places ahead while
-     * this one is looked up (the 10^6-entry lexicon scanned at 0.75 of
-     * the speed of the 10^3 one, waiting on memory). */
-    if (cache.hash && lx->toks.cap) lex_scan_prefetch(lx, cache.hash, i, ntoks);
+    if (far) lex_scan_prefetch(lx, toks, text, &cache, i, ntoks);
     uint32_t node = 0, best = 0;
     size_t best_end = 0;
     for (size_t j = i; j < ntoks; j++) {
