@@ -286,9 +286,9 @@ uint32_t pat_index_lower_hash(const pat_index *ix, uint32_t pos);
 const uint64_t *pat_index_heads(const pat_index *ix);
 
 /* Memory the scans of one index lend each other: a pack scans each
- * document once per pattern rule, and each scan's own arrays, thread
- * lists and match data added up (vm_init and vm_done were 2% of the
- * pack).  A scan takes the buffer of a slot (PAT_SCRATCH_*), NULL and
+ * document once per pattern rule, and each scan allocating its own
+ * arrays, thread lists, stack and windows added up (vm_init and vm_done
+ * were 2% of the pack).  A scan takes the buffer of a slot (PAT_SCRATCH_*), NULL and
  * *size 0 when the index has none or another scan holds it, and gives
  * it back at its end: the index keeps the larger of two, frees the other
  * and frees what it keeps with itself.  Sizes are in bytes; only for

@@ -146,10 +146,10 @@ static void vm_list_give(pat_vm *vm, pat_list *l, int threads, int caps) {
 
 /* ---- tests ------------------------------------------------------- */
 
-/* The test's regex on s (pat_test_ready already called). */
-/* Out of line: the regex cache answers most tests, and the token tests
- * that call this are inlined where they run. The match data is made at
- * the first regex a scan runs; most run none. */
+/* The test's regex on s (pat_test_ready already called).  Out of line:
+ * the regex cache answers most tests, and the token tests that call this
+ * are inlined where they run.  The match data is made at the first regex
+ * a scan runs; most run none. */
 static __attribute__((noinline)) int vm_re(pat_vm *vm, const pat_test *ts,
                                            const char *s, size_t n) {
   if (!vm->md && !(vm->md = pcre2_match_data_create(1, vm->pat->gctx))) {
