@@ -13,6 +13,7 @@
 #include "assay.h"
 #include "check.h"
 #include "lexicon.h"
+#include "lexicon_repr.h"
 #include "tokenize.h"
 #include "lexicon_dump.h"
 
@@ -883,23 +884,27 @@ static void test_same_name(void) {
   assay_lexicon_free(lx);
 }
 
-/* A text of more than LEX_CACHE (64) tokens, so that the hashes
- * assay_lexicon_scan makes ahead of its place (to ask for table slots
- * early) go round their ring many times: every phrase of the text is a
- * match, the same as with the engine's token hashes made beforehand. */
+/* A lexicon larger than the caches (its word slots over 512 KB: the scan
+ * asks for them ahead of its place) and a text of more than LEX_CACHE (64)
+ * tokens, so that the hashes assay_lexicon_scan makes ahead go round their
+ * ring many times: every phrase of the text is a match, the same as with
+ * the engine's token hashes made beforehand. */
 static void test_long_scan(void) {
+  enum { N = 100000 };
   assay_lexicon *lx = NULL;
   CHECK_INT(assay_lexicon_new(&lx, ASSAY_LEX_FOLD, NULL), ASSAY_OK);
   char buf[256];
-  for (unsigned e = 0; e < 3000; e++) {
+  for (unsigned e = 0; e < N; e++) {
     gen_phrase(e, buf);
     CHECK_INT(assay_lexicon_add_entry(lx, buf, "gen", NULL), (int)e);
   }
   CHECK_INT(assay_lexicon_freeze(lx), ASSAY_OK);
+  /* large enough for the prefetching path (lexicon.c, LEX_FAR_BYTES) */
+  CHECK(lx->toks.cap * sizeof *lx->toks.slot > ((size_t)512 << 10));
   size_t cap = 1 << 16, len = 0;
   char *text = malloc(cap);
   int phrases = 0;
-  for (unsigned e = 0; e < 3000; e += 13, phrases++) {
+  for (unsigned e = 0; e < N; e += 487, phrases++) {
     gen_phrase(e, buf);
     len += (size_t)snprintf(text + len, cap - len, "Then %s said. ", buf);
   }
