@@ -106,6 +106,7 @@ typedef struct tok_scan {
   char *buf; /* bump space for lower/shape strings, carved from tl->strings */
   size_t left;
   size_t no_email_until; /* no e-mail address starts before this offset */
+  int general_only;      /* TOK_PATHS_GENERAL: no fast path */
   tok_shape_slot *shapes;
   size_t nshapes, shapes_cap;
   /* The fast paths' caches: a word shape packed into 8 bytes -> its
@@ -1140,7 +1141,7 @@ static int tok_cut(tok_scan *st) {
   if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) i = 3;
   while (i < len) {
     unsigned char c = s[i];
-    if (c < 0x80) { /* the fast paths */
+    if (c < 0x80 && !st->general_only) { /* the fast paths */
       int a = tok_ascii[c];
       size_t end = 0;
       if (a == TEXT_SPACE) {
@@ -1459,6 +1460,11 @@ void tok_list_clear(tok_list *tl) {
 
 int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
             tok_list *tl) {
+  return tok_run_paths(tz, text, len, tl, TOK_PATHS_ALL);
+}
+
+int tok_run_paths(const assay_tokenizer *tz, const char *text, size_t len,
+                  tok_list *tl, unsigned paths) {
   tok_list_clear(tl);
   if (len >= UINT32_MAX) return ASSAY_ELIMIT; /* offsets are 32-bit */
   tok_scan st;
@@ -1467,6 +1473,7 @@ int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
   st.s = (const unsigned char *)text;
   st.len = len;
   st.tl = tl;
+  st.general_only = (paths & TOK_PATHS_GENERAL) != 0;
   /* News text has about one token per 5.4 bytes, a sentence per 125, a
    * paragraph per 200, and lower-case forms about as long as the text:
    * reserved at once, in one block, with room to spare (an array that

@@ -44,6 +44,15 @@ void tok_list_clear(tok_list *tl);
 int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
             tok_list *tl);
 
+/* tok_run with a choice of cutting paths.  TOK_PATHS_GENERAL cuts every
+ * token with the general path, a code point at a time: the reference that
+ * the fast paths (64-byte blocks, plain ASCII words, one-byte punctuation)
+ * must agree with, byte for byte; the tests and fuzz_tokenize compare the
+ * two.  tok_run is tok_run_paths with TOK_PATHS_ALL. */
+enum { TOK_PATHS_ALL = 0, TOK_PATHS_GENERAL = 1 };
+int tok_run_paths(const assay_tokenizer *tz, const char *text, size_t len,
+                  tok_list *tl, unsigned paths);
+
 /* 1 when word (bytes, case-sensitive, with its final period) is a known
  * abbreviation for tz (tz may be NULL: built-in list only). */
 int tok_is_abbreviation(const assay_tokenizer *tz, const char *word,

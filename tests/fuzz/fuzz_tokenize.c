@@ -1,11 +1,14 @@
 /*
  * fuzz_tokenize.c -- libFuzzer target for the text layer and the tokenizer:
- * any bytes tokenize without a crash, and tokens keep their invariants.
+ * any bytes tokenize without a crash, tokens keep their invariants, and
+ * the fast paths cut exactly as the general path does.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "assay.h"
+#include "tokenize.h"
 
 /* An invariant broken is a finding: abort so libFuzzer keeps the input. */
 #define FZ_ASSERT(c) \
@@ -48,6 +51,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t i = 0; i < np; i++)
     FZ_ASSERT(p[i].first <= p[i].last && p[i].last <= n);
   assay_tokens_free(toks);
+
+  /* The fast paths against the general path: the same tokens, forms,
+   * flags, sentences and paragraphs. */
+  tok_list fast, general;
+  tok_list_init(&fast, NULL);
+  tok_list_init(&general, NULL);
+  if (tok_run_paths(NULL, text, size, &fast, TOK_PATHS_ALL) == ASSAY_OK &&
+      tok_run_paths(NULL, text, size, &general, TOK_PATHS_GENERAL) ==
+          ASSAY_OK) {
+    FZ_ASSERT(fast.ntokens == general.ntokens &&
+              fast.nsents == general.nsents && fast.nparas == general.nparas &&
+              fast.invalid == general.invalid);
+    for (size_t i = 0; i < fast.ntokens; i++) {
+      const assay_token *x = &fast.tokens[i], *y = &general.tokens[i];
+      FZ_ASSERT(x->start == y->start && x->end == y->end &&
+                x->kind == y->kind && x->flags == y->flags &&
+                x->lower_len == y->lower_len && x->sentence == y->sentence &&
+                strcmp(x->lower, y->lower) == 0 &&
+                strcmp(x->shape, y->shape) == 0);
+    }
+    FZ_ASSERT(!memcmp(fast.sents, general.sents,
+                      fast.nsents * sizeof *fast.sents) &&
+              !memcmp(fast.paras, general.paras,
+                      fast.nparas * sizeof *fast.paras));
+  }
+  tok_list_clear(&fast);
+  tok_list_clear(&general);
 
   /* The same text as a document, and its JSON record. */
   assay_doc *doc = NULL;
