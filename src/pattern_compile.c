@@ -1285,6 +1285,56 @@ static int c_anchor_back(assay_pattern *pat, const assay_allocator *a,
   return ASSAY_OK;
 }
 
+/* The last atoms (pattern.h, ends): the token instructions whose step can
+ * be a match's last, found as those followed by a path to MATCH that
+ * consumes nothing.  Taken only when each is a literal or word set (the
+ * index lists where it passes) a bounded distance after the start, and
+ * one of them is past the first token (else the start filter says as
+ * much).  reach: scratch, one byte per instruction. */
+static void c_ends(assay_pattern *pat, const int *lo, const int *hi,
+                   unsigned char *reach) {
+  int n = pat->nprog, changed = 1, wlo = PAT_ANCHOR_SPAN + 1, whi = -1;
+  memset(reach, 0, (size_t)n);
+  while (changed) { /* to a fixpoint: jumps may go back */
+    changed = 0;
+    for (int pc = n - 1; pc >= 0; pc--) {
+      const pat_inst *in = &pat->prog[pc];
+      int r;
+      switch (in->op) {
+      case PAT_I_MATCH: r = 1; break;
+      case PAT_I_JMP: r = reach[in->x]; break;
+      case PAT_I_SPLIT: r = reach[in->x] || reach[in->y]; break;
+      case PAT_I_TOKEN:
+      case PAT_I_LAYER: r = 0; break;
+      default: r = pc + 1 < n && reach[pc + 1];
+      }
+      if (r && !reach[pc]) reach[pc] = 1, changed = 1;
+    }
+  }
+  int nends = 0;
+  for (int pc = 0; pc + 1 < n; pc++) {
+    const pat_inst *in = &pat->prog[pc];
+    if ((in->op != PAT_I_TOKEN && in->op != PAT_I_LAYER) || !reach[pc + 1])
+      continue;
+    const pat_atom *at = &pat->atoms[in->x];
+    if (in->op != PAT_I_TOKEN || c_anchor_rank(at) != 0 || at->nkeys <= 0 ||
+        hi[pc] < 0 || hi[pc] > PAT_ANCHOR_SPAN)
+      return;
+    if (lo[pc] < wlo) wlo = lo[pc];
+    if (hi[pc] > whi) whi = hi[pc];
+    int known = 0;
+    for (int k = 0; k < nends && !known; k++)
+      known = c_same_label(&pat->atoms[pat->ends[k]], at);
+    if (known) continue;
+    if (nends == PAT_MAX_ENDS) return;
+    pat->ends[nends++] = in->x;
+  }
+  if (!nends || whi <= 0) return;
+  pat->nends = nends;
+  pat->anchor_lo = wlo;
+  pat->anchor_hi = whi;
+}
+
 /* Chooses the anchor: an atom every match passes, a bounded number of
  * tokens [anchor_lo, anchor_hi] after its start, so that a match can only
  * start in the windows before the places the anchor passes.  Prefers
@@ -1329,7 +1379,12 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
     best_rank = rank;
     best_width = whi - wlo;
   }
-  if (!status && pat->anchor < 0)
+  /* The last atoms, all literals, beat an anchor that is not one. */
+  if (!status && best_rank > 0) {
+    c_ends(pat, lo, hi, seen);
+    if (pat->nends) pat->anchor = -1;
+  }
+  if (!status && pat->anchor < 0 && !pat->nends)
     status = c_anchor_back(pat, a, seen, work);
   mem_free(a, lo, n * sizeof(int));
   mem_free(a, hi, n * sizeof(int));

@@ -613,7 +613,7 @@ static void vm_back_windows(pat_vm *vm) {
  * where the anchor passes, or the backward run's starts. */
 static void vm_anchor_init(pat_vm *vm) {
   const assay_pattern *pat = vm->pat;
-  if (pat->anchor < 0 || !vm->ix || !vm->ntoks) return;
+  if ((pat->anchor < 0 && !pat->nends) || !vm->ix || !vm->ntoks) return;
   vm->wwords = ((size_t)vm->ntoks + 63) / 64;
   if (pat->anchor_back) {
     vm_back_windows(vm);
@@ -624,6 +624,11 @@ static void vm_anchor_init(pat_vm *vm) {
                              vm->wwords * sizeof(uint64_t), &vm->wbits_size);
   if (!vm->wbits) {
     vm->wwords = 0; /* no windows: every start is tried, as before */
+    return;
+  }
+  if (pat->nends) { /* the last atoms, literals all: from the index */
+    for (int k = 0; k < pat->nends; k++)
+      vm_atom_each(vm, pat->ends[k], 0, vm_window_at, NULL);
     return;
   }
   vm_atom_each(vm, pat->anchor, pat->anchor_memo, vm_window_at, NULL);

@@ -253,6 +253,78 @@ static void anchor_cases(assay_doc *doc) {
   pat_index_free(ix);
 }
 
+/* The last atoms (pattern.h, ends): when no single atom anchors a
+ * pattern but every atom a match can end with is a literal or word set a
+ * bounded distance after the start, they anchor it together.  The labels
+ * they get, their window, and matches the same as a plain scan's. */
+static void ends_cases(void) {
+  const char *text =
+      "Three weeks ago the firm said, a year earlier, that two days later "
+      "it would act; years from now it will. Two days. The weeks ago, "
+      "three weeks later and two years from now.";
+  struct {
+    const char *src;
+    const char *ends; /* their labels, space-separated; NULL: none */
+    int lo, hi;
+  } cases[] = {
+      {"( [lower=/^(two|three)$/] [lower=/^(weeks|days)$/] | "
+       "[lower=/^(years|weeks)$/] ) ( 'ago' | 'earlier' | 'from' 'now' )",
+       "'ago' 'earlier' 'now'", 1, 3},
+      /* a match may end before its optional last part */
+      {"( 'two' | 'three' ) ( 'days' | 'weeks' ) 'ago'?",
+       "'days' 'weeks' 'ago'", 1, 2},
+      {"( 'a' | 'two' ) ( 'year' | 'days' ) ( 'earlier' | 'later' )",
+       "'earlier' 'later'", 2, 2},
+      /* one atom every match passes anchors alone */
+      {"( 'two' | 'three' ) 'days' ( 'ago' | 'later' )", NULL, 0, 0},
+      /* a last atom that is not a literal: no set */
+      {"( 'two' | 'three' ) ( 'days' | 'weeks' ) ( 'ago' | [kind=punct] )",
+       NULL, 0, 0},
+      /* unbounded before them, or at the start itself */
+      {"[kind=word]+ ( 'ago' | 'later' )", NULL, 0, 0},
+      {"'ago' | 'later'", NULL, 0, 0},
+  };
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  pat_index *ix = pat_index_new(NULL);
+  CHECK(ix != NULL);
+  CHECK_INT(pat_index_build(ix, doc), 0);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assay_pattern *pat = NULL;
+    assay_error err;
+    CHECK_INT(assay_pattern_new(&pat, cases[i].src, NULL, &err), 0);
+    if (!pat) continue;
+    char got[256] = "";
+    size_t n = 0;
+    for (int k = 0; k < pat->nends && n < sizeof got; k++)
+      n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", k ? " " : "",
+                            pat->atoms[pat->ends[k]].label);
+    if (!cases[i].ends != !pat->nends ||
+        (cases[i].ends && strcmp(got, cases[i].ends)))
+      fprintf(stderr, "%s: ends [%s]\n", cases[i].src, got);
+    CHECK_STR(got, cases[i].ends ? cases[i].ends : "");
+    if (cases[i].ends) {
+      CHECK_INT(pat->anchor, -1);
+      CHECK_INT(pat->anchor_lo, cases[i].lo);
+      CHECK_INT(pat->anchor_hi, cases[i].hi);
+    }
+    for (int reject = 0; reject < 2; reject++) {
+      trail plain = {.reject = reject}, fast = {.reject = reject};
+      CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
+      CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
+      if (strcmp(plain.s, fast.s))
+        fprintf(stderr, "%s: plain [%s] indexed [%s]\n", cases[i].src,
+                plain.s, fast.s);
+      CHECK_STR(fast.s, plain.s);
+      CHECK(plain.n > 0);
+    }
+    assay_pattern_free(pat);
+  }
+  pat_index_free(ix);
+  assay_doc_free(doc);
+}
+
 /* Adds an annotation over the first occurrence of `what` in the text,
  * with attribute key=value when key is set. */
 static void annotate(assay_doc *doc, const char *text, const char *layer,
@@ -735,6 +807,7 @@ int main(void) {
   finite_cases();
   index_cases();
   back_cases();
+  ends_cases();
   first_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
