@@ -21,8 +21,8 @@
 #define PAT_MAX_PREFILTER 32
 /* The farthest an anchor atom may be from a match's start, in tokens. */
 #define PAT_ANCHOR_SPAN 48
-/* The most distinct last atoms that may anchor a pattern together. */
-#define PAT_MAX_ENDS 16
+/* The most distinct atoms that may anchor a pattern together (a cut). */
+#define PAT_MAX_CUT 16
 
 /* What one test looks at. */
 enum pat_field {
@@ -151,14 +151,13 @@ struct assay_pattern {
    * without consuming a token. */
   uint8_t anchor_back;
   int *anchor_pcs, nanchor_pcs;
-  /* The last atoms, when no single atom anchors as well (anchor -1): the
-   * atoms a match can end with, all literals or word sets a bounded
-   * distance after the start.  Every match passes one of them, so
-   * together they anchor it like one atom, with the window in
-   * anchor_lo/anchor_hi ("three weeks ago | a year earlier": ago,
-   * earlier). */
-  int ends[PAT_MAX_ENDS];
-  int nends;
+  /* A cut, when no single atom anchors as well (anchor -1): atoms one of
+   * which every match passes, all literals or word sets (of no stop word)
+   * a bounded distance after the start; together they anchor a match
+   * like one atom, with the window in anchor_lo/anchor_hi.  "(a | three)
+   * (week | weeks) (ago | earlier)": ago, earlier. */
+  int cut[PAT_MAX_CUT];
+  int ncut;
   int *epred_off, *epred;
   int nepred;
   /* Atoms every match goes through (plain token tests; `@layer`

@@ -1285,52 +1285,110 @@ static int c_anchor_back(assay_pattern *pat, const assay_allocator *a,
   return ASSAY_OK;
 }
 
-/* The last atoms (pattern.h, ends): the token instructions whose step can
- * be a match's last, found as those followed by a path to MATCH that
- * consumes nothing.  Taken only when each is a literal or word set (the
- * index lists where it passes) a bounded distance after the start, and
- * one of them is past the first token (else the start filter says as
- * much).  reach: scratch, one byte per instruction. */
-static void c_ends(assay_pattern *pat, const int *lo, const int *hi,
-                   unsigned char *reach) {
-  int n = pat->nprog, changed = 1, wlo = PAT_ANCHOR_SPAN + 1, whi = -1;
-  memset(reach, 0, (size_t)n);
-  while (changed) { /* to a fixpoint: jumps may go back */
-    changed = 0;
-    for (int pc = n - 1; pc >= 0; pc--) {
-      const pat_inst *in = &pat->prog[pc];
-      int r;
-      switch (in->op) {
-      case PAT_I_MATCH: r = 1; break;
-      case PAT_I_JMP: r = reach[in->x]; break;
-      case PAT_I_SPLIT: r = reach[in->x] || reach[in->y]; break;
-      case PAT_I_TOKEN:
-      case PAT_I_LAYER: r = 0; break;
-      default: r = pc + 1 < n && reach[pc + 1];
-      }
-      if (r && !reach[pc]) reach[pc] = 1, changed = 1;
+/* Words so frequent in news that an atom testing for one says little
+ * about where a match is: a cut (c_cut) leaves them out. */
+static const char *const c_stop_words[] = {
+    "'s", ",", "-", ".", "a", "an", "and", "are", "as", "at", "be", "but",
+    "by", "for", "from", "had", "has", "have", "he", "in", "is", "it",
+    "its", "not", "of", "on", "or", "said", "that", "the", "this", "to",
+    "was", "were", "which", "will", "with", "would"};
+
+static int c_stop_atom(const pat_atom *a) {
+  for (int k = 0; k < a->nkeys; k++)
+    for (size_t w = 0; w < sizeof c_stop_words / sizeof *c_stop_words; w++)
+      if (strlen(c_stop_words[w]) == a->keys[k].len &&
+          memcmp(c_stop_words[w], a->keys[k].s, a->keys[k].len) == 0)
+        return 1;
+  return 0;
+}
+
+/* Does every path from the start to MATCH pass a token atom with one of
+ * the labels of set[0, n) (atom ids)? */
+static int c_cut_holds(const assay_pattern *pat, const int *set, int n,
+                       unsigned char *seen, int *stack) {
+  int top = 0;
+  memset(seen, 0, (size_t)pat->nprog);
+  stack[top++] = 0;
+  while (top > 0) {
+    int pc = stack[--top];
+    if (seen[pc]) continue;
+    seen[pc] = 1;
+    const pat_inst *in = &pat->prog[pc];
+    switch (in->op) {
+    case PAT_I_MATCH: return 0;
+    case PAT_I_SPLIT:
+      stack[top++] = in->y;
+      stack[top++] = in->x;
+      break;
+    case PAT_I_JMP: stack[top++] = in->x; break;
+    case PAT_I_TOKEN: {
+      int cut = 0;
+      for (int k = 0; k < n && !cut; k++)
+        cut = c_same_label(&pat->atoms[in->x], &pat->atoms[set[k]]);
+      if (cut) break;
+    } /* fall through */
+    default: stack[top++] = pc + 1;
     }
   }
-  int nends = 0;
-  for (int pc = 0; pc + 1 < n; pc++) {
+  return 1;
+}
+
+/* A cut (pattern.h): the atoms that are literals or word sets of no stop
+ * word, a bounded distance after the start, if every match passes one of
+ * them; then, greedily, without each atom of the most words first while
+ * the rest still cut (the fewer words, the fewer places to look).  Kept
+ * when one of its atoms is past the first token (else the start filter
+ * says as much).  seen, stack: scratch, as for c_avoidable_by. */
+static void c_cut(assay_pattern *pat, const int *lo, const int *hi,
+                  unsigned char *seen, int *stack) {
+  int set[PAT_MAX_CUT], n = 0;
+  for (int pc = 0; pc < pat->nprog; pc++) {
     const pat_inst *in = &pat->prog[pc];
-    if ((in->op != PAT_I_TOKEN && in->op != PAT_I_LAYER) || !reach[pc + 1])
-      continue;
+    if (in->op != PAT_I_TOKEN) continue;
     const pat_atom *at = &pat->atoms[in->x];
-    if (in->op != PAT_I_TOKEN || c_anchor_rank(at) != 0 || at->nkeys <= 0 ||
-        hi[pc] < 0 || hi[pc] > PAT_ANCHOR_SPAN)
-      return;
-    if (lo[pc] < wlo) wlo = lo[pc];
-    if (hi[pc] > whi) whi = hi[pc];
     int known = 0;
-    for (int k = 0; k < nends && !known; k++)
-      known = c_same_label(&pat->atoms[pat->ends[k]], at);
-    if (known) continue;
-    if (nends == PAT_MAX_ENDS) return;
-    pat->ends[nends++] = in->x;
+    for (int k = 0; k < n && !known; k++)
+      known = c_same_label(&pat->atoms[set[k]], at);
+    if (known || c_anchor_rank(at) != 0 || at->nkeys <= 0 || c_stop_atom(at))
+      continue;
+    /* every instruction of the label bounded: the window covers them */
+    int bounded = 1;
+    for (int q = 0; q < pat->nprog && bounded; q++)
+      if (pat->prog[q].op == PAT_I_TOKEN &&
+          c_same_label(&pat->atoms[pat->prog[q].x], at))
+        bounded = hi[q] >= 0 && hi[q] <= PAT_ANCHOR_SPAN;
+    if (!bounded) continue;
+    if (n == PAT_MAX_CUT) return;
+    set[n++] = in->x;
   }
-  if (!nends || whi <= 0) return;
-  pat->nends = nends;
+  if (!n || !c_cut_holds(pat, set, n, seen, stack)) return;
+  for (;;) { /* drop the atom of the most words that the cut can spare */
+    int drop = -1;
+    for (int k = 0; k < n; k++) {
+      if (drop >= 0 && pat->atoms[set[k]].nkeys <= pat->atoms[set[drop]].nkeys)
+        continue;
+      int tmp = set[k];
+      set[k] = set[n - 1];
+      int spare = c_cut_holds(pat, set, n - 1, seen, stack);
+      set[k] = tmp;
+      if (spare) drop = k;
+    }
+    if (drop < 0) break;
+    memmove(&set[drop], &set[drop + 1], (size_t)(n - drop - 1) * sizeof *set);
+    n--;
+  }
+  int wlo = PAT_ANCHOR_SPAN + 1, whi = -1;
+  for (int q = 0; q < pat->nprog; q++) {
+    if (pat->prog[q].op != PAT_I_TOKEN) continue;
+    for (int k = 0; k < n; k++)
+      if (c_same_label(&pat->atoms[pat->prog[q].x], &pat->atoms[set[k]])) {
+        if (lo[q] < wlo) wlo = lo[q];
+        if (hi[q] > whi) whi = hi[q];
+      }
+  }
+  if (whi <= 0) return;
+  memcpy(pat->cut, set, (size_t)n * sizeof *set);
+  pat->ncut = n;
   pat->anchor_lo = wlo;
   pat->anchor_hi = whi;
 }
@@ -1379,12 +1437,12 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
     best_rank = rank;
     best_width = whi - wlo;
   }
-  /* The last atoms, all literals, beat an anchor that is not one. */
+  /* A cut of literals beats an anchor that is not one. */
   if (!status && best_rank > 0) {
-    c_ends(pat, lo, hi, seen);
-    if (pat->nends) pat->anchor = -1;
+    c_cut(pat, lo, hi, seen, work);
+    if (pat->ncut) pat->anchor = -1;
   }
-  if (!status && pat->anchor < 0 && !pat->nends)
+  if (!status && pat->anchor < 0 && !pat->ncut)
     status = c_anchor_back(pat, a, seen, work);
   mem_free(a, lo, n * sizeof(int));
   mem_free(a, hi, n * sizeof(int));

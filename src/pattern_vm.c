@@ -613,7 +613,7 @@ static void vm_back_windows(pat_vm *vm) {
  * where the anchor passes, or the backward run's starts. */
 static void vm_anchor_init(pat_vm *vm) {
   const assay_pattern *pat = vm->pat;
-  if ((pat->anchor < 0 && !pat->nends) || !vm->ix || !vm->ntoks) return;
+  if ((pat->anchor < 0 && !pat->ncut) || !vm->ix || !vm->ntoks) return;
   vm->wwords = ((size_t)vm->ntoks + 63) / 64;
   if (pat->anchor_back) {
     vm_back_windows(vm);
@@ -626,9 +626,9 @@ static void vm_anchor_init(pat_vm *vm) {
     vm->wwords = 0; /* no windows: every start is tried, as before */
     return;
   }
-  if (pat->nends) { /* the last atoms, literals all: from the index */
-    for (int k = 0; k < pat->nends; k++)
-      vm_atom_each(vm, pat->ends[k], 0, vm_window_at, NULL);
+  if (pat->ncut) { /* a cut, literals all: from the index */
+    for (int k = 0; k < pat->ncut; k++)
+      vm_atom_each(vm, pat->cut[k], 0, vm_window_at, NULL);
     return;
   }
   vm_atom_each(vm, pat->anchor, pat->anchor_memo, vm_window_at, NULL);

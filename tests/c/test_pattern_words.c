@@ -253,34 +253,39 @@ static void anchor_cases(assay_doc *doc) {
   pat_index_free(ix);
 }
 
-/* The last atoms (pattern.h, ends): when no single atom anchors a
- * pattern but every atom a match can end with is a literal or word set a
- * bounded distance after the start, they anchor it together.  The labels
- * they get, their window, and matches the same as a plain scan's. */
-static void ends_cases(void) {
+/* A cut (pattern.h): when no single atom anchors a pattern, literals and
+ * word sets of no stop word one of which every match passes anchor it
+ * together, the fewest words kept.  The labels taken, their window, and
+ * matches the same as a plain scan's. */
+static void cut_cases(void) {
   const char *text =
       "Three weeks ago the firm said, a year earlier, that two days later "
       "it would act; years from now it will. Two days. The weeks ago, "
-      "three weeks later and two years from now.";
+      "three weeks later and two years from now. The first quarter and "
+      "second half.";
   struct {
     const char *src;
-    const char *ends; /* their labels, space-separated; NULL: none */
+    const char *cut; /* its labels, space-separated; NULL: none */
     int lo, hi;
   } cases[] = {
+      /* the words after the numbers and units, fewer than those */
       {"( [lower=/^(two|three)$/] [lower=/^(weeks|days)$/] | "
        "[lower=/^(years|weeks)$/] ) ( 'ago' | 'earlier' | 'from' 'now' )",
        "'ago' 'earlier' 'now'", 1, 3},
       /* a match may end before its optional last part */
-      {"( 'two' | 'three' ) ( 'days' | 'weeks' ) 'ago'?",
-       "'days' 'weeks' 'ago'", 1, 2},
+      {"( 'two' | 'three' ) ( 'days' | 'weeks' ) 'ago'?", "'days' 'weeks'", 1,
+       1},
+      /* 'a' is a stop word */
       {"( 'a' | 'two' ) ( 'year' | 'days' ) ( 'earlier' | 'later' )",
        "'earlier' 'later'", 2, 2},
+      {"( 'two' | 'three' ) ( 'days' | 'weeks' ) ( 'ago' | [kind=punct] )",
+       "'days' 'weeks'", 1, 1},
+      {"'the'? ( 'first' | 'second' ) ( 'quarter' | 'half' )",
+       "'quarter' 'half'", 1, 2},
       /* one atom every match passes anchors alone */
       {"( 'two' | 'three' ) 'days' ( 'ago' | 'later' )", NULL, 0, 0},
-      /* a last atom that is not a literal: no set */
-      {"( 'two' | 'three' ) ( 'days' | 'weeks' ) ( 'ago' | [kind=punct] )",
-       NULL, 0, 0},
-      /* unbounded before them, or at the start itself */
+      /* stop words only, unbounded before them, or the start itself */
+      {"( 'the' | 'a' ) [kind=word]", NULL, 0, 0},
       {"[kind=word]+ ( 'ago' | 'later' )", NULL, 0, 0},
       {"'ago' | 'later'", NULL, 0, 0},
   };
@@ -297,14 +302,14 @@ static void ends_cases(void) {
     if (!pat) continue;
     char got[256] = "";
     size_t n = 0;
-    for (int k = 0; k < pat->nends && n < sizeof got; k++)
+    for (int k = 0; k < pat->ncut && n < sizeof got; k++)
       n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", k ? " " : "",
-                            pat->atoms[pat->ends[k]].label);
-    if (!cases[i].ends != !pat->nends ||
-        (cases[i].ends && strcmp(got, cases[i].ends)))
-      fprintf(stderr, "%s: ends [%s]\n", cases[i].src, got);
-    CHECK_STR(got, cases[i].ends ? cases[i].ends : "");
-    if (cases[i].ends) {
+                            pat->atoms[pat->cut[k]].label);
+    if (!cases[i].cut != !pat->ncut ||
+        (cases[i].cut && strcmp(got, cases[i].cut)))
+      fprintf(stderr, "%s: cut [%s]\n", cases[i].src, got);
+    CHECK_STR(got, cases[i].cut ? cases[i].cut : "");
+    if (cases[i].cut) {
       CHECK_INT(pat->anchor, -1);
       CHECK_INT(pat->anchor_lo, cases[i].lo);
       CHECK_INT(pat->anchor_hi, cases[i].hi);
@@ -807,7 +812,7 @@ int main(void) {
   finite_cases();
   index_cases();
   back_cases();
-  ends_cases();
+  cut_cases();
   first_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
