@@ -629,7 +629,13 @@ typedef struct in_frame {
   ino_t ino;
   FILE *fp;
   size_t line;
+  /* JSON Lines: bytes read from fp ahead of the line, [rpos, rlen) of
+   * rbuf (IN_RBUF bytes, made on first use). */
+  char *rbuf;
+  size_t rpos, rlen;
 } in_frame;
+
+#define IN_RBUF 65536
 
 struct in_reader {
   assay_allocator alloc;
@@ -677,6 +683,8 @@ static void in_pop(in_reader *r) {
   mem_free(&r->alloc, f->ents, f->cap * sizeof *f->ents);
   mem_free(&r->alloc, f->path, strlen(f->path) + 1);
   json_decref(f->manifest);
+  if (f->rbuf)
+    mem_free(&r->alloc, f->rbuf, IN_RBUF);
   if (f->fp && f->fp != stdin)
     fclose(f->fp);
 }
@@ -832,31 +840,47 @@ static int in_push_jsonl(in_reader *r, const char *path, FILE *fp, size_t line,
   return ASSAY_OK;
 }
 
-/* Reads one line of fp into r->line, without its end.  Returns 1, 0 at
- * the end of the file, -1 when out of memory; *toolong is set when the
- * line passed max bytes (the rest of it is skipped). */
-static int in_getline(in_reader *r, FILE *fp, size_t max, int *toolong) {
+/* Reads one line of frame f's file into r->line, without its end.
+ * Returns 1, 0 at the end of the file, -1 when out of memory; *toolong is
+ * set when the line passed max bytes (the rest of it is skipped).  Reads
+ * a block at a time and finds line ends with memchr: a byte at a time,
+ * JSON Lines input cost 25 instructions a byte here. */
+static int in_getline(in_reader *r, in_frame *f, size_t max, int *toolong) {
   in_buf *b = &r->line;
   b->len = 0;
   *toolong = 0;
-  int c, any = 0;
+  int any = 0;
   if (in_buf_put(b, "", 0))
     return -1;
-  /* A byte at a time, but without the stream's lock (one reader thread
-   * owns fp) and with the buffer grown only when full: JSON Lines input
-   * went through here at ~90 instructions a byte. */
-  while ((c = getc_unlocked(fp)) != EOF) {
-    any = 1;
-    if (c == '\n')
-      break;
-    if (b->len >= max) {
-      *toolong = 1;
-      continue;
+  if (!f->rbuf && !(f->rbuf = mem_alloc(&r->alloc, IN_RBUF)))
+    return -1;
+  for (;;) {
+    if (f->rpos == f->rlen) {
+      f->rpos = 0;
+      f->rlen = fread(f->rbuf, 1, IN_RBUF, f->fp);
+      if (!f->rlen)
+        break; /* the end, or an error the caller reads from fp */
     }
-    if (b->len + 2 > b->cap &&
-        mem_grow(&b->alloc, (void **)&b->p, &b->cap, b->len + 2, 1))
-      return -1;
-    b->p[b->len++] = (char)c;
+    any = 1;
+    const char *at = f->rbuf + f->rpos;
+    size_t avail = f->rlen - f->rpos;
+    const char *nl = memchr(at, '\n', avail);
+    size_t take = nl ? (size_t)(nl - at) : avail;
+    size_t put = b->len < max ? max - b->len : 0;
+    if (put > take)
+      put = take;
+    if (put < take)
+      *toolong = 1;
+    if (put) {
+      if (b->len + put + 1 > b->cap &&
+          mem_grow(&b->alloc, (void **)&b->p, &b->cap, b->len + put + 1, 1))
+        return -1;
+      memcpy(b->p + b->len, at, put);
+      b->len += put;
+    }
+    f->rpos += take + (nl != NULL);
+    if (nl)
+      break;
   }
   b->p[b->len] = '\0';
   if (b->len && b->p[b->len - 1] == '\r')
@@ -990,7 +1014,7 @@ static int in_jsonl_next(in_reader *r, in_frame *f, assay_doc **out,
   /* The text and the JSON around it: a line may be a little longer. */
   size_t max = in_max(&r->opt) + in_max(&r->opt) / 2 + 4096;
   for (;;) {
-    int toolong, got = in_getline(r, f->fp, max, &toolong);
+    int toolong, got = in_getline(r, f, max, &toolong);
     if (got < 0)
       return in_fail(err, ASSAY_ENOMEM, f->path, 0, 0, "out of memory");
     if (got == 0) {

@@ -378,6 +378,86 @@ static char *read_stdin(const char *content) {
   return out;
 }
 
+/* JSON Lines read a block at a time: a line longer than the read block,
+ * lines across the blocks' borders at many offsets, CRLF, blank lines, a
+ * NUL byte inside a line (an error for that line, not a lost one), a last
+ * line without its newline, and the line length limit exactly at and one
+ * byte past it. */
+static void test_jsonl_blocks(void) {
+  char path[] = "/tmp/assay_test_XXXXXX.jsonl";
+  int fd = mkstemps(path, 6);
+  CHECK(fd >= 0);
+  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  if (!f) return;
+  fprintf(f, "{\"id\": \"long\", \"text\": \"");
+  for (int i = 0; i < 100000; i++) fputc('x', f);
+  fprintf(f, "\"}\n\n   \n{\"id\": \"crlf\", \"text\": \"a\"}\r\n");
+  for (int i = 0; i < 3000; i++)
+    fprintf(f, "{\"id\": \"s%d\", \"text\": \"%.*s\"}\n", i, i % 37,
+            "abcdefghijklmnopqrstuvwxyz0123456789!");
+  fputs("{\"id\": \"nul\", \"text\": \"a", f);
+  fputc('\0', f);
+  fputs("b\"}\n{\"id\": \"last\", \"text\": \"end\"}", f);
+  fclose(f);
+  const char *p[] = {path};
+  in_reader *r = NULL;
+  CHECK_INT(in_open(&r, p, 1, NULL), ASSAY_OK);
+  assay_doc *d = NULL;
+  assay_error err;
+  CHECK_INT(in_next(r, &d, &err), ASSAY_OK);
+  CHECK_STR(assay_doc_id(d), "long");
+  size_t len = 0;
+  assay_doc_text(d, &len);
+  CHECK_INT(len, 100000);
+  assay_doc_free(d);
+  CHECK_INT(in_next(r, &d, &err), ASSAY_OK);
+  CHECK_STR(assay_doc_id(d), "crlf");
+  assay_doc_free(d);
+  int in_order = 1;
+  for (int i = 0; i < 3000; i++) {
+    char want[32];
+    snprintf(want, sizeof want, "s%d", i);
+    if (in_next(r, &d, &err) != ASSAY_OK) {
+      in_order = 0;
+      break;
+    }
+    in_order &= strcmp(assay_doc_id(d), want) == 0 &&
+                strlen(assay_doc_text(d, NULL)) == (size_t)(i % 37);
+    assay_doc_free(d);
+  }
+  CHECK(in_order);
+  CHECK_INT(in_next(r, &d, &err), ASSAY_ESYNTAX);
+  char where[300];
+  snprintf(where, sizeof where, "%s:3005", path);
+  CHECK_STR(err.file, where);
+  CHECK_INT(in_next(r, &d, &err), ASSAY_OK);
+  CHECK_STR(assay_doc_id(d), "last");
+  assay_doc_free(d);
+  CHECK_INT(in_next(r, &d, &err), ASSAY_STOP);
+  in_close(r);
+
+  /* The limit: max_doc_bytes 100 lets a line have 100 + 50 + 4096 bytes. */
+  f = fopen(path, "wb");
+  if (!f) return;
+  const size_t max = 100 + 50 + 4096;
+  for (size_t extra = 0; extra < 2; extra++) {
+    const char *head = "{\"id\": \"x\", \"text\": \"";
+    fputs(head, f);
+    for (size_t i = strlen(head) + 2; i < max + extra; i++) fputc('x', f);
+    fputs("\"}\n", f);
+  }
+  fputs("{\"id\": \"after\", \"text\": \"ok\"}\n", f);
+  fclose(f);
+  in_options opt = {NULL, 100, NULL};
+  char want[1200];
+  snprintf(want, sizeof want,
+           "!x: document larger than the limit max_doc_bytes (100 bytes)\n"
+           "!%s:2: line longer than the limit max_doc_bytes (100 bytes)\n"
+           "after", path);
+  CHECK_STR(read_all(p, 1, &opt), want);
+  unlink(path);
+}
+
 static void test_stdin(void) {
   CHECK_STR(read_stdin("\n  \n{\"id\": \"s1\", \"text\": \"a\"}\n{bad\n"),
             "s1\n!-:4: invalid JSON at column 4: string or '}' expected near "
@@ -390,6 +470,7 @@ int main(void) {
   test_front_matter();
   test_bytes();
   test_jsonl();
+  test_jsonl_blocks();
   test_dirs();
   test_sony();
   test_loops_and_vanishing();
