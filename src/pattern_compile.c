@@ -1082,34 +1082,45 @@ static int c_same_label(const pat_atom *a, const pat_atom *b) {
          strcmp(a->label, b->label) == 0;
 }
 
-/* Can the program reach MATCH without passing an atom `same` as `atom`?
- * Consuming steps are followed too: this is about every path. */
-static int c_avoidable_by(const assay_pattern *pat, int atom,
-                          int (*same)(const pat_atom *, const pat_atom *),
-                          unsigned char *seen, int *stack) {
-  int n = 0;
+/* Can the program reach MATCH without passing an atom `same` as one of
+ * set[0, n) (atom ids)?  Consuming steps are followed too: this is about
+ * every path. */
+static int c_avoids(const assay_pattern *pat, const int *set, int n,
+                    int (*same)(const pat_atom *, const pat_atom *),
+                    unsigned char *seen, int *stack) {
+  int top = 0;
   memset(seen, 0, (size_t)pat->nprog);
-  stack[n++] = 0;
-  while (n > 0) {
-    int pc = stack[--n];
+  stack[top++] = 0;
+  while (top > 0) {
+    int pc = stack[--top];
     if (seen[pc]) continue;
     seen[pc] = 1;
     const pat_inst *in = &pat->prog[pc];
+    int passes = 0;
     switch (in->op) {
     case PAT_I_MATCH: return 1;
     case PAT_I_SPLIT:
-      stack[n++] = in->y;
-      stack[n++] = in->x;
+      stack[top++] = in->y;
+      stack[top++] = in->x;
       break;
-    case PAT_I_JMP: stack[n++] = in->x; break;
+    case PAT_I_JMP: stack[top++] = in->x; break;
     case PAT_I_TOKEN:
     case PAT_I_LAYER:
-      if (same(&pat->atoms[in->x], &pat->atoms[atom])) break;
+      for (int k = 0; k < n && !passes; k++)
+        passes = same(&pat->atoms[in->x], &pat->atoms[set[k]]);
+      if (passes) break;
       /* fall through */
-    default: stack[n++] = pc + 1;
+    default: stack[top++] = pc + 1;
     }
   }
   return 0;
+}
+
+/* Can the program reach MATCH without passing an atom `same` as `atom`? */
+static int c_avoidable_by(const assay_pattern *pat, int atom,
+                          int (*same)(const pat_atom *, const pat_atom *),
+                          unsigned char *seen, int *stack) {
+  return c_avoids(pat, &atom, 1, same, seen, stack);
 }
 
 static int c_avoidable(const assay_pattern *pat, int atom, unsigned char *seen,
@@ -1302,37 +1313,6 @@ static int c_stop_atom(const pat_atom *a) {
   return 0;
 }
 
-/* Does every path from the start to MATCH pass a token atom with one of
- * the labels of set[0, n) (atom ids)? */
-static int c_cut_holds(const assay_pattern *pat, const int *set, int n,
-                       unsigned char *seen, int *stack) {
-  int top = 0;
-  memset(seen, 0, (size_t)pat->nprog);
-  stack[top++] = 0;
-  while (top > 0) {
-    int pc = stack[--top];
-    if (seen[pc]) continue;
-    seen[pc] = 1;
-    const pat_inst *in = &pat->prog[pc];
-    switch (in->op) {
-    case PAT_I_MATCH: return 0;
-    case PAT_I_SPLIT:
-      stack[top++] = in->y;
-      stack[top++] = in->x;
-      break;
-    case PAT_I_JMP: stack[top++] = in->x; break;
-    case PAT_I_TOKEN: {
-      int cut = 0;
-      for (int k = 0; k < n && !cut; k++)
-        cut = c_same_label(&pat->atoms[in->x], &pat->atoms[set[k]]);
-      if (cut) break;
-    } /* fall through */
-    default: stack[top++] = pc + 1;
-    }
-  }
-  return 1;
-}
-
 /* A cut (pattern.h): the atoms that are literals or word sets of no stop
  * word, a bounded distance after the start, if every match passes one of
  * them; then, greedily, without each atom of the most words first while
@@ -1361,7 +1341,7 @@ static void c_cut(assay_pattern *pat, const int *lo, const int *hi,
     if (n == PAT_MAX_CUT) return;
     set[n++] = in->x;
   }
-  if (!n || !c_cut_holds(pat, set, n, seen, stack)) return;
+  if (!n || c_avoids(pat, set, n, c_same_label, seen, stack)) return;
   for (;;) { /* drop the atom of the most words that the cut can spare */
     int drop = -1;
     for (int k = 0; k < n; k++) {
@@ -1369,7 +1349,7 @@ static void c_cut(assay_pattern *pat, const int *lo, const int *hi,
         continue;
       int tmp = set[k];
       set[k] = set[n - 1];
-      int spare = c_cut_holds(pat, set, n - 1, seen, stack);
+      int spare = !c_avoids(pat, set, n - 1, c_same_label, seen, stack);
       set[k] = tmp;
       if (spare) drop = k;
     }

@@ -55,6 +55,46 @@ static int record(void *ud, const assay_pattern_match *m) {
   return t->reject && ++t->seen % 3 == 0 ? PAT_REJECT : ASSAY_OK;
 }
 
+/* src compiled (a CHECK that it compiles); NULL when it does not. */
+static assay_pattern *compiled(const char *src) {
+  assay_pattern *pat = NULL;
+  assay_error err;
+  CHECK_INT(assay_pattern_new(&pat, src, NULL, &err), 0);
+  return pat;
+}
+
+/* An index of doc, built. */
+static pat_index *built_index(assay_doc *doc) {
+  pat_index *ix = pat_index_new(NULL);
+  CHECK(ix != NULL);
+  if (ix) CHECK_INT(pat_index_build(ix, doc), 0);
+  return ix;
+}
+
+/* pat's matches on doc, plainly and from the index ix: the same.  Returns
+ * the length of the plain scan's trail (0: no match). */
+static size_t scans_agree(assay_pattern *pat, assay_doc *doc, pat_index *ix,
+                          const char *src, int reject) {
+  assay_error err;
+  trail plain = {.reject = reject}, fast = {.reject = reject};
+  CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
+  CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
+  if (strcmp(plain.s, fast.s))
+    fprintf(stderr, "%s: plain [%s] indexed [%s]\n", src, plain.s, fast.s);
+  CHECK_STR(fast.s, plain.s);
+  return plain.n;
+}
+
+/* scans_agree with and without rejections, and some matches. */
+static void check_scans(assay_pattern *pat, assay_doc *doc, pat_index *ix,
+                        const char *src) {
+  for (int reject = 0; reject < 2; reject++) {
+    size_t n = scans_agree(pat, doc, ix, src, reject);
+    if (!n) fprintf(stderr, "%s: no match\n", src);
+    CHECK(n > 0);
+  }
+}
+
 /* The matches of src with and without the index must be the same. */
 static void same_with_index(const char *src, assay_doc *doc,
                             pat_index *ix, int reject) {
@@ -62,12 +102,7 @@ static void same_with_index(const char *src, assay_doc *doc,
   assay_error err;
   CHECK_INT(assay_pattern_new(&pat, src, NULL, &err), 0);
   if (!pat) return;
-  trail plain = {.reject = reject}, fast = {.reject = reject};
-  CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
-  CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
-  if (strcmp(plain.s, fast.s))
-    fprintf(stderr, "%s: plain [%s] indexed [%s]\n", src, plain.s, fast.s);
-  CHECK_STR(fast.s, plain.s);
+  scans_agree(pat, doc, ix, src, reject);
   assay_pattern_free(pat);
 }
 
@@ -180,11 +215,10 @@ static void bos_cases(assay_doc *doc) {
       {"<s> 'the'", 1, 2},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    assay_pattern *pat = NULL;
-    assay_error err;
-    CHECK_INT(assay_pattern_new(&pat, cases[i].src, NULL, &err), 0);
+    assay_pattern *pat = compiled(cases[i].src);
     if (!pat) continue;
     int n = 0;
+    assay_error err;
     CHECK_INT(pat->bos_only, cases[i].bos_only);
     CHECK_INT(assay_pattern_scan(pat, doc, count_match, &n, &err), 0);
     if (n != cases[i].matches)
@@ -226,13 +260,9 @@ static void anchor_cases(assay_doc *doc) {
       {"<s> [kind=word]* 'year'", NULL, 0, 0, 0},    /* sentence starts only */
       {"'year' [kind=word]* 'year'", NULL, 0, 0, 0}, /* 'year' starts it too */
   };
-  pat_index *ix = pat_index_new(NULL);
-  CHECK(ix != NULL);
-  CHECK_INT(pat_index_build(ix, doc), 0);
+  pat_index *ix = built_index(doc);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    assay_pattern *pat = NULL;
-    assay_error err;
-    CHECK_INT(assay_pattern_new(&pat, cases[i].src, NULL, &err), 0);
+    assay_pattern *pat = compiled(cases[i].src);
     if (!pat) continue;
     const char *got = pat->anchor >= 0 ? pat->atoms[pat->anchor].label : NULL;
     if (!cases[i].anchor != !got || (got && strcmp(got, cases[i].anchor)))
@@ -244,10 +274,7 @@ static void anchor_cases(assay_doc *doc) {
       CHECK_INT(pat->anchor_hi, cases[i].hi);
       CHECK_INT(pat->anchor_back, cases[i].back);
     }
-    trail plain = {.reject = 0}, fast = {.reject = 0};
-    CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
-    CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
-    CHECK_STR(fast.s, plain.s);
+    scans_agree(pat, doc, ix, cases[i].src, 0);
     assay_pattern_free(pat);
   }
   pat_index_free(ix);
@@ -292,13 +319,9 @@ static void cut_cases(void) {
   assay_doc *doc = NULL;
   CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
   CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
-  pat_index *ix = pat_index_new(NULL);
-  CHECK(ix != NULL);
-  CHECK_INT(pat_index_build(ix, doc), 0);
+  pat_index *ix = built_index(doc);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    assay_pattern *pat = NULL;
-    assay_error err;
-    CHECK_INT(assay_pattern_new(&pat, cases[i].src, NULL, &err), 0);
+    assay_pattern *pat = compiled(cases[i].src);
     if (!pat) continue;
     char got[256] = "";
     size_t n = 0;
@@ -314,16 +337,7 @@ static void cut_cases(void) {
       CHECK_INT(pat->anchor_lo, cases[i].lo);
       CHECK_INT(pat->anchor_hi, cases[i].hi);
     }
-    for (int reject = 0; reject < 2; reject++) {
-      trail plain = {.reject = reject}, fast = {.reject = reject};
-      CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
-      CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
-      if (strcmp(plain.s, fast.s))
-        fprintf(stderr, "%s: plain [%s] indexed [%s]\n", cases[i].src,
-                plain.s, fast.s);
-      CHECK_STR(fast.s, plain.s);
-      CHECK(plain.n > 0);
-    }
+    check_scans(pat, doc, ix, cases[i].src);
     assay_pattern_free(pat);
   }
   pat_index_free(ix);
@@ -370,9 +384,7 @@ static void back_cases(void) {
   annotate(doc, text, "cue", "said nothing", "lemma", "say");
   annotate(doc, text, "cue", "said so", "lemma", "say");
   annotate(doc, text, "cue", "said little", "lemma", "say");
-  pat_index *ix = pat_index_new(NULL);
-  CHECK(ix != NULL);
-  CHECK_INT(pat_index_build(ix, doc), 0);
+  pat_index *ix = built_index(doc);
   const char *srcs[] = {
       "[kind=word]* 'said'",
       "[kind=word]+ ','? [kind=word]* 'said'",
@@ -388,23 +400,11 @@ static void back_cases(void) {
       "( [kind=word] | @date )* 'said' [kind=word]",
   };
   for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
-    assay_pattern *pat = NULL;
-    assay_error err;
-    CHECK_INT(assay_pattern_new(&pat, srcs[i], NULL, &err), 0);
+    assay_pattern *pat = compiled(srcs[i]);
     if (!pat) continue;
     if (!pat->anchor_back) fprintf(stderr, "%s: no backward anchor\n", srcs[i]);
     CHECK_INT(pat->anchor_back, 1);
-    for (int reject = 0; reject < 2; reject++) {
-      trail plain = {.reject = reject}, fast = {.reject = reject};
-      CHECK_INT(pat_scan(pat, doc, 0, record, &plain, &err), 0);
-      CHECK_INT(pat_scan_indexed(pat, doc, ix, 0, record, &fast, &err), 0);
-      if (strcmp(plain.s, fast.s))
-        fprintf(stderr, "%s: plain [%s] indexed [%s]\n", srcs[i], plain.s,
-                fast.s);
-      CHECK_STR(fast.s, plain.s);
-      if (!plain.n) fprintf(stderr, "%s: no match\n", srcs[i]);
-      CHECK(plain.n > 0);
-    }
+    check_scans(pat, doc, ix, srcs[i]);
     assay_pattern_free(pat);
   }
   pat_index_free(ix);
@@ -419,9 +419,7 @@ static void index_cases(void) {
   assay_doc *doc = NULL;
   CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
   CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
-  pat_index *ix = pat_index_new(NULL);
-  CHECK(ix != NULL);
-  CHECK_INT(pat_index_build(ix, doc), 0);
+  pat_index *ix = built_index(doc);
   CHECK(pat_index_covers(ix, doc));
   const char *pats[] = {
       "'year'",

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "doc.h"
+#include "input.h"
 #include "tokenize.h"
 
 static size_t texts_compared, tokens_compared;
@@ -162,34 +164,23 @@ static const char *const edges[] = {
     "\n\n\n",
 };
 
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-      }
-      buf = nb;
-    }
-  }
-  fclose(f);
-  *len = n;
-  return buf;
+/* A file as a document loads it; NULL (and a message) when it cannot. */
+static assay_doc *load(const char *path) {
+  in_options opt = {NULL, (size_t)1 << 40, NULL};
+  assay_doc *doc = NULL;
+  assay_error err;
+  if (in_load_file(path, &opt, &doc, &err) == ASSAY_OK) return doc;
+  fprintf(stderr, "%s: %s\n", path, err.message);
+  return NULL;
 }
 
 /* Each article of a file (cut at blank lines), compared. */
 static void compare_file(const assay_tokenizer *tz, const char *path) {
+  assay_doc *doc = load(path);
+  CHECK(doc != NULL);
+  if (!doc) return;
   size_t len = 0;
-  char *text = read_file(path, &len);
-  CHECK(text != NULL);
-  if (!text) return;
+  const char *text = assay_doc_text(doc, &len);
   size_t a = 0;
   int failures = 0;
   while (a < len && failures < 5) {
@@ -200,7 +191,7 @@ static void compare_file(const assay_tokenizer *tz, const char *path) {
     failures += compare(tz, text + a, b - a);
     a = b + 1;
   }
-  free(text);
+  assay_doc_free(doc);
 }
 
 int main(int argc, char **argv) {
@@ -218,11 +209,15 @@ int main(int argc, char **argv) {
       char path[512];
       snprintf(path, sizeof path, "%s/examples/sony/%s.txt", ASSAY_SOURCE_DIR,
                sony[k]);
-      size_t len = 0;
-      char *text = read_file(path, &len);
-      CHECK(text != NULL);
-      if (text) compare(tz, text, len);
-      free(text);
+      assay_doc *doc = load(path);
+      CHECK(doc != NULL);
+      if (doc) {
+        size_t len = 0;
+        const char *text = assay_doc_text(doc, &len);
+        CHECK(len > 1000); /* an article, not an empty text */
+        compare(tz, text, len);
+      }
+      assay_doc_free(doc);
     }
     /* Without a tokenizer too: the built-in abbreviations only. */
     compare(NULL, edges[2], strlen(edges[2]));
