@@ -46,9 +46,10 @@ int tok_run(const assay_tokenizer *tz, const char *text, size_t len,
 
 /* tok_run with a choice of cutting paths.  TOK_PATHS_GENERAL cuts every
  * token with the general path, a code point at a time: the reference that
- * the fast paths (64-byte blocks, plain ASCII words, one-byte punctuation)
- * must agree with, byte for byte; the tests and fuzz_tokenize compare the
- * two.  tok_run is tok_run_paths with TOK_PATHS_ALL. */
+ * the fast paths (plain ASCII words, sixteen bytes at a time; one-byte
+ * punctuation) must agree with, byte for byte; test_tokenize_paths and
+ * fuzz_tokenize compare the two.  tok_run is tok_run_paths with
+ * TOK_PATHS_ALL. */
 enum { TOK_PATHS_ALL = 0, TOK_PATHS_GENERAL = 1 };
 int tok_run_paths(const assay_tokenizer *tz, const char *text, size_t len,
                   tok_list *tl, unsigned paths);

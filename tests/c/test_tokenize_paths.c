@@ -1,13 +1,14 @@
 /*
  * test_tokenize_paths.c -- the tokenizer's fast paths against its general
  * path.  tok_run_paths(TOK_PATHS_GENERAL) cuts every token a code point at
- * a time; the fast paths (64-byte blocks of bit masks, plain ASCII words,
+ * a time; the fast paths (plain ASCII words read sixteen bytes at a time,
  * one-byte punctuation) must give the same tokens, forms, flags,
  * sentences and paragraphs on any text.  Texts: the edge cases of the
  * other tokenizer tests, the Sony example articles, and seeded random
  * texts built from the pieces the fast paths must hand over (joiners,
- * periods, clitics, URLs, CRLF, non-ASCII, invalid bytes) at every
- * offset against the 64-byte blocks.
+ * periods, clitics, URLs, CRLF, non-ASCII, invalid bytes), each behind 0
+ * to 63 bytes of padding, so that every piece falls at every offset
+ * against the fast paths' 16-byte reads.
  *
  * `test_tokenize_paths FILE...` compares the given files instead (each
  * cut at blank lines into articles): for checking on a large corpus.
@@ -121,8 +122,7 @@ static uint64_t rng(void) { /* xorshift64*: the same texts every run */
 }
 
 /* Random texts of 1 to 600 bytes, pieces glued with and without spaces,
- * each also behind 0 to 63 bytes of padding (every offset against the
- * 64-byte blocks). */
+ * behind 0 to 63 bytes of padding. */
 static void random_texts(const assay_tokenizer *tz, int count) {
   char buf[1024];
   int failures = 0;
