@@ -100,11 +100,12 @@ int cache_dir_ready(const char *dir) {
          st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
-/* Reads exactly n bytes; 0 or -1. */
-static int read_all(int fd, void *buf, size_t n) {
+/* Reads (out 0) or writes (out 1) exactly n bytes of buf, again after an
+ * interrupted call; 0, or -1 on an error or a short file. */
+static int io_all(int fd, void *buf, size_t n, int out) {
   char *p = buf;
   while (n) {
-    ssize_t r = read(fd, p, n);
+    ssize_t r = out ? write(fd, p, n) : read(fd, p, n);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return -1;
     p += r;
@@ -113,16 +114,10 @@ static int read_all(int fd, void *buf, size_t n) {
   return 0;
 }
 
+static int read_all(int fd, void *buf, size_t n) { return io_all(fd, buf, n, 0); }
+
 static int write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
+  return io_all(fd, (void *)(uintptr_t)buf, n, 1); /* not written to */
 }
 
 int cache_get(const char *dir, const char *sort, const cache_key *k,

@@ -1,6 +1,12 @@
-# lib.sh -- what the end-to-end tests share: counting checks and the
-# "N passed, N failed" line ctest reads.  Sourced by tests/e2e/test_*.sh.
-passed=${passed:-0} failed=${failed:-0}
+# lib.sh -- what the end-to-end tests share: the set-up (strict variables,
+# $ASSAY, a scratch folder $tmp removed on exit, even where a test made
+# parts of it read-only), counting checks, and the "N passed, N failed"
+# line ctest reads.  Sourced first by tests/e2e/test_*.sh.
+set -u
+ASSAY=${ASSAY:-build/assay}
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 # check NAME COMMAND...: the command succeeds.

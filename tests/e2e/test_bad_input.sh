@@ -4,13 +4,8 @@
 # the input and what went wrong, or the annotations with warnings), the
 # exit status says so, and every other document is processed and written.
 # Big or special files (100 MB line, FIFO, symlink loop) are made here.
-set -u
-ASSAY=${ASSAY:-build/assay}
-BAD=tests/bad
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
+BAD=tests/bad
 # record FILE N: line N of FILE into $tmp/rec
 record() { sed -n "$2p" "$1" > "$tmp/rec"; }
 # Small limits keep the hostile rules fast; they are the flags under test.

@@ -4,11 +4,6 @@
 # without it, filling it, and reading it; the folder it picks; damaged and
 # stale files; a folder others may write into; two processes filling it at
 # once.  Run from the repository root with ASSAY=path/to/assay (ctest sets it).
-set -u
-ASSAY=${ASSAY:-build/assay}
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
 
 # The suite runs with a cache of its own; each check here names its folder.

@@ -3,13 +3,8 @@
 # `assay explain` with the test packs of tests/data/packs: records in input
 # order with their values, error records in place, options, exit statuses.
 # Run from the repository root with ASSAY=path/to/assay (ctest sets it).
-set -u
-ASSAY=${ASSAY:-build/assay}
-PACKS=tests/data/packs
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
+PACKS=tests/data/packs
 
 mkdir -p "$tmp/in"
 printf 'North Korean officials said that the attack came from Pyongyang.\n' > "$tmp/in/a.txt"

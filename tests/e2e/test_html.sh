@@ -1,11 +1,6 @@
 #!/usr/bin/env bash
 # test_html.sh -- the HTML report (`assay report --format html`, `assay merge
 # --format html`): its parts on examples/sony, no resource loads, escaping of hostile articles, and report == merge.
-set -u
-ASSAY=${ASSAY:-build/assay}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
 has() { if grep -q -e "$2" "$3"; then ok; else fail "$1: no '$2' in $3"; fi; }
 hasnt() { if grep -q -i -e "$2" "$3"; then fail "$1: '$2' in $3"; grep -o -i -e ".\{0,40\}$2.\{0,40\}" "$3" | head -3 >&2; else ok; fi; }

@@ -5,14 +5,10 @@
 # requires the installed Lua module from the stock lua5.4, and runs the
 # installed assay from another working directory.  ctest sets ASSAY and
 # ASSAY_BUILD_DIR; run from the repository root.
-set -u
+. "$(dirname "$0")/lib.sh"
 SRC=$(pwd)
 BUILD=${ASSAY_BUILD_DIR:-build}
 SONY="$SRC/examples/sony"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-. "$(dirname "$0")/lib.sh"
 finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
 
 if [ ! -f "$BUILD/assayConfig.cmake" ]; then

@@ -2,13 +2,8 @@
 # test_mapreduce.sh -- map and reduce: `assay extract` as the map step of GNU
 # parallel --pipe over JSON Lines, `assay merge` as the reduce, give the
 # same report as one `assay report`; and merge on records written to files.
-set -u
-ASSAY=${ASSAY:-build/assay}
-PACK=${PACK:-tests/data/packs/basic.lua}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
+PACK=${PACK:-tests/data/packs/basic.lua}
 
 # The corpus as JSON Lines, with its metadata.
 cat > "$tmp/tojsonl.lua" <<'LUA'

@@ -3,13 +3,8 @@
 # (examples/packs/recalls): its rule tests pass under `assay test`, and
 # `assay extract --rules` runs it on a small recall notice with the values
 # expected.  Run from the repository root with ASSAY set (ctest sets it).
-set -u
-ASSAY=${ASSAY:-build/assay}
-PACK=examples/packs/recalls
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
+PACK=examples/packs/recalls
 
 "$ASSAY" test "$PACK/recalls.tests.yaml" > "$tmp/test.out" 2>&1
 check "assay test on the recalls pack exits 0" test $? = 0

@@ -2,14 +2,8 @@
 # test_run.sh -- end-to-end tests of `assay run`: the example scripts on
 # examples/sony/ and inline scripts, checking output values and exit codes.
 # Run from the repository root with ASSAY=path/to/assay (ctest sets it).
-set -u
-ASSAY=${ASSAY:-build/assay}
-SONY=examples/sony
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
 . "$(dirname "$0")/lib.sh"
+SONY=examples/sony
 # script NAME: writes stdin to $tmp/NAME.lua
 script() { cat > "$tmp/$1.lua"; }
 

@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # test_show.sh -- `assay show`: plain text with bracket markers and a legend
 # through a pipe or with NO_COLOR; ANSI colours on a terminal or with --color=always.
-set -u
-ASSAY=${ASSAY:-build/assay}
-DOC=examples/sony/001_d74339bb62a7fb22.txt
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
+DOC=examples/sony/001_d74339bb62a7fb22.txt
 has() { if grep -q -F -e "$2" "$3"; then ok; else fail "$1: no '$2' in $3"; fi; }
 hasnt() { if grep -q -F -e "$2" "$3"; then fail "$1: '$2' in $3"; else ok; fi; }
 ESC=$'\033['

@@ -4,13 +4,8 @@
 # then completed, readers during a write), `assay query`, `assay report
 # --store`, and the schema version errors.
 # Run from the repository root with ASSAY=path/to/assay (ctest sets it).
-set -u
-ASSAY=${ASSAY:-build/assay}
-PACK=tests/data/packs/basic.lua
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 . "$(dirname "$0")/lib.sh"
+PACK=tests/data/packs/basic.lua
 eq() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi; }
 count() { "$ASSAY" query "$1" "SELECT count(*) AS n FROM docs" | sed -n 2p; }
 
