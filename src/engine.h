@@ -156,10 +156,13 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
              int stop_after_stage);
 
 /* --profile: where a scanner's time went.  Rows 0..nrules-1 are the rules
- * (time in run_rule: matching, where, emit; matches collected), row nrules
- * the tokenizer, row nrules+1 Lua's collector between documents. */
+ * (ns: time in run_rule, matching, where, emit; match_ns: the part spent
+ * finding the matches, so ns - match_ns is the rule's Lua; matches
+ * collected), row nrules the tokenizer, row nrules+1 Lua's collector
+ * between documents. */
 typedef struct eng_profile_row {
   uint64_t ns;
+  uint64_t match_ns;
   uint64_t matches;
 } eng_profile_row;
 

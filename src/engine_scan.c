@@ -920,8 +920,13 @@ static int run_rule(assay_scanner *sc, const eng_rule *rule) {
     return emit_result(sc, rule, NULL);
   }
   clear_matches(sc);
+  uint64_t t0 = sc->prof ? now_ns() : 0;
   int st = collect(sc, rule);
-  if (sc->prof) sc->prof[rule - sc->rules->rules].matches += sc->nmatches;
+  if (sc->prof) {
+    eng_profile_row *row = &sc->prof[rule - sc->rules->rules];
+    row->match_ns += now_ns() - t0;
+    row->matches += sc->nmatches;
+  }
   for (size_t i = 0; i < sc->nmatches && !st; i++)
     st = process_match(sc, rule, &sc->matches[i]);
   clear_matches(sc);
