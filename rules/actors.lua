@@ -359,7 +359,7 @@ local KNOWN_RULES = {
   ["actor.country.upper"] = true, ["actor.place.upper"] = true,
   ["actor.sports"] = true,
 }
-local WITH_TOKENS = { tokens = true }
+local WITH_TOKENS = { tokens = true, lazy = true }
 rule "actor.guess.known" {
   run = function(doc)
     local covered, first = {}, {}

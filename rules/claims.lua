@@ -165,6 +165,10 @@ C.NP = "( " .. DET .. "{0,2} " .. NPWORD .. "{0,6} ( " .. NAMEW .. " | " .. LOWW
   " ) " .. PAREN .. "? ( " .. OFNAME .. " | " .. PP .. " )? )"
 C.NAME_NP = "( " .. HONOR .. "? " .. NAMEW .. "{1,5} " .. PAREN .. "? )"
 
+-- The helpers below read a few fields of each annotation of a layer:
+-- lazy tables read each field from the document when first asked.
+local LAZY = { lazy = true }
+
 -- The actors of the document, cached for the document being scanned.
 -- Each cache below holds its document, so another one cannot take its
 -- place: comparing the object is enough (#doc, a call into C, is not
@@ -173,7 +177,7 @@ local actor_cache = {}
 function C.actors(doc)
   if actor_cache.doc ~= doc then
     actor_cache.doc = doc
-    actor_cache.list = doc:annotations("actor")
+    actor_cache.list = doc:annotations("actor", LAZY)
   end
   return actor_cache.list
 end
@@ -198,7 +202,7 @@ function C.layer(doc, name)
   end
   local l = layer_cache[name]
   if not l then
-    l = doc:annotations(name)
+    l = doc:annotations(name, LAZY)
     layer_cache[name] = l
   end
   return l

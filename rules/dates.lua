@@ -1330,7 +1330,7 @@ rule "date.context.compared_quarter" {
 -- A document without a date gets underspecified values, and one warning.
 rule "date.undated_warning" {
   run = function(doc)
-    if anchor(doc) or #doc:annotations("date") == 0 then return nil end
+    if anchor(doc) or doc:count("date") == 0 then return nil end
     doc:add_warning("dates: no document date (meta.published); relative "
                     .. "dates are left underspecified")
     return nil

@@ -802,6 +802,7 @@ static int emit_table(assay_scanner *sc, const eng_rule *rule,
                             assay_doc_errmsg(sc->doc));
   const char *keys[128];
   size_t nk = 0;
+  lassay_annotation_whole(L, t);
   lua_pushnil(L);
   while (lua_next(L, t)) {
     lua_pop(L, 1);

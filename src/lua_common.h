@@ -50,6 +50,11 @@ void lassay_pushvalue(lua_State *L, const assay_value *v);
  * rule and its attributes. */
 void lassay_pushannotation(lua_State *L, const assay_annotation *a);
 
+/* [-0, +0] Makes the table at idx whole when it is a lazy annotation table
+ * (doc:annotations(layer, {lazy = true})): reads in the fields not read
+ * yet, so that lua_next sees every one.  Other values are left alone. */
+void lassay_annotation_whole(lua_State *L, int idx);
+
 /* [-0, +0, e] Raises a Lua error from an assay_error ("what: message"). */
 int lassay_raise(lua_State *L, const char *what, const assay_error *err);
 

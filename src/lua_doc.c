@@ -171,6 +171,7 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, char *msg,
     return arr;
   }
   json_t *obj = json_object();
+  lassay_annotation_whole(L, idx);
   lua_pushnil(L);
   while (obj && lua_next(L, idx)) {
     json_t *v = NULL;
@@ -356,11 +357,11 @@ static void set_token_fields(lua_State *L, const assay_annotation *a) {
   }
 }
 
-/* Whether the options table at idx (or none) asks for token numbers. */
-static int want_tokens(lua_State *L, int idx) {
+/* Whether the options table at idx (or none) sets option `name`. */
+static int want_option(lua_State *L, int idx, const char *name) {
   if (lua_isnoneornil(L, idx)) return 0;
   luaL_checktype(L, idx, LUA_TTABLE);
-  int on = lua_getfield(L, idx, "tokens") != LUA_TNIL && lua_toboolean(L, -1);
+  int on = lua_getfield(L, idx, name) != LUA_TNIL && lua_toboolean(L, -1);
   lua_pop(L, 1);
   return on;
 }
@@ -375,9 +376,12 @@ static void push_doc_metatable(lua_State *L);
  * array (light userdata) it was made from. */
 #define DOC_UV_TOKENS 1
 #define DOC_UV_TOKENS_OF 2
+/* ... and the metatable of its lazy annotation tables (doc:annotations). */
+#define DOC_UV_LAZY 3
+#define DOC_NUV 3
 
 void lassay_pushdoc(lua_State *L, assay_doc *doc) {
-  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, 2);
+  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, DOC_NUV);
   ud->magic = LASSAY_DOC_MAGIC;
   ud->doc = NULL;
   push_doc_metatable(L);
@@ -402,7 +406,7 @@ assay_doc *lassay_checkdoc(lua_State *L, int idx) {
 /* [-0, +1] A new document userdata owning doc (no extra reference): the
  * userdata exists before the document is handed to it, so nothing leaks. */
 static lassay_doc *new_doc_slot(lua_State *L) {
-  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, 2);
+  lassay_doc *ud = lua_newuserdatauv(L, sizeof *ud, DOC_NUV);
   ud->magic = LASSAY_DOC_MAGIC;
   ud->doc = NULL;
   push_doc_metatable(L);
@@ -762,6 +766,7 @@ static void annotate_attrs(lua_State *L, assay_doc *doc,
                            assay_annotation *ann) {
   const char *keys[256];
   size_t nk = 0;
+  lassay_annotation_whole(L, 2);
   lua_pushnil(L);
   while (lua_next(L, 2)) {
     lua_pop(L, 1);
@@ -811,19 +816,164 @@ static int doc_annotate(lua_State *L) {
   return 1;
 }
 
-/* doc:annotations([layer] [, {tokens = true}]) */
+/* ---- lazy annotation tables (doc:annotations(layer, {lazy = true})) ---- */
+
+/* A lazy annotation table holds its `id`, `start` and `stop` (and `first`
+ * and `last` when asked for), the fields the rules read most, and reads
+ * every other field from the document when first asked (then keeps it, as
+ * a plain field): most rules read a few fields of a long layer, and making
+ * each table whole cost the news pack 5% of its time.  Upvalues of the
+ * metamethods: 1 the document userdata, 2 the string "id". */
+
+/* The annotation of lazy table idx (its id's), or NULL. */
+static const assay_annotation *lazy_annotation(lua_State *L, int idx) {
+  lassay_doc *ud = lua_touserdata(L, lua_upvalueindex(1));
+  if (!ud || !ud->doc) luaL_error(L, "document already freed");
+  lua_pushvalue(L, lua_upvalueindex(2)); /* "id", made once */
+  lua_rawget(L, idx);
+  lua_Integer id = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return id > 0 && id <= UINT32_MAX ? assay_doc_annotation(ud->doc, (uint32_t)id)
+                                    : NULL;
+}
+
+/* [-0, +1] Field key of annotation a as its whole table has it
+ * (push_annotation), or nil: one of the fixed fields a lazy table does not
+ * hold from the start, or an attribute. */
+static void push_annotation_field(lua_State *L, const assay_annotation *a,
+                                  const char *key) {
+  const assay_doc *doc = a->doc;
+  if (!strcmp(key, "layer")) {
+    lua_pushstring(L, assay_annotation_layer(a));
+  } else if (!strcmp(key, "text")) {
+    if (a->end <= doc->len && a->start <= a->end)
+      lua_pushlstring(L, doc->text + a->start, a->end - a->start);
+    else
+      lua_pushnil(L);
+  } else if (!strcmp(key, "rule") && assay_annotation_rule(a)) {
+    lua_pushstring(L, assay_annotation_rule(a));
+  } else {
+    const assay_value *v = assay_annotation_get(a, key);
+    if (v) push_attr(L, doc, v);
+    else lua_pushnil(L);
+  }
+}
+
+static int lazy_index(lua_State *L) {
+  const assay_annotation *a = lazy_annotation(L, 1);
+  if (!a || lua_type(L, 2) != LUA_TSTRING) return 0;
+  push_annotation_field(L, a, lua_tostring(L, 2));
+  if (!lua_isnil(L, -1)) { /* kept: the next read is a plain one */
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+  }
+  return 1;
+}
+
+/* Makes lazy table idx whole: reads in every field not read yet (nor set
+ * by the caller).  Runs with lazy_index's upvalues. */
+static void lazy_fill(lua_State *L, int idx) {
+  const assay_annotation *a = lazy_annotation(L, idx);
+  if (!a) return;
+  static const char *const fixed[] = {"layer", "text", "rule"};
+  size_t n = assay_annotation_attr_count(a);
+  for (size_t i = 0; i < n + sizeof fixed / sizeof *fixed; i++) {
+    const char *k = i < n ? assay_annotation_attr(a, i, NULL) : fixed[i - n];
+    lua_getfield(L, idx, k); /* through lazy_index, which keeps it */
+    lua_pop(L, 1);
+  }
+}
+
+/* pairs(t): the table is made whole first, then iterated as a plain one. */
+static int lazy_pairs(lua_State *L) {
+  lazy_fill(L, 1);
+  lua_getglobal(L, "next");
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+static int lazy_fill_fn(lua_State *L) {
+  lazy_fill(L, 1);
+  return 0;
+}
+
+void lassay_annotation_whole(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  if (!lua_getmetatable(L, idx)) return;
+  int lazy = lua_getfield(L, -1, "__whole") == LUA_TFUNCTION;
+  if (lazy) {
+    lua_pushvalue(L, idx);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+  } else {
+    lua_pop(L, 2);
+  }
+}
+
+/* [-0, +1] The lazy tables' metatable for this call's document (the doc
+ * userdata at index 1): made once per document and kept in its user
+ * values. */
+static void push_lazy_metatable(lua_State *L) {
+  if (lua_getiuservalue(L, 1, DOC_UV_LAZY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 3);
+  lua_pushvalue(L, 1);
+  lua_pushliteral(L, "id");
+  lua_pushcclosure(L, lazy_index, 2);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, 1);
+  lua_pushliteral(L, "id");
+  lua_pushcclosure(L, lazy_pairs, 2);
+  lua_setfield(L, -2, "__pairs");
+  /* for the C functions that walk a table with lua_next (annotate, emit,
+   * JSON): lassay_annotation_whole */
+  lua_pushvalue(L, 1);
+  lua_pushliteral(L, "id");
+  lua_pushcclosure(L, lazy_fill_fn, 2);
+  lua_setfield(L, -2, "__whole");
+  lua_pushvalue(L, -1);
+  lua_setiuservalue(L, 1, DOC_UV_LAZY);
+}
+
+/* [-0, +1] Annotation a's lazy table; mt: the index of its metatable. */
+static void push_lazy_annotation(lua_State *L, const assay_annotation *a,
+                                 int mt, int tokens) {
+  uint32_t s, e;
+  assay_annotation_span(a, &s, &e);
+  /* the fields below, and room for three more read later */
+  lua_createtable(L, 0, tokens ? 8 : 6);
+  lua_pushinteger(L, assay_annotation_id(a));
+  lua_setfield(L, -2, "id");
+  lua_pushinteger(L, s);
+  lua_setfield(L, -2, "start");
+  lua_pushinteger(L, e);
+  lua_setfield(L, -2, "stop");
+  if (tokens) set_token_fields(L, a);
+  lua_pushvalue(L, mt);
+  lua_setmetatable(L, -2);
+}
+
+/* doc:annotations([layer] [, {tokens = true, lazy = true}]) */
 static int doc_annotations(lua_State *L) {
   assay_doc *doc = lassay_checkdoc(L, 1);
   const char *layer = luaL_optstring(L, 2, NULL);
-  int tokens = want_tokens(L, 3);
+  int tokens = want_option(L, 3, "tokens"), lazy = want_option(L, 3, "lazy");
   assay_ann_iter *it = NULL;
   const assay_annotation *a;
   if (tokens) lassay_ensure_tokens(L, doc);
+  if (lazy) push_lazy_metatable(L);
+  int mt = lua_gettop(L);
   lua_newtable(L);
   if (assay_ann_iter_new(doc, layer, &it) != ASSAY_OK) return 1;
   for (lua_Integer i = 1; (a = assay_ann_iter_next(it)) != NULL; i++) {
-    push_annotation(L, a, tokens ? 2 : 0);
-    if (tokens) set_token_fields(L, a);
+    if (lazy) {
+      push_lazy_annotation(L, a, mt, tokens);
+    } else {
+      push_annotation(L, a, tokens ? 2 : 0);
+      if (tokens) set_token_fields(L, a);
+    }
     lua_rawseti(L, -2, i);
   }
   assay_ann_iter_free(it);
@@ -852,7 +1002,7 @@ static int doc_annotation(lua_State *L) {
   const assay_annotation *a =
       id > 0 && id <= UINT32_MAX ? assay_doc_annotation(doc, (uint32_t)id)
                                  : NULL;
-  int tokens = want_tokens(L, 3);
+  int tokens = want_option(L, 3, "tokens");
   if (a && tokens) lassay_ensure_tokens(L, doc);
   if (a) push_annotation(L, a, tokens ? 2 : 0);
   else lua_pushnil(L);

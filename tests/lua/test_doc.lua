@@ -219,6 +219,53 @@ back.layer = "copy2"
 local cp2 = doc:annotation(doc:annotate(back))
 check.list({ cp2.first, cp2.last, cp2.kind }, { nil, nil, "person" },
   "first and last are no attributes when passed back")
+
+-- Lazy tables: the same fields as whole ones, read when first asked.
+local function whole(t)
+  local out = {}
+  for k, v in pairs(t) do out[k] = v end
+  return out
+end
+local function same_fields(x, y, what)
+  local keys = {}
+  for k in pairs(x) do keys[#keys + 1] = k end
+  for k in pairs(y) do if x[k] == nil then keys[#keys + 1] = k end end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    local a, b = x[k], y[k]
+    if type(a) == "table" and type(b) == "table" then
+      same_fields(a, b, what .. "." .. k)
+    else
+      check.eq(a, b, what .. ": field " .. k)
+    end
+  end
+end
+for _, opts in ipairs { { lazy = true }, { lazy = true, tokens = true } } do
+  local eager = doc:annotations(nil, { tokens = opts.tokens })
+  local lazy = doc:annotations(nil, opts)
+  check.eq(#lazy, #eager, "lazy: as many tables")
+  for i = 1, #eager do
+    -- pairs makes a lazy table whole: every field, nothing more
+    same_fields(whole(lazy[i]), eager[i], "lazy " .. i .. (opts.tokens and " with tokens" or ""))
+  end
+end
+local lz = doc:annotations("claim", { lazy = true })[1]
+check.eq(rawget(lz, "cue"), nil, "lazy: an attribute not read yet is not in the table")
+check.list({ lz.cue.text, lz.source.actor, lz.n, lz.text, lz.layer, lz.missing },
+           { "met", a1, 2, doc:annotation(a2).text, "claim", nil }, "lazy: fields read on demand")
+check.eq(rawget(lz, "cue").stop, 15, "lazy: a field read is kept")
+lz.n = 7
+check.eq(lz.n, 7, "lazy: a field set is the caller's")
+local lc = doc:annotations("actor", { lazy = true })[1]
+lc.layer = "copy3"
+local cp3 = doc:annotation(doc:annotate(lc))
+check.list({ cp3.kind, cp3.score, cp3.known, cp3.rule, cp3.text },
+           { "person", 0.5, true, "r.person", "Kim Jong-un" },
+           "lazy: annotate(a lazy table) takes the fields not read yet")
+check.ok(assay.json_encode(doc:annotations("actor", { lazy = true })[1]):find('"kind": ?"person"'),
+         "lazy: JSON of a lazy table has every field")
+doc:remove(cp3.id)
+
 check.list({ doc:count(), doc:count("actor"), doc:count("copy2"), doc:count("nope") },
   { #doc:annotations(), 1, 1, 0 }, "count")
 for _, id in ipairs { a4, a5, a6, cp2.id } do doc:remove(id) end
