@@ -23,6 +23,10 @@
 #define PAT_ANCHOR_SPAN 48
 /* The most distinct atoms that may anchor a pattern together (a cut). */
 #define PAT_MAX_CUT 16
+/* The most filters (below) a pattern has, and the widest window of one:
+ * a wider window says little about where a match starts. */
+#define PAT_MAX_FILTERS 3
+#define PAT_FILTER_SPAN 12
 
 /* What one test looks at. */
 enum pat_field {
@@ -158,6 +162,15 @@ struct assay_pattern {
    * (week | weeks) (ago | earlier)": ago, earlier. */
   int cut[PAT_MAX_CUT];
   int ncut;
+  /* Filters, beside a forward anchor or a cut: other atoms every match
+   * passes, each between filt_lo[k] and filt_hi[k] tokens after its
+   * start.  A match starts only where the windows before the places each
+   * passes overlap the anchor's: "TEAM{1,3} SCORE ... TEAM{1,3} SCORE"
+   * anchors on its capitalised words, and the scores narrow that down.
+   * filt_memo[k]: the atom's id + 1 in the start memo, 0 when none. */
+  int filt[PAT_MAX_FILTERS], filt_lo[PAT_MAX_FILTERS],
+      filt_hi[PAT_MAX_FILTERS], filt_memo[PAT_MAX_FILTERS];
+  int nfilt;
   int *epred_off, *epred;
   int nepred;
   /* Atoms every match goes through (plain token tests; `@layer`

@@ -1373,12 +1373,40 @@ static void c_cut(assay_pattern *pat, const int *lo, const int *hi,
   pat->anchor_hi = whi;
 }
 
+/* A candidate anchor: atom x, first met at pc, its rank
+ * (c_anchor_rank) and window. */
+typedef struct c_cand {
+  int x, pc, rank, lo, hi;
+} c_cand;
+
+/* Better anchors first: lower rank, then narrower window, then the first
+ * in the program. */
+static int c_cand_cmp(const void *pa, const void *pb) {
+  const c_cand *a = pa, *b = pb;
+  if (a->rank != b->rank) return a->rank - b->rank;
+  if (a->hi - a->lo != b->hi - b->lo) return (a->hi - a->lo) - (b->hi - b->lo);
+  return a->pc - b->pc;
+}
+
+/* Adds candidate c as a filter (pattern.h) when it may say something: a
+ * window no wider than PAT_FILTER_SPAN.  (A stop word may filter: its
+ * places are many, but each costs a few bits, and a narrow window
+ * before each still rules out most of the text.) */
+static void c_add_filter(assay_pattern *pat, const c_cand *c) {
+  if (pat->nfilt == PAT_MAX_FILTERS || c->hi - c->lo > PAT_FILTER_SPAN)
+    return;
+  pat->filt[pat->nfilt] = c->x;
+  pat->filt_lo[pat->nfilt] = c->lo;
+  pat->filt_hi[pat->nfilt] = c->hi;
+  pat->nfilt++;
+}
+
 /* Chooses the anchor: an atom every match passes, a bounded number of
  * tokens [anchor_lo, anchor_hi] after its start, so that a match can only
  * start in the windows before the places the anchor passes.  Prefers
  * literals, then layers, then other tests, then narrow windows; none when
  * the best would be a first atom at distance 0 (the start filter already
- * looks there). */
+ * looks there).  The next best such atoms become filters. */
 static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
   size_t n = (size_t)pat->nprog;
   int *lo = mem_alloc(a, n * sizeof(int)), *hi = mem_alloc(a, n * sizeof(int));
@@ -1386,9 +1414,11 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
   unsigned char *seen = mem_calloc(a, n, 1);
   int status = lo && hi && work && seen ? ASSAY_OK : ASSAY_ENOMEM;
   pat->anchor = -1;
+  pat->nfilt = 0;
   if (!status) c_distances(pat, lo, hi, work, seen);
-  int best_rank = 3, best_width = 0, tried = 0;
-  for (int pc = 0; pc < pat->nprog && !status && tried < 64; pc++) {
+  c_cand cand[64];
+  int ncand = 0;
+  for (int pc = 0; pc < pat->nprog && !status && ncand < 64; pc++) {
     const pat_inst *in = &pat->prog[pc];
     if (in->op != PAT_I_TOKEN && in->op != PAT_I_LAYER) continue;
     const pat_atom *at = &pat->atoms[in->x];
@@ -1398,7 +1428,7 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
                  pat->prog[q].op == PAT_I_LAYER) &&
                 c_same_label(&pat->atoms[pat->prog[q].x], at));
     int rank = c_anchor_rank(at);
-    if (!first || rank < 0 || rank > best_rank) continue;
+    if (!first || rank < 0) continue;
     int wlo = PAT_ANCHOR_SPAN + 1, whi = -1;
     for (int q = pc; q < pat->nprog; q++)
       if ((pat->prog[q].op == PAT_I_TOKEN || pat->prog[q].op == PAT_I_LAYER) &&
@@ -1407,23 +1437,56 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
         if (hi[q] > whi) whi = hi[q];
       }
     if (whi < 0 || whi > PAT_ANCHOR_SPAN || whi == 0) continue;
-    if (rank == best_rank && whi - wlo >= best_width) continue;
+    cand[ncand++] = (c_cand){in->x, pc, rank, wlo, whi};
+  }
+  qsort(cand, (size_t)ncand, sizeof *cand, c_cand_cmp);
+  /* The first candidate that every match passes anchors, the next ones
+   * filter; each try walks the program (c_avoidable_by), hence the cap. */
+  int best_rank = 3, anchor_at = -1;
+  for (int k = 0, tried = 0; k < ncand && !status && tried < 16 &&
+                             pat->nfilt < PAT_MAX_FILTERS; k++) {
+    if (pat->anchor >= 0 && cand[k].hi - cand[k].lo > PAT_FILTER_SPAN)
+      continue; /* no filter: cheaper not to try it */
     tried++;
     memset(work, 0, sizeof(int) * (2 * n + 1));
-    if (c_avoidable_by(pat, in->x, c_same_label, seen, work)) continue;
-    pat->anchor = in->x;
-    pat->anchor_lo = wlo;
-    pat->anchor_hi = whi;
-    best_rank = rank;
-    best_width = whi - wlo;
+    if (c_avoidable_by(pat, cand[k].x, c_same_label, seen, work)) continue;
+    if (pat->anchor < 0) {
+      pat->anchor = cand[k].x;
+      pat->anchor_lo = cand[k].lo;
+      pat->anchor_hi = cand[k].hi;
+      best_rank = cand[k].rank;
+      anchor_at = k;
+    } else {
+      c_add_filter(pat, &cand[k]);
+    }
   }
-  /* A cut of literals beats an anchor that is not one. */
+  /* A cut of literals beats an anchor that is not one; that anchor
+   * filters then. */
   if (!status && best_rank > 0) {
     c_cut(pat, lo, hi, seen, work);
-    if (pat->ncut) pat->anchor = -1;
+    if (pat->ncut) {
+      pat->anchor = -1;
+      if (anchor_at >= 0) {
+        int nf = pat->nfilt;
+        pat->nfilt = 0;
+        int keep[PAT_MAX_FILTERS], lo_[PAT_MAX_FILTERS], hi_[PAT_MAX_FILTERS];
+        memcpy(keep, pat->filt, sizeof keep);
+        memcpy(lo_, pat->filt_lo, sizeof lo_);
+        memcpy(hi_, pat->filt_hi, sizeof hi_);
+        c_add_filter(pat, &cand[anchor_at]);
+        for (int f = 0; f < nf && pat->nfilt < PAT_MAX_FILTERS; f++) {
+          pat->filt[pat->nfilt] = keep[f];
+          pat->filt_lo[pat->nfilt] = lo_[f];
+          pat->filt_hi[pat->nfilt] = hi_[f];
+          pat->nfilt++;
+        }
+      }
+    }
   }
-  if (!status && pat->anchor < 0 && !pat->ncut)
+  if (!status && pat->anchor < 0 && !pat->ncut) {
+    pat->nfilt = 0;
     status = c_anchor_back(pat, a, seen, work);
+  }
   mem_free(a, lo, n * sizeof(int));
   mem_free(a, hi, n * sizeof(int));
   mem_free(a, work, sizeof(int) * (2 * n + 1));
@@ -1588,6 +1651,8 @@ int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
     p->anchor_memo =
         p->anchor >= 0 && !p->anchor_back ? memo_id(&p->atoms[p->anchor], label, hash, &next, cap)
                        : 0;
+    for (int k = 0; k < p->nfilt; k++)
+      p->filt_memo[k] = memo_id(&p->atoms[p->filt[k]], label, hash, &next, cap);
     for (int k = 0; k < p->nrequired; k++)
       p->required_memo[k] =
           p->atoms[p->required[k]].nkeys > 0

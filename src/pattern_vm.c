@@ -400,14 +400,20 @@ static const uint64_t *vm_memo(pat_vm *vm, int k) {
   return bits;
 }
 
-/* Marks the starts [p - hi, p - lo] of a match whose anchor passes at p. */
-static void vm_window(pat_vm *vm, uint32_t p) {
-  int64_t a = (int64_t)p - vm->pat->anchor_hi;
-  int64_t b = (int64_t)p - vm->pat->anchor_lo;
+/* Windows to mark: the starts [p - hi, p - lo] of a match whose anchor
+ * (or filter) passes at p, one bit each in bits. */
+typedef struct vm_span {
+  uint64_t *bits;
+  int lo, hi;
+} vm_span;
+
+static void vm_window(const vm_span *w, uint32_t p) {
+  int64_t a = (int64_t)p - w->hi;
+  int64_t b = (int64_t)p - w->lo;
   if (b < 0) return;
   if (a < 0) a = 0;
   for (int64_t i = a; i <= b; i++)
-    vm->wbits[i >> 6] |= (uint64_t)1 << (i & 63);
+    w->bits[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
 /* Calls fn(vm, pos, ud) at every token where atom ai passes (for an
@@ -447,8 +453,8 @@ static void vm_atom_each(pat_vm *vm, int ai, int memo,
 }
 
 static void vm_window_at(pat_vm *vm, uint32_t pos, void *ud) {
-  (void)ud;
-  vm_window(vm, pos);
+  (void)vm;
+  vm_window(ud, pos);
 }
 
 /* ---- windows from a backward run ------------------------------------ */
@@ -609,8 +615,29 @@ static void vm_back_windows(pat_vm *vm) {
   mem_free(&vm->alloc, b.rows, nrows * b.words * sizeof(uint64_t));
 }
 
+/* Narrows the anchor's windows to where every filter's overlap them:
+ * the filter's windows are marked in scratch bits, then intersected. */
+static void vm_filter(pat_vm *vm) {
+  const assay_pattern *pat = vm->pat;
+  if (!pat->nfilt) return;
+  size_t n = vm->wwords;
+  uint64_t *f = mem_alloc(&vm->alloc, n * sizeof *f);
+  if (!f) return; /* the anchor's windows alone are still right */
+  for (int k = 0; k < pat->nfilt; k++) {
+    uint64_t any = 0;
+    for (size_t i = 0; i < n; i++) any |= vm->wbits[i];
+    if (!any) break; /* no start left */
+    memset(f, 0, n * sizeof *f);
+    vm_span w = {f, pat->filt_lo[k], pat->filt_hi[k]};
+    vm_atom_each(vm, pat->filt[k], pat->filt_memo[k], vm_window_at, &w);
+    for (size_t i = 0; i < n; i++) vm->wbits[i] &= f[i];
+  }
+  mem_free(&vm->alloc, f, n * sizeof *f);
+}
+
 /* Builds the anchor's windows: the bounded window before every place
- * where the anchor passes, or the backward run's starts. */
+ * where the anchor passes, or the backward run's starts; then the
+ * filters narrow them. */
 static void vm_anchor_init(pat_vm *vm) {
   const assay_pattern *pat = vm->pat;
   if ((pat->anchor < 0 && !pat->ncut) || !vm->ix || !vm->ntoks) return;
@@ -626,12 +653,14 @@ static void vm_anchor_init(pat_vm *vm) {
     vm->wwords = 0; /* no windows: every start is tried, as before */
     return;
   }
+  vm_span w = {vm->wbits, pat->anchor_lo, pat->anchor_hi};
   if (pat->ncut) { /* a cut, literals all: from the index */
     for (int k = 0; k < pat->ncut; k++)
-      vm_atom_each(vm, pat->cut[k], 0, vm_window_at, NULL);
-    return;
+      vm_atom_each(vm, pat->cut[k], 0, vm_window_at, &w);
+  } else {
+    vm_atom_each(vm, pat->anchor, pat->anchor_memo, vm_window_at, &w);
   }
-  vm_atom_each(vm, pat->anchor, pat->anchor_memo, vm_window_at, NULL);
+  vm_filter(vm);
 }
 
 /* The first candidate start >= from of source k (UINT32_MAX: none). */

@@ -344,6 +344,62 @@ static void cut_cases(void) {
   assay_doc_free(doc);
 }
 
+/* Filters: beside the anchor (or cut), the next atoms every match passes
+ * a bounded distance after its start narrow the starts tried.  Checks
+ * the filters chosen and their windows, and that scans find what plain
+ * ones do, without and with the start memo (which a pack's patterns
+ * share). */
+static void filter_cases(void) {
+  const char *text =
+      "Leeds 2 Chelsea 1 and Kent 83 and 174 , Essex 296 . Mr Smith met "
+      "Jones 3 times in May 2014 . The first quarter of 2015 , the second "
+      "half of 2016 and 12 May 2014 . 4 Kent Leeds 5 Essex .";
+  struct {
+    const char *src;
+    const char *filters; /* label lo..hi, space-separated; "": none */
+  } cases[] = {
+      /* the numbers narrow the capitalised words' windows */
+      {"( [kind=word, text=/^[A-Z][a-z]+$/]{1,3} ):a [kind=number] "
+       "( 'and' [kind=number] )? ','? ( [kind=word, text=/^[A-Z][a-z]+$/]{1,3} ):b "
+       "[kind=number]",
+       "[kind=number] 1..10"},
+      /* the word set anchors; 'of' and the number after it filter */
+      {"'the' ( 'first' | 'second' ) [lower=/^(quarter|half)$/] 'of' "
+       "[kind=number]",
+       "'of' 3..3 [kind=number] 4..4"},
+      /* a cut anchors; the atom it beat filters (both of its places) */
+      {"[kind=number] ( 'may' | 'june' ) [kind=number]",
+       "[kind=number] 0..2"},
+      /* nothing beside the anchor is bounded: no filter */
+      {"'met' [kind=word]+ [kind=number]", ""},
+  };
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assay_pattern *pat = compiled(cases[i].src);
+    if (!pat) continue;
+    char got[256] = "";
+    size_t n = 0;
+    for (int k = 0; k < pat->nfilt && n < sizeof got; k++)
+      n += (size_t)snprintf(got + n, sizeof got - n, "%s%s %d..%d",
+                            k ? " " : "", pat->atoms[pat->filt[k]].label,
+                            pat->filt_lo[k], pat->filt_hi[k]);
+    if (strcmp(got, cases[i].filters))
+      fprintf(stderr, "%s: filters [%s]\n", cases[i].src, got);
+    CHECK_STR(got, cases[i].filters);
+    if (*cases[i].filters) CHECK(pat->anchor >= 0 || pat->ncut > 0);
+    for (int memo = 0; memo < 2; memo++) {
+      if (memo) CHECK(pat_assign_memo_ids(&pat, 1) > 0);
+      pat_index *ix = built_index(doc); /* a new index: memos not made yet */
+      check_scans(pat, doc, ix, cases[i].src);
+      pat_index_free(ix);
+    }
+    assay_pattern_free(pat);
+  }
+  assay_doc_free(doc);
+}
+
 /* Adds an annotation over the first occurrence of `what` in the text,
  * with attribute key=value when key is set. */
 static void annotate(assay_doc *doc, const char *text, const char *layer,
@@ -811,6 +867,7 @@ int main(void) {
   index_cases();
   back_cases();
   cut_cases();
+  filter_cases();
   first_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
