@@ -10,6 +10,7 @@
 
 #include "assay.h"
 #include "mem.h"
+#include "strbuf.h"
 #include "tokenize.h"
 
 typedef struct doc_attr {
@@ -89,9 +90,16 @@ json_t *doc_meta(const assay_doc *doc);
  * is {"text"}; a REF is the id.  flags: ASSAY_JSON_CHARS converts every
  * offset to code points; ASSAY_JSON_TEXT adds "text" (the document text).
  * `layers` (NULL: all) is a NULL-terminated list of the layers to write.
+ * pack (NULL: none) is written as "pack" after "schema".  record.c.
  * Returns a new reference, or NULL when out of memory. */
 json_t *doc_record(const assay_doc *doc, unsigned flags,
-                   const char *const *layers);
+                   const char *const *layers, const char *pack);
+/* The same record as compact JSON text (JSON_COMPACT, keys in order),
+ * appended to out: the bytes json_text_add gives for doc_record's tree,
+ * without the tree.  0, or -1 when out of memory (out as it was). */
+int doc_record_text(strbuf *out, const assay_doc *doc, unsigned flags,
+                    const char *const *layers, const char *pack);
+
 
 /* A JSON string of s[0, len); bytes that are not UTF-8 (jansson refuses
  * them) become U+FFFD, so a record is always written. */

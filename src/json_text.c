@@ -72,7 +72,7 @@ static inline int jt_word_plain(uint64_t x) {
   return !(bad & high);
 }
 
-static int jt_string(strbuf *out, const char *s, size_t n) {
+int json_text_string(strbuf *out, const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   size_t run = 0, i = 0;
   if (jt_add(out, "\"", 1)) return -1;
@@ -94,7 +94,7 @@ static int jt_string(strbuf *out, const char *s, size_t n) {
   return jt_add(out, s + run, n - run) || jt_add(out, "\"", 1) ? -1 : 0;
 }
 
-static int jt_integer(strbuf *out, json_int_t v) {
+int json_text_integer(strbuf *out, long long v) {
   char buf[24], *p = buf + sizeof buf;
   /* unsigned: the most negative value has no positive twin */
   unsigned long long x = v < 0 ? 0ull - (unsigned long long)v
@@ -117,7 +117,7 @@ static int jt_value(strbuf *out, const json_t *v, size_t flags) {
     if (jt_add(out, "{", 1)) return -1;
     json_t *o = (json_t *)v; /* the iterator API takes no const */
     for (void *it = json_object_iter(o); it;) {
-      if (jt_string(out, json_object_iter_key(it),
+      if (json_text_string(out, json_object_iter_key(it),
                     json_object_iter_key_len(it)) ||
           jt_add(out, colon, sep) ||
           jt_value(out, json_object_iter_value(it), flags))
@@ -137,9 +137,9 @@ static int jt_value(strbuf *out, const json_t *v, size_t flags) {
     return jt_add(out, "]", 1);
   }
   case JSON_STRING:
-    return jt_string(out, json_string_value(v), json_string_length(v));
+    return json_text_string(out, json_string_value(v), json_string_length(v));
   case JSON_INTEGER:
-    return jt_integer(out, json_integer_value(v));
+    return json_text_integer(out, json_integer_value(v));
   case JSON_TRUE:
     return jt_add(out, "true", 4);
   case JSON_FALSE:

@@ -1215,7 +1215,7 @@ static int doc_to_json(lua_State *L) {
       layers[n] = NULL;
     }
   }
-  json_t *rec = doc_record(doc, flags, layers);
+  json_t *rec = doc_record(doc, flags, layers, NULL);
   char *s = rec ? json_text(rec, JSON_PRESERVE_ORDER) : NULL; /* as assay_doc_to_json */
   json_decref(rec);
   if (!s) return luaL_error(L, "to_json: out of memory");

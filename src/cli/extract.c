@@ -137,21 +137,6 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
 }
 
 /* {"doc", "schema", "pack", then the rest of the document's record}. */
-static json_t *with_pack(json_t *rec, const char *pack) {
-  json_t *out = json_object();
-  if (!out) return NULL;
-  const char *key;
-  json_t *val;
-  json_object_set(out, "doc", json_object_get(rec, "doc"));
-  json_object_set_new(out, "schema", json_integer(1));
-  json_object_set_new(out, "pack", json_string(pack));
-  json_object_foreach(rec, key, val) {
-    if (strcmp(key, "doc") && strcmp(key, "schema"))
-      json_object_set(out, key, val);
-  }
-  return out;
-}
-
 /* The document's layers less the pack's hidden ones, NULL-terminated. */
 static const char *const *visible_layers(const assay_rules *rules,
                                          const assay_doc *doc,
@@ -290,11 +275,18 @@ static void ex_process(void *ud, void *w, cli_job *job) {
     const char *const *layers =
         x->o->layers[0] ? x->o->layers
                         : visible_layers(x->rules, job->doc, visible, 256);
-    rec_arena_begin(); /* the record's tree: dropped, not decref'd */
-    json_t *rec = doc_record(job->doc, x->flags, layers);
-    json_t *full = rec ? with_pack(rec, pack) : NULL;
-    job->out = full ? render(x->format, full) : NULL;
-    rec_arena_end();
+    if (x->format == FORMAT_JSONL) { /* the text at once, no tree */
+      strbuf out = {0};
+      if (doc_record_text(&out, job->doc, x->flags, layers, pack) ||
+          sb_add(&out, "\n", 1))
+        free(out.s), out.s = NULL;
+      job->out = out.s;
+    } else {
+      rec_arena_begin(); /* the record's tree: dropped, not decref'd */
+      json_t *rec = doc_record(job->doc, x->flags, layers, pack);
+      job->out = rec ? render(x->format, rec) : NULL;
+      rec_arena_end();
+    }
     if (!job->out) {
       job->error = strdup("out of memory");
       job->out = error_record(x->format, job->id, pack, "out of memory");

@@ -126,7 +126,7 @@ static int find_expected(const assay_doc *doc, const json_t *exp) {
 /* Prints the annotations of the layer an expectation is about. */
 static void print_found(const assay_doc *doc, const json_t *exp) {
   const char *layer = json_string_value(json_object_get(exp, "layer"));
-  json_t *rec = doc_record(doc, 0, NULL);
+  json_t *rec = doc_record(doc, 0, NULL, NULL);
   json_t *anns = json_object_get(rec, "annotations");
   size_t i;
   json_t *a;
