@@ -418,7 +418,7 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
   const assay_rules *r = sc->rules;
   assay_doc *doc = sc->doc;
   assay_error err;
-  memset(&err, 0, sizeof err);
+  pat_err_reset(&err);
   int st = ASSAY_OK;
   switch (rule->match_kind) {
   case ENG_MATCH_LEXICON: {

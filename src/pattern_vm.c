@@ -1181,7 +1181,7 @@ int pat_scan_indexed(const assay_pattern *pat, const assay_doc *doc,
                      int (*fn)(void *ud, const assay_pattern_match *m),
                      void *ud, assay_error *err) {
   pat_vm vm;
-  if (err) memset(err, 0, sizeof *err);
+  pat_err_reset(err);
   if (!pat || !doc) return ASSAY_EMISUSE;
   if (!doc->tokenized) {
     if (err) {
