@@ -74,11 +74,15 @@ long long cli_parse_size(const char *s);
 
 /* Writes to `path` atomically: cli_output_open gives a stream on a
  * temporary file beside it (or stdout for NULL / "-"); cli_output_close
- * renames it into place when ok, removes it otherwise. */
+ * renames it into place when ok, removes it otherwise.  A path that is
+ * not a regular file (a device, a FIFO) is written directly; a symbolic
+ * link's target is the file replaced. */
 typedef struct cli_output {
   FILE *f;
   const char *path;
+  int direct; /* path written as it is, no temporary file */
   char tmp[4096];
+  char real[4096]; /* path with its links resolved, when it exists */
 } cli_output;
 int cli_output_open(cli_output *out, const char *path);
 int cli_output_close(cli_output *out, int ok);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -161,8 +162,24 @@ int cli_output_open(cli_output *out, const char *path) {
     out->f = stdout;
     return 0;
   }
+  /* Only a regular file is replaced by a finished temporary one.  A
+   * device or a pipe (-o /dev/null, a FIFO) is written as it is: renaming
+   * over it would put a file in its place.  A symbolic link is followed,
+   * so that the file it names is replaced and the link stays. */
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    out->f = fopen(path, "wb");
+    if (!out->f) {
+      cli_errorf("%s: cannot write: %s", path, strerror(errno));
+      return -1;
+    }
+    out->direct = 1;
+    out->path = path;
+    return 0;
+  }
   out->path = path;
-  snprintf(out->tmp, sizeof out->tmp, "%s.tmp.%ld", path, (long)getpid());
+  if (realpath(path, out->real)) out->path = out->real;
+  snprintf(out->tmp, sizeof out->tmp, "%s.tmp.%ld", out->path, (long)getpid());
   out->f = fopen(out->tmp, "wb");
   if (!out->f) {
     cli_errorf("%s: cannot write: %s", out->tmp, strerror(errno));
@@ -178,6 +195,10 @@ int cli_output_close(cli_output *out, int ok) {
   }
   int failed = ferror(out->f) != 0;
   if (fclose(out->f) != 0) failed = 1;
+  if (out->direct) {
+    if (failed) cli_errorf("%s: cannot write: %s", out->path, strerror(errno));
+    return failed ? -1 : 0;
+  }
   if (ok && !failed && rename(out->tmp, out->path) == 0) return 0;
   if (ok) cli_errorf("%s: cannot write: %s", out->path, strerror(errno));
   remove(out->tmp);

@@ -77,6 +77,19 @@ has "--with-text" "$tmp/text.jsonl" '"text":"North Korean officials said that th
 status "extract -o" 0 $?
 lines "-o writes the file" "$tmp/o.jsonl" 1
 ls "$tmp"/o.jsonl.tmp* > /dev/null 2>&1 && fail "-o leaves no temporary file" || ok
+# -o through a symbolic link replaces the file it names; the link stays
+ln -s o.jsonl "$tmp/link.jsonl"
+"$ASSAY" extract --rules $PACKS/basic.lua -o "$tmp/link.jsonl" "$tmp/in/b.md" > /dev/null
+check "-o keeps a symbolic link" test -L "$tmp/link.jsonl"
+has "-o writes the file a link names" "$tmp/o.jsonl" '"stance":"denied"'
+# -o to a FIFO (or a device: -o /dev/null) writes into it, not over it
+mkfifo "$tmp/fifo"
+timeout 20 cat "$tmp/fifo" > "$tmp/from_fifo" &
+"$ASSAY" extract --rules $PACKS/basic.lua -o "$tmp/fifo" "$tmp/in/a.txt" > /dev/null
+status "extract -o FIFO" 0 $?
+wait
+check "-o leaves a FIFO a FIFO" test -p "$tmp/fifo"
+lines "-o writes into a FIFO" "$tmp/from_fifo" 1
 printf '{"id": "s1", "text": "Singapore said yes."}\n' | "$ASSAY" extract --rules $PACKS/basic.lua > "$tmp/stdin.jsonl"
 status "extract from stdin" 0 $?
 has "JSON Lines on stdin" "$tmp/stdin.jsonl" '"doc":"s1"'
