@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "once.h"
 #include "pattern.h"
+#include "text.h"
 
 /* Syntax tree nodes live in one growing array; children are linked by
  * index (`kid` first child, `next` sibling). */
@@ -982,6 +983,28 @@ static int c_first(assay_pattern *pat, const assay_allocator *a) {
  * the lower form or the text that has a fixed set of them; a text test
  * with a non-ASCII word gives none (its lower form is not plain ASCII
  * lower case), and the next test is tried. */
+/* The lower form the tokenizer gives a token whose text is s[0, n)
+ * (tokenize.c: ASCII letters folded, other code points through
+ * text_lower_utf8) into out, which has room for 4 n bytes; its length, or
+ * -1 when s is not UTF-8 or holds a NUL (the tokenizer's U+FFFD). */
+static long c_lower_form(const char *s, size_t n, char *out) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    if (u[i] && u[i] < 0x80) {
+      out[o++] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+      i++;
+      continue;
+    }
+    int32_t cp;
+    size_t len = text_decode(u, n, i, &cp);
+    if (cp <= 0) return -1;
+    o += text_lower_utf8(cp, (unsigned char *)out + o);
+    i += len;
+  }
+  return (long)o;
+}
+
 static int c_atom_keys(assay_pattern *pat, pat_atom *a) {
   a->nkeys = -1;
   if (a->type != PAT_A_TOKEN) return ASSAY_OK;
@@ -993,32 +1016,39 @@ static int c_atom_keys(assay_pattern *pat, pat_atom *a) {
     if (!nw) continue;
     if (nw > PAT_MAX_KEYS) return ASSAY_OK;
     size_t bytes = 0;
-    int ascii = 1;
-    for (int w = 0; w < nw; w++) {
-      const char *ws = t->op == PAT_OP_EQ ? t->str : t->words[w];
-      size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
-      for (size_t j = 0; j < n; j++) ascii &= (unsigned char)ws[j] < 0x80;
-      bytes += n;
+    for (int w = 0; w < nw; w++)
+      bytes += t->op == PAT_OP_EQ ? t->len : t->wlen[w];
+    /* A text test looks a token up by its lower form: that of its words,
+     * made as the tokenizer makes it ("’S" -> "’s"). */
+    char *buf = lower || !bytes ? NULL : mem_alloc(&pat->alloc, 4 * bytes);
+    if (!lower && bytes && !buf) return ASSAY_ENOMEM;
+    pat_key *keys = mem_alloc(&pat->alloc, (size_t)nw * sizeof(pat_key));
+    if (!keys) {
+      mem_free(&pat->alloc, buf, buf ? 4 * bytes : 0);
+      return ASSAY_ENOMEM;
     }
-    if (!lower && !ascii) continue;
-    a->keybuf = lower || !bytes ? NULL : mem_alloc(&pat->alloc, bytes);
-    if (!lower && bytes && !a->keybuf) return ASSAY_ENOMEM;
-    a->keybuf_len = a->keybuf ? bytes : 0;
-    a->keys = mem_alloc(&pat->alloc, (size_t)nw * sizeof(pat_key));
-    if (!a->keys) return ASSAY_ENOMEM;
     size_t used = 0;
-    for (int w = 0; w < nw; w++) {
+    int ok = 1;
+    for (int w = 0; w < nw && ok; w++) {
       const char *ws = t->op == PAT_OP_EQ ? t->str : t->words[w];
       size_t n = t->op == PAT_OP_EQ ? t->len : t->wlen[w];
-      if (!lower && n) { /* ASCII: its lower form is its ASCII lower case */
-        char *d = a->keybuf + used;
-        for (size_t j = 0; j < n; j++)
-          d[j] = (char)(ws[j] >= 'A' && ws[j] <= 'Z' ? ws[j] + 32 : ws[j]);
-        ws = d;
+      if (!lower && n) {
+        long ln = c_lower_form(ws, n, buf + used);
+        ok = ln >= 0;
+        ws = buf + used;
+        n = ok ? (size_t)ln : 0;
         used += n;
       }
-      a->keys[w] = (pat_key){ws, (uint32_t)n, pat_word_hash(ws, n)};
+      keys[w] = (pat_key){ws, (uint32_t)n, pat_word_hash(ws, n)};
     }
+    if (!ok) { /* not UTF-8: the test is made by reading tokens */
+      mem_free(&pat->alloc, buf, buf ? 4 * bytes : 0);
+      mem_free(&pat->alloc, keys, (size_t)nw * sizeof(pat_key));
+      continue;
+    }
+    a->keybuf = buf;
+    a->keybuf_len = buf ? 4 * bytes : 0;
+    a->keys = keys;
     a->nkeys = nw; /* with keys set: what assay_pattern_free frees */
     return ASSAY_OK;
   }

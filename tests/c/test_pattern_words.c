@@ -400,6 +400,34 @@ static void filter_cases(void) {
   assay_doc_free(doc);
 }
 
+/* Text literals that are not ASCII are looked up in the index by the
+ * lower form the tokenizer makes ("’S" -> "’s", "ÉLAN" -> "élan"): each
+ * gets keys, and scans find what plain ones do. */
+static void non_ascii_key_cases(void) {
+  const char *text = "Sony’s film — “The Interview” — and ÉLAN’S ad. "
+                     "Élan said so – twice; SONY’S rivals didn’t.";
+  const char *srcs[] = {
+      "\"’s\"", "\"’S\"", "'—' [kind=word]", "\"Élan\"", "\"ÉLAN\"",
+      "[text=/^(“|”)$/]", "( '—' | '–' ) [kind=word]", "[kind=word] \"’s\" [kind=word]",
+  };
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  pat_index *ix = built_index(doc);
+  for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+    assay_pattern *pat = compiled(srcs[i]);
+    if (!pat) continue;
+    int keyed = 0;
+    for (int k = 0; k < pat->natoms; k++) keyed += pat->atoms[k].nkeys > 0;
+    if (!keyed) fprintf(stderr, "%s: no keys\n", srcs[i]);
+    CHECK(keyed > 0);
+    check_scans(pat, doc, ix, srcs[i]);
+    assay_pattern_free(pat);
+  }
+  pat_index_free(ix);
+  assay_doc_free(doc);
+}
+
 /* Adds an annotation over the first occurrence of `what` in the text,
  * with attribute key=value when key is set. */
 static void annotate(assay_doc *doc, const char *text, const char *layer,
@@ -868,6 +896,7 @@ int main(void) {
   back_cases();
   cut_cases();
   filter_cases();
+  non_ascii_key_cases();
   first_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
