@@ -304,6 +304,19 @@ static void push_attr(lua_State *L, const assay_doc *doc,
   }
 }
 
+/* [-0, +0] Sets `id`, `start` and `stop` of annotation a in the table on
+ * the top: the fields every annotation table holds, lazy or not. */
+static void set_id_span(lua_State *L, const assay_annotation *a) {
+  uint32_t s, e;
+  assay_annotation_span(a, &s, &e);
+  lua_pushinteger(L, assay_annotation_id(a));
+  lua_setfield(L, -2, "id");
+  lua_pushinteger(L, s);
+  lua_setfield(L, -2, "start");
+  lua_pushinteger(L, e);
+  lua_setfield(L, -2, "stop");
+}
+
 /* [-0, +1] The annotation's table, with room for `extra` keys more (the
  * token numbers): a table that grows past its size is rehashed. */
 static void push_annotation(lua_State *L, const assay_annotation *a,
@@ -320,14 +333,9 @@ static void push_annotation(lua_State *L, const assay_annotation *a,
   }
   /* Fixed fields last: they win over attributes of the same name. */
   assay_annotation_span(a, &s, &e);
-  lua_pushinteger(L, assay_annotation_id(a));
-  lua_setfield(L, -2, "id");
+  set_id_span(L, a);
   lua_pushstring(L, assay_annotation_layer(a));
   lua_setfield(L, -2, "layer");
-  lua_pushinteger(L, s);
-  lua_setfield(L, -2, "start");
-  lua_pushinteger(L, e);
-  lua_setfield(L, -2, "stop");
   if (e <= doc->len && s <= e) {
     lua_pushlstring(L, doc->text + s, e - s);
     lua_setfield(L, -2, "text");
@@ -940,16 +948,9 @@ static void push_lazy_metatable(lua_State *L) {
 /* [-0, +1] Annotation a's lazy table; mt: the index of its metatable. */
 static void push_lazy_annotation(lua_State *L, const assay_annotation *a,
                                  int mt, int tokens) {
-  uint32_t s, e;
-  assay_annotation_span(a, &s, &e);
   /* the fields below, and room for three more read later */
   lua_createtable(L, 0, tokens ? 8 : 6);
-  lua_pushinteger(L, assay_annotation_id(a));
-  lua_setfield(L, -2, "id");
-  lua_pushinteger(L, s);
-  lua_setfield(L, -2, "start");
-  lua_pushinteger(L, e);
-  lua_setfield(L, -2, "stop");
+  set_id_span(L, a);
   if (tokens) set_token_fields(L, a);
   lua_pushvalue(L, mt);
   lua_setmetatable(L, -2);

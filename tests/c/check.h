@@ -6,6 +6,7 @@
 #ifndef ASSAY_CHECK_H
 #define ASSAY_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,16 @@ static int check_failed, check_passed;
               check_b_ ? check_b_ : "(null)");                          \
     }                                                                   \
   } while (0)
+
+/* A deterministic PRNG (xorshift64) for the randomised tests: the same
+ * seed, the same cases on every machine.  A number in [0, n). */
+static uint64_t check_rng = 0x9E3779B97F4A7C15ull;
+static inline unsigned check_rnd(unsigned n) {
+  check_rng ^= check_rng << 13;
+  check_rng ^= check_rng >> 7;
+  check_rng ^= check_rng << 17;
+  return (unsigned)(check_rng % n);
+}
 
 /* Prints "N passed, N failed" and gives the exit status. */
 static inline int check_summary(void) {

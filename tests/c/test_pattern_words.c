@@ -71,6 +71,29 @@ static pat_index *built_index(assay_doc *doc) {
   return ix;
 }
 
+/* A tokenized document of text (freed by the caller). */
+static assay_doc *tokenized(const char *text) {
+  assay_doc *doc = NULL;
+  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
+  if (doc) CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  return doc;
+}
+
+/* The labels of atoms[0, n) of pat, space-separated, each followed by its
+ * window " lo..hi" when lo is given, into out. */
+static void atom_labels(const assay_pattern *pat, const int *atoms,
+                        const int *lo, const int *hi, int n, char *out,
+                        size_t size) {
+  size_t len = 0;
+  out[0] = '\0';
+  for (int k = 0; k < n && len < size; k++) {
+    len += (size_t)snprintf(out + len, size - len, "%s%s", k ? " " : "",
+                            pat->atoms[atoms[k]].label);
+    if (lo && len < size)
+      len += (size_t)snprintf(out + len, size - len, " %d..%d", lo[k], hi[k]);
+  }
+}
+
 /* pat's matches on doc, plainly and from the index ix: the same.  Returns
  * the length of the plain scan's trail (0: no match). */
 static size_t scans_agree(assay_pattern *pat, assay_doc *doc, pat_index *ix,
@@ -316,18 +339,13 @@ static void cut_cases(void) {
       {"[kind=word]+ ( 'ago' | 'later' )", NULL, 0, 0},
       {"'ago' | 'later'", NULL, 0, 0},
   };
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   pat_index *ix = built_index(doc);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     assay_pattern *pat = compiled(cases[i].src);
     if (!pat) continue;
-    char got[256] = "";
-    size_t n = 0;
-    for (int k = 0; k < pat->ncut && n < sizeof got; k++)
-      n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", k ? " " : "",
-                            pat->atoms[pat->cut[k]].label);
+    char got[256];
+    atom_labels(pat, pat->cut, NULL, NULL, pat->ncut, got, sizeof got);
     if (!cases[i].cut != !pat->ncut ||
         (cases[i].cut && strcmp(got, cases[i].cut)))
       fprintf(stderr, "%s: cut [%s]\n", cases[i].src, got);
@@ -373,18 +391,13 @@ static void filter_cases(void) {
       /* nothing beside the anchor is bounded: no filter */
       {"'met' [kind=word]+ [kind=number]", ""},
   };
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     assay_pattern *pat = compiled(cases[i].src);
     if (!pat) continue;
-    char got[256] = "";
-    size_t n = 0;
-    for (int k = 0; k < pat->nfilt && n < sizeof got; k++)
-      n += (size_t)snprintf(got + n, sizeof got - n, "%s%s %d..%d",
-                            k ? " " : "", pat->atoms[pat->filt[k]].label,
-                            pat->filt_lo[k], pat->filt_hi[k]);
+    char got[256];
+    atom_labels(pat, pat->filt, pat->filt_lo, pat->filt_hi, pat->nfilt, got,
+                sizeof got);
     if (strcmp(got, cases[i].filters))
       fprintf(stderr, "%s: filters [%s]\n", cases[i].src, got);
     CHECK_STR(got, cases[i].filters);
@@ -410,9 +423,7 @@ static void non_ascii_key_cases(void) {
       "\"’s\"", "\"’S\"", "'—' [kind=word]", "\"Élan\"", "\"ÉLAN\"",
       "[text=/^(“|”)$/]", "( '—' | '–' ) [kind=word]", "[kind=word] \"’s\" [kind=word]",
   };
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   pat_index *ix = built_index(doc);
   for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
     assay_pattern *pat = compiled(srcs[i]);
@@ -455,9 +466,7 @@ static void back_cases(void) {
       "failed. The minister, however, told reporters the vote was over. "
       "Smith and Jones said nothing on Friday; Brown said so. Said the man: "
       "no. The plan said little.";
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   annotate(doc, text, "date", "on Monday", NULL, NULL);
   annotate(doc, text, "date", "Friday", NULL, NULL);
   annotate(doc, text, "actor", "the agency", "kind", "org");
@@ -500,9 +509,7 @@ static void index_cases(void) {
       "The year ended. Last year the Year of the Rat began; this year, "
       "next year and the year after. \xC3\x89lys\xC3\xA9" "e said the year "
       "was over. YEAR. Unit 7 and unit 9 and Unit 8. The the the year.";
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   pat_index *ix = built_index(doc);
   CHECK(pat_index_covers(ix, doc));
   const char *pats[] = {
@@ -549,9 +556,7 @@ static void first_byte_cases(void) {
   const char *text = "On 12/31/86 and 1/2/1987 the mid-year report, Mid-March "
                      "talks and 3rd-quarter results: \xC3\xA9t\xC3\xA9 "
                      "ended; tomorrow, then -5 and 1990s data.";
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   const char *bodies[] = {
       "(0?[1-9]|1[0-2])\\/(0?[1-9]|[12][0-9]|3[01])\\/([0-9]{2}|[0-9]{4})$",
       "mid-[a-z0-9.]+$", "t.*$", "\\d+s$", "[^a-z]", "-?\\d", "\\p{Ll}+$",
@@ -900,9 +905,7 @@ int main(void) {
   first_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
-  assay_doc *doc = NULL;
-  CHECK_INT(assay_doc_new(&doc, "t", text, strlen(text), NULL, NULL), 0);
-  CHECK_INT(assay_doc_tokenize(doc, NULL), 0);
+  assay_doc *doc = tokenized(text);
   words_memo_cases(doc);
   scratch_cases(doc);
   struct {

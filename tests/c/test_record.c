@@ -143,13 +143,7 @@ static void hand_made(void) {
 
 /* ---- random documents ---------------------------------------------- */
 
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-static uint32_t rnd(uint32_t n) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return (uint32_t)(rng % n);
-}
+static uint32_t rnd(uint32_t n) { return check_rnd(n); }
 
 static const char *const pieces[] = {
     "Kim", " ", "said", ".", "\n", "\"", "\\", "\t", "\xC3\xA9", "\xE2\x80\x9C",
