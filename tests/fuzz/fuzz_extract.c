@@ -1,13 +1,17 @@
 /*
  * fuzz_extract.c -- libFuzzer target for a whole scan: one document through
  * the default pack (rules/news.lua, compiled once; tests/data/packs/basic.lua
- * when the default pack does not compile), then its JSON record.
+ * when the default pack does not compile), then its JSON record, whose text
+ * (doc_record_text) must be its tree's (doc_record) byte for byte.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "assay.h"
+#include "doc.h"
+#include "json_text.h"
 
 static assay_rules *rules;
 static assay_scanner *scanner;
@@ -66,6 +70,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!json)
       abort(); /* a scanned document must serialize */
     assay_free(json);
+    for (unsigned flags = 0; flags < 4; flags++) {
+      json_t *rec = doc_record(doc, flags, NULL, "fuzz 1");
+      strbuf tree = {0}, text = {0};
+      if (!rec || json_text_add(&tree, rec, JSON_COMPACT | JSON_PRESERVE_ORDER) ||
+          doc_record_text(&text, doc, flags, NULL, "fuzz 1") ||
+          strcmp(tree.s, text.s))
+        abort(); /* the record's text is not its tree's */
+      json_decref(rec);
+      free(tree.s);
+      free(text.s);
+    }
   } else if (!assay_scanner_errmsg(scanner)[0]) {
     abort(); /* a failure must say why */
   }
