@@ -67,8 +67,6 @@ check "--profile: a match time for each rule with a matcher, none above its tota
        FILENAME ~ /p.ms$/ { ms[FNR] = $1; next }
        FNR in rule { if ($1 == "" && ms[FNR] > 0) blank++; else if ($1 + 0 > ms[FNR] + 0.05) bad++; else sum += $1 }
        END { exit !(bad == 0 && sum > 0 && blank > 0) }' "$tmp/p.rules" "$tmp/p.ms" "$tmp/p.match"
-check "--profile: the Lua of claim.source_cue is the larger part of its time" \
-  awk '/ claim\.source_cue / { m = substr($0, 19, 10) + 0; t = substr($0, 1, 10) + 0; ok = m < t / 2 } END { exit !ok }' "$tmp/prof.news"
 has "--profile times the tokenizer" "$tmp/prof" "(tokenizer)"
 has "--profile times the output" "$tmp/prof" "(writing records)"
 "$ASSAY" extract --rules $PACKS/basic.lua --with-text "$tmp/in/a.txt" > "$tmp/text.jsonl"
