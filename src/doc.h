@@ -100,7 +100,6 @@ json_t *doc_record(const assay_doc *doc, unsigned flags,
 int doc_record_text(strbuf *out, const assay_doc *doc, unsigned flags,
                     const char *const *layers, const char *pack);
 
-
 /* A JSON string of s[0, len); bytes that are not UTF-8 (jansson refuses
  * them) become U+FFFD, so a record is always written. */
 json_t *doc_json_string(const char *s, size_t len);

@@ -880,7 +880,9 @@ static int lazy_index(lua_State *L) {
 }
 
 /* Makes lazy table idx whole: reads in every field not read yet (nor set
- * by the caller).  Runs with lazy_index's upvalues. */
+ * by the caller).  Runs with lazy_index's upvalues.  The C functions that
+ * walk a table with lua_next (annotate, emit, JSON) have it done through
+ * lassay_annotation_whole. */
 static void lazy_fill(lua_State *L, int idx) {
   const assay_annotation *a = lazy_annotation(L, idx);
   if (!a) return;
@@ -902,19 +904,16 @@ static int lazy_pairs(lua_State *L) {
   return 3;
 }
 
-static int lazy_fill_fn(lua_State *L) {
-  lazy_fill(L, 1);
-  return 0;
-}
-
+/* A lazy table is one whose __pairs is lazy_pairs; calling it (it has
+ * the document) makes the table whole. */
 void lassay_annotation_whole(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   if (!lua_getmetatable(L, idx)) return;
-  int lazy = lua_getfield(L, -1, "__whole") == LUA_TFUNCTION;
-  if (lazy) {
+  lua_getfield(L, -1, "__pairs");
+  if (lua_tocfunction(L, -1) == lazy_pairs) {
     lua_pushvalue(L, idx);
-    lua_call(L, 1, 0);
-    lua_pop(L, 1);
+    lua_call(L, 1, 3); /* next, t, nil: not needed */
+    lua_pop(L, 4);
   } else {
     lua_pop(L, 2);
   }
@@ -926,7 +925,7 @@ void lassay_annotation_whole(lua_State *L, int idx) {
 static void push_lazy_metatable(lua_State *L) {
   if (lua_getiuservalue(L, 1, DOC_UV_LAZY) == LUA_TTABLE) return;
   lua_pop(L, 1);
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 2);
   lua_pushvalue(L, 1);
   lua_pushliteral(L, "id");
   lua_pushcclosure(L, lazy_index, 2);
@@ -935,12 +934,6 @@ static void push_lazy_metatable(lua_State *L) {
   lua_pushliteral(L, "id");
   lua_pushcclosure(L, lazy_pairs, 2);
   lua_setfield(L, -2, "__pairs");
-  /* for the C functions that walk a table with lua_next (annotate, emit,
-   * JSON): lassay_annotation_whole */
-  lua_pushvalue(L, 1);
-  lua_pushliteral(L, "id");
-  lua_pushcclosure(L, lazy_fill_fn, 2);
-  lua_setfield(L, -2, "__whole");
   lua_pushvalue(L, -1);
   lua_setiuservalue(L, 1, DOC_UV_LAZY);
 }

@@ -1421,14 +1421,22 @@ static int c_cand_cmp(const void *pa, const void *pb) {
 /* Adds candidate c as a filter (pattern.h) when it may say something: a
  * window no wider than PAT_FILTER_SPAN.  (A stop word may filter: its
  * places are many, but each costs a few bits, and a narrow window
- * before each still rules out most of the text.) */
-static void c_add_filter(assay_pattern *pat, const c_cand *c) {
-  if (pat->nfilt == PAT_MAX_FILTERS || c->hi - c->lo > PAT_FILTER_SPAN)
+ * before each still rules out most of the text.)  first: before the
+ * others (the last drops out when they are full), else after them. */
+static void c_add_filter(assay_pattern *pat, const c_cand *c, int first) {
+  if ((!first && pat->nfilt == PAT_MAX_FILTERS) ||
+      c->hi - c->lo > PAT_FILTER_SPAN)
     return;
-  pat->filt[pat->nfilt] = c->x;
-  pat->filt_lo[pat->nfilt] = c->lo;
-  pat->filt_hi[pat->nfilt] = c->hi;
-  pat->nfilt++;
+  int at = first ? 0 : pat->nfilt;
+  if (pat->nfilt < PAT_MAX_FILTERS) pat->nfilt++;
+  for (int k = pat->nfilt - 1; k > at; k--) {
+    pat->filt[k] = pat->filt[k - 1];
+    pat->filt_lo[k] = pat->filt_lo[k - 1];
+    pat->filt_hi[k] = pat->filt_hi[k - 1];
+  }
+  pat->filt[at] = c->x;
+  pat->filt_lo[at] = c->lo;
+  pat->filt_hi[at] = c->hi;
 }
 
 /* Chooses the anchor: an atom every match passes, a bounded number of
@@ -1487,7 +1495,7 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
       best_rank = cand[k].rank;
       anchor_at = k;
     } else {
-      c_add_filter(pat, &cand[k]);
+      c_add_filter(pat, &cand[k], 0);
     }
   }
   /* A cut of literals beats an anchor that is not one; that anchor
@@ -1496,21 +1504,7 @@ static int c_anchor(assay_pattern *pat, const assay_allocator *a) {
     c_cut(pat, lo, hi, seen, work);
     if (pat->ncut) {
       pat->anchor = -1;
-      if (anchor_at >= 0) {
-        int nf = pat->nfilt;
-        pat->nfilt = 0;
-        int keep[PAT_MAX_FILTERS], lo_[PAT_MAX_FILTERS], hi_[PAT_MAX_FILTERS];
-        memcpy(keep, pat->filt, sizeof keep);
-        memcpy(lo_, pat->filt_lo, sizeof lo_);
-        memcpy(hi_, pat->filt_hi, sizeof hi_);
-        c_add_filter(pat, &cand[anchor_at]);
-        for (int f = 0; f < nf && pat->nfilt < PAT_MAX_FILTERS; f++) {
-          pat->filt[pat->nfilt] = keep[f];
-          pat->filt_lo[pat->nfilt] = lo_[f];
-          pat->filt_hi[pat->nfilt] = hi_[f];
-          pat->nfilt++;
-        }
-      }
+      if (anchor_at >= 0) c_add_filter(pat, &cand[anchor_at], 1);
     }
   }
   if (!status && pat->anchor < 0 && !pat->ncut) {

@@ -26,6 +26,10 @@
 
 #define REC_DEPTH 8 /* record, annotations, annotation, span: 4 needed */
 
+/* What a container holds so far, for its commas: an item (the next one
+ * takes a comma), a key (its value takes none), or nothing yet. */
+enum { REC_ITEM, REC_KEY, REC_EMPTY };
+
 typedef struct rec_w {
   strbuf *text; /* text mode: the output; NULL in tree mode */
   /* tree mode: the open containers and the key given for the next value */
@@ -33,15 +37,16 @@ typedef struct rec_w {
   const char *key;
   json_t *root;
   int depth;
-  int fresh[REC_DEPTH]; /* text mode: nothing written yet at this depth */
+  /* text mode, per open container: what was written last (REC_*) */
+  int fresh[REC_DEPTH];
   int bad;
 } rec_w;
 
 /* Text mode: the comma before an item that is not its container's first. */
 static void rec_sep(rec_w *w) {
   if (!w->depth) return;
-  if (!w->fresh[w->depth - 1]) w->bad |= sb_add(w->text, ",", 1);
-  w->fresh[w->depth - 1] = 0;
+  if (w->fresh[w->depth - 1] == REC_ITEM) w->bad |= sb_add(w->text, ",", 1);
+  w->fresh[w->depth - 1] = REC_ITEM;
 }
 
 /* Tree mode: attaches v (a new reference) to the open container under the
@@ -67,13 +72,13 @@ static void rec_key(rec_w *w, const char *k) {
   }
   rec_sep(w);
   w->bad |= json_text_string(w->text, k, strlen(k)) || sb_add(w->text, ":", 1);
-  w->fresh[w->depth - 1] = 1; /* the value takes no comma */
+  w->fresh[w->depth - 1] = REC_KEY;
 }
 
 /* Text mode after a key: its value follows at once. */
 static void rec_value_sep(rec_w *w) {
-  if (w->depth && w->fresh[w->depth - 1] == 1 && w->text) {
-    w->fresh[w->depth - 1] = 0;
+  if (w->depth && w->fresh[w->depth - 1] == REC_KEY && w->text) {
+    w->fresh[w->depth - 1] = REC_ITEM;
     return;
   }
   rec_sep(w);
@@ -93,7 +98,7 @@ static void rec_open(rec_w *w, int array) {
     if (!c) return;
     w->stack[w->depth] = c; /* held by its parent (or the root) */
   }
-  w->fresh[w->depth++] = 2;
+  w->fresh[w->depth++] = REC_EMPTY;
 }
 
 static void rec_close(rec_w *w, int array) {

@@ -136,7 +136,6 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
   return 0;
 }
 
-/* {"doc", "schema", "pack", then the rest of the document's record}. */
 /* The document's layers less the pack's hidden ones, NULL-terminated. */
 static const char *const *visible_layers(const assay_rules *rules,
                                          const assay_doc *doc,
