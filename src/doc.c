@@ -487,6 +487,9 @@ static int doc_cmp_winner(const void *pa, const void *pb) {
  * of the kept ones, which stay sorted by start and never overlap, so one
  * binary search finds the neighbours to test. */
 static int doc_resolve_layer(assay_doc *doc, doc_layer *ly) {
+  if (ly->n == ly->resolved_n) return ASSAY_OK;
+  ly->resolved_n = ly->n;
+  if (ly->n == 1) return ASSAY_OK; /* one annotation overlaps none */
   size_t n = 0;
   assay_annotation **cand = mem_alloc(&doc->alloc, (ly->n + 1) * sizeof *cand);
   assay_annotation **kept = mem_alloc(&doc->alloc, (ly->n + 1) * sizeof *kept);

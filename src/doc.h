@@ -37,6 +37,10 @@ typedef struct doc_layer {
   assay_annotation **items;/* live and dead; sorted when `sorted` */
   size_t n, cap;
   int sorted;              /* items in (tfirst, longer first, id) order */
+  /* n when the policy was last applied: a layer with nothing added since
+   * is left as it is (removals never revive an annotation or make two
+   * overlap, so applying the policy again would change nothing). */
+  size_t resolved_n;
 } doc_layer;
 
 struct assay_doc {

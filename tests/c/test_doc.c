@@ -186,6 +186,44 @@ static void test_overlaps_and_order(void) {
   assay_doc_free(d);
 }
 
+/* The policy applied stage after stage (as a pack does): a layer with
+ * nothing new is left alone, one that gained annotations is resolved
+ * again, old and new together, and a removal revives nothing. */
+static void test_overlaps_again(void) {
+  assay_doc *d = make("o", "The U.S. Federal Bureau of Investigation said.");
+  char buf[128];
+  CHECK_INT(assay_doc_set_layer_policy(d, "actor", ASSAY_POLICY_LONGEST),
+            ASSAY_OK);
+  CHECK_INT(assay_doc_annotate(d, "actor", 17, 23, NULL, 0, NULL), ASSAY_OK);
+  CHECK_INT(assay_doc_resolve_overlaps(d), ASSAY_OK); /* one: it stays */
+  ids(d, "actor", buf);
+  CHECK_STR(buf, "1");
+  CHECK_INT(assay_doc_annotate(d, "actor", 9, 40, NULL, 0, NULL), ASSAY_OK);
+  CHECK_INT(assay_doc_resolve_overlaps(d), ASSAY_OK); /* 2 beats 1 */
+  ids(d, "actor", buf);
+  CHECK_STR(buf, "2");
+  CHECK_INT(assay_doc_resolve_overlaps(d), ASSAY_OK); /* nothing new */
+  ids(d, "actor", buf);
+  CHECK_STR(buf, "2");
+  /* a later stage: one that loses to the kept 2, one beside it */
+  CHECK_INT(assay_doc_annotate(d, "actor", 24, 26, NULL, 9, NULL), ASSAY_OK);
+  CHECK_INT(assay_doc_annotate(d, "actor", 41, 45, NULL, 0, NULL), ASSAY_OK);
+  CHECK_INT(assay_doc_resolve_overlaps(d), ASSAY_OK);
+  ids(d, "actor", buf);
+  CHECK_STR(buf, "2,4");
+  CHECK(assay_doc_annotation(d, 3)->dead);
+  CHECK_INT(assay_doc_remove_annotation(d, 2), ASSAY_OK);
+  CHECK_INT(assay_doc_resolve_overlaps(d), ASSAY_OK);
+  ids(d, "actor", buf);
+  CHECK_STR(buf, "4");
+  /* 5 overlaps 1 and 3, which lost: it is kept */
+  CHECK_INT(assay_doc_annotate(d, "actor", 20, 25, NULL, 0, NULL), ASSAY_OK);
+  CHECK_INT(assay_doc_resolve_overlaps(d), ASSAY_OK);
+  ids(d, "actor", buf);
+  CHECK_STR(buf, "5,4");
+  assay_doc_free(d);
+}
+
 static void test_chars_and_warnings(void) {
   /* "Pyongyang’s" has a 3-byte quote; "Séoul" a 2-byte é */
   const char *text = "Pyongyang\xE2\x80\x99s S\xC3\xA9oul";
@@ -302,6 +340,7 @@ int main(void) {
   test_basics();
   test_annotate();
   test_overlaps_and_order();
+  test_overlaps_again();
   test_chars_and_warnings();
   test_from_json();
   test_oom();
