@@ -462,6 +462,17 @@ function C.opens(t, i)
   return nx ~= nil and not nx.space_before and (tk.space_before or tk.line_start or i == 1)
 end
 
+-- The number of the paragraph of token i: the last of paras whose first
+-- token is <= i (1 when none is).
+function C.para_of(paras, i)
+  local lo, hi = 1, #paras
+  while lo < hi do
+    local mid = (lo + hi + 1) // 2
+    if paras[mid].first <= i then lo = mid else hi = mid - 1 end
+  end
+  return lo
+end
+
 -- Is token i inside a quotation: does the last quotation mark before it in
 -- its paragraph open one?  (A writer's own "I said" is a claim; a quoted
 -- speaker's "I think" is part of the quotation.)
@@ -476,12 +487,7 @@ function C.in_quote(doc, i)
   local k = marks[C.num_from(marks, i) - 1]
   if not k then return false end
   local paras = C.paragraphs(doc)
-  local lo, hi = 1, #paras
-  while lo < hi do   -- the last paragraph whose first token is <= i - 1
-    local mid = (lo + hi + 1) // 2
-    if paras[mid].first <= i - 1 then lo = mid else hi = mid - 1 end
-  end
-  if k < paras[lo].first then return false end
+  if k < paras[C.para_of(paras, i - 1)].first then return false end
   -- a doubled mark ('' in some wire copy) opens or closes as a pair
   if k > 1 and t[k - 1].quote and not t[k].space_before then k = k - 1 end
   return C.opens(t, k)
@@ -546,13 +552,25 @@ function C.content_after(doc, i)
   end
   if i > n then return nil end
   if C.opens(t, i) then
-    local j = i + 1
-    while j <= n do
-      if C.closes(t, j) then break end
-      if t[j].para_start and not C.opens(t, j) then j = j - 1; break end
-      j = j + 1
+    -- To the closing mark, or to the end of the paragraph before one
+    -- that does not open with a quotation mark. Only quotation marks
+    -- close and only paragraphs' first tokens end it otherwise, so those
+    -- are the only tokens read: a quotation's words are not.
+    local marks, paras = C.quote_marks(doc), C.paragraphs(doc)
+    local km, kp = C.num_from(marks, i + 1), C.para_of(paras, i) + 1
+    local j = n
+    while true do
+      local mk, p = marks[km], paras[kp]
+      p = p and p.first
+      if not mk and not p then break end
+      if p and (not mk or p < mk) then -- a paragraph that opens with a word
+        j = p - 1
+        break
+      end
+      if C.closes(t, mk) then j = mk; break end
+      km = km + 1
+      if mk == p then kp = kp + 1 end -- it opened that paragraph
     end
-    if j > n then j = n end
     return C.trim(t, i, j)
   end
   -- To the end of the sentence (which never runs over a paragraph start)
