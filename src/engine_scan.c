@@ -772,10 +772,10 @@ static int emit_table(assay_scanner *sc, const eng_rule *rule,
   int t = lua_gettop(L);
   int st = check_annotation_limit(sc);
   if (st) return st;
-  const char *layer = NULL;
+  /* The layer stays on the stack (emit_result resets it): a number made a
+   * string there is held by nothing else. */
   lua_getfield(L, t, "layer");
-  layer = lua_tostring(L, -1);
-  lua_pop(L, 1);
+  const char *layer = lua_tostring(L, -1);
   if (!layer)
     return scan_error(sc, ASSAY_ERULE,
                       "rule %s (%s:%d): emit returned a table without layer",
