@@ -169,6 +169,29 @@ typedef struct eng_profile_row {
 /* Starts counting; ASSAY_ENOMEM when the rows cannot be allocated. */
 int eng_profile_enable(assay_scanner *sc);
 
+/* --profile=lines: a line of a rule file where samples of the Lua time
+ * fell (engine_sample.c): self, the samples running that line; total,
+ * those with the line anywhere on the stack (its callees included).  file
+ * is Lua's short source name, name the function's as its caller called
+ * it (NULL when Lua cannot tell), defined the line it starts at. */
+typedef struct eng_line_row {
+  char *file;
+  int line, defined;
+  char *name;
+  uint64_t self, total;
+} eng_line_row;
+
+/* Starts sampling the scanner's rule functions; call it on the thread
+ * that scans with it (the timer reads that thread's CPU clock).
+ * ASSAY_ENOMEM, or ASSAY_EIO when the system gives no such timer; the
+ * scanner's errmsg says which. */
+int eng_profile_lines_enable(assay_scanner *sc);
+
+/* The line rows so far (n of them) and the samples in rule functions (lua)
+ * and elsewhere in the scans (other); NULL when sampling is off. */
+const eng_line_row *eng_profile_lines(const assay_scanner *sc, size_t *n,
+                                      uint64_t *lua, uint64_t *other);
+
 /* The rows (nrules + 2), or NULL when profiling is off. */
 const eng_profile_row *eng_profile(const assay_scanner *sc);
 

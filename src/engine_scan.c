@@ -15,6 +15,7 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "engine_sample.h"
 #include "lexicon.h"
 #include "lua_common.h"
 #include "pattern.h"
@@ -81,6 +82,7 @@ struct assay_scanner {
   /* --profile: nanoseconds and matches per rule, then the tokenizer and
    * the collector (eng_profile_row); NULL when not asked for. */
   eng_profile_row *prof;
+  eng_sampler *sampler; /* --profile=lines, or NULL */
   char errmsg[1024];
 };
 
@@ -141,6 +143,14 @@ static void *scan_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static void scan_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   assay_scanner *sc = *(assay_scanner **)lua_getextraspace(L);
+  if (sc->sampler && sample_due(sc->sampler)) {
+    /* asked for by the sampler's signal, not a count of HOOK_EVERY: the
+     * instructions since the last count go uncounted (under 1,000 a
+     * sample) */
+    sample_take(sc->sampler, L);
+    lua_sethook(L, scan_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    return;
+  }
   sc->instr += HOOK_EVERY;
   if (sc->instr > sc->limits.instructions) {
     sc->instr_exceeded = 1;
@@ -227,6 +237,7 @@ void assay_scanner_free(assay_scanner *sc) {
   mem_free(a, sc->lex_lower, sc->lex_lower_cap * sizeof(uint32_t));
   mem_free(a, sc->lex_text, sc->lex_text_cap * sizeof(uint32_t));
   if (sc->prof) mem_free(a, sc->prof, (sc->rules->nrules + 2) * sizeof *sc->prof);
+  sample_free(sc->sampler);
   assay_allocator copy = *a;
   mem_free(&copy, sc, sizeof *sc);
 }
@@ -241,6 +252,19 @@ static uint64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int eng_profile_lines_enable(assay_scanner *sc) {
+  if (!sc->sampler) sc->sampler = sample_new(&sc->rules->alloc);
+  if (!sc->sampler) return scan_error(sc, ASSAY_ENOMEM, "out of memory");
+  return sample_arm(sc->sampler, sc->errmsg, sizeof sc->errmsg);
+}
+
+const eng_line_row *eng_profile_lines(const assay_scanner *sc, size_t *n,
+                                      uint64_t *lua, uint64_t *other) {
+  *n = 0;
+  *lua = *other = 0;
+  return sc->sampler ? sample_rows(sc->sampler, n, lua, other) : NULL;
 }
 
 int eng_profile_enable(assay_scanner *sc) {
@@ -662,7 +686,9 @@ static int call_rule_fn(assay_scanner *sc, const eng_rule *rule, int nargs,
   lua_State *L = sc->L;
   sc->mem_limited = 1;
   lua_sethook(L, scan_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (sc->sampler) sample_enter(sc->sampler, L);
   int st = lua_pcall(L, nargs, nres, 0);
+  if (sc->sampler) sample_leave(sc->sampler);
   lua_sethook(L, NULL, 0, 0);
   sc->mem_limited = 0;
   if (st == LUA_OK) return ASSAY_OK;
@@ -968,12 +994,15 @@ int eng_scan(assay_scanner *sc, assay_doc *doc, int trace,
   lassay_pushdoc(L, doc);
   lassay_doc *doc_ud = lua_touserdata(L, -1);
   sc->doc_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  if (sc->sampler)
+    st = sample_begin(sc->sampler, sc->errmsg, sizeof sc->errmsg);
   for (size_t s = 0; s < r->nstages && !st; s++) {
     if (stop_after_stage >= 0 && (int)s > stop_after_stage) break;
     for (size_t i = 0; i < r->nrules && !st; i++)
       if (r->rules[i].stage == (int)s) st = run_rule_timed(sc, &r->rules[i]);
     if (!st) st = assay_doc_resolve_overlaps(doc);
   }
+  if (sc->sampler) sample_end(sc->sampler);
   luaL_unref(L, LUA_REGISTRYINDEX, sc->doc_ref);
   sc->doc_ref = LUA_NOREF;
   sc->doc = NULL;

@@ -138,18 +138,22 @@ unsigned long long cli_input_bytes(const char *const *paths, int n);
 /* ---- --profile (profile.c) -------------------------------------------- */
 
 typedef struct cli_profile cli_profile;
-/* Totals for the rules of a pack; NULL when out of memory.  Every call
- * accepts NULL. */
-cli_profile *cli_profile_new(const assay_rules *rules);
+/* Totals for the rules of a pack, and with lines set (--profile=lines)
+ * the sampled lines of its rule files; NULL when out of memory.  Every
+ * call accepts NULL. */
+cli_profile *cli_profile_new(const assay_rules *rules, int lines);
 void cli_profile_free(cli_profile *p);
+/* Whether the workers' scanners should sample lines. */
+int cli_profile_lines(const cli_profile *p);
 /* Adds a worker's scanner's counts (thread-safe; once per scanner). */
 void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc);
 /* Adds time spent turning documents into records (thread-safe). */
 void cli_profile_add_output(cli_profile *p, uint64_t ns);
 /* Records how long compiling the pack took. */
 void cli_profile_set_compile(cli_profile *p, uint64_t ns);
-/* The compile's line, then the table, costliest first. */
-void cli_profile_print(const cli_profile *p, FILE *f);
+/* The compile's line, then the table, costliest first; then the lines'
+ * tables (which merges their rows: once, at the end). */
+void cli_profile_print(cli_profile *p, FILE *f);
 /* A monotonic clock in nanoseconds. */
 uint64_t cli_now_ns(void);
 

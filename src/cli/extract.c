@@ -38,6 +38,8 @@ static const char usage_text[] =
     "  -q, --quiet             no progress line\n"
     "  --profile               print on stderr where the time went, rule by\n"
     "                          rule (summed over the worker threads)\n"
+    "  --profile=lines         the same, then the lines of the rule files\n"
+    "                          where the Lua time went (sampled)\n"
     "  --store FILE.db         keep documents and annotations in an SQLite\n"
     "                          store; documents it holds unchanged, analysed\n"
     "                          by the same pack, are not analysed again\n"
@@ -86,6 +88,7 @@ static int parse_args(extract_opts *o, int argc, char **argv) {
     else if (!strcmp(a, "--trace")) o->trace = 1;
     else if (!strcmp(a, "--with-text")) o->with_text = 1;
     else if (!strcmp(a, "--profile")) o->profile = 1;
+    else if (!strcmp(a, "--profile=lines")) o->profile = 2;
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
     else if (!strcmp(a, "--format") || !strcmp(a, "--offsets") ||
              !strcmp(a, "--layers") || !strcmp(a, "--encoding") ||
@@ -244,6 +247,12 @@ static void *ex_worker_new(void *ud) {
     assay_scanner_free(sc);
     return NULL;
   }
+  if (cli_profile_lines(x->profile) &&
+      eng_profile_lines_enable(sc) != ASSAY_OK) {
+    cli_errorf("%s", assay_scanner_errmsg(sc));
+    assay_scanner_free(sc);
+    return NULL;
+  }
   return sc;
 }
 
@@ -380,7 +389,8 @@ int cli_extract(int argc, char **argv) {
   x.format = !o.format || !strcmp(o.format, "jsonl") ? FORMAT_JSONL
              : !strcmp(o.format, "yaml")             ? FORMAT_YAML
                                                      : FORMAT_TSV;
-  if (o.profile && !(x.profile = cli_profile_new(rules))) {
+  x.profile = o.profile ? cli_profile_new(rules, o.profile == 2) : NULL;
+  if (o.profile && !x.profile) {
     cli_errorf("out of memory");
     goto done;
   }

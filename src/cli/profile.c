@@ -2,7 +2,8 @@
  * profile.c -- `assay extract --profile`: sums the workers' scanner
  * profiles (engine.h) and the time spent writing records, then prints on
  * stderr the compile's time and what the compile cache gave, and where the
- * run's time went, the costliest rules first.
+ * run's time went, the costliest rules first; with --profile=lines, also
+ * the lines of the rule files where the Lua time was sampled.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,6 +19,11 @@ struct cli_profile {
   uint64_t compile_ns;
   eng_profile_row *rows; /* nrules + 2 (engine.h), then output */
   size_t nrows;
+  /* --profile=lines: every scanner's rows, merged when printed */
+  int lines;
+  eng_line_row *lrows;
+  size_t nlrows;
+  uint64_t lua, other; /* samples in rule functions, elsewhere */
 };
 
 uint64_t cli_now_ns(void) {
@@ -26,10 +32,11 @@ uint64_t cli_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-cli_profile *cli_profile_new(const assay_rules *rules) {
+cli_profile *cli_profile_new(const assay_rules *rules, int lines) {
   cli_profile *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   p->rules = rules;
+  p->lines = lines;
   p->nrows = rules->nrules + 3;
   p->rows = calloc(p->nrows, sizeof *p->rows);
   if (!p->rows) {
@@ -43,8 +50,39 @@ cli_profile *cli_profile_new(const assay_rules *rules) {
 void cli_profile_free(cli_profile *p) {
   if (!p) return;
   pthread_mutex_destroy(&p->lock);
+  for (size_t i = 0; i < p->nlrows; i++) {
+    free(p->lrows[i].file);
+    free(p->lrows[i].name);
+  }
+  free(p->lrows);
   free(p->rows);
   free(p);
+}
+
+int cli_profile_lines(const cli_profile *p) { return p && p->lines; }
+
+/* Copies a scanner's line rows (under the lock); a row that cannot be
+ * copied is left out of the table, not the run. */
+static void add_lines(cli_profile *p, const assay_scanner *sc) {
+  size_t n;
+  uint64_t lua, other;
+  const eng_line_row *r = eng_profile_lines(sc, &n, &lua, &other);
+  if (!r) return;
+  p->lua += lua;
+  p->other += other;
+  eng_line_row *grown = realloc(p->lrows, (p->nlrows + n) * sizeof *grown);
+  if (!grown && n) return;
+  p->lrows = grown;
+  for (size_t i = 0; i < n; i++) {
+    eng_line_row c = r[i];
+    c.file = strdup(r[i].file);
+    c.name = r[i].name ? strdup(r[i].name) : NULL;
+    if (!c.file) {
+      free(c.name);
+      continue;
+    }
+    p->lrows[p->nlrows++] = c;
+  }
 }
 
 void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc) {
@@ -56,6 +94,7 @@ void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc) {
     p->rows[i].match_ns += r[i].match_ns;
     p->rows[i].matches += r[i].matches;
   }
+  add_lines(p, sc);
   pthread_mutex_unlock(&p->lock);
 }
 
@@ -65,6 +104,9 @@ void cli_profile_add_output(cli_profile *p, uint64_t ns) {
   p->rows[p->nrows - 1].ns += ns;
   pthread_mutex_unlock(&p->lock);
 }
+
+/* Rows printed in each lines' table. */
+#define CLI_PROFILE_LINES 25
 
 static const eng_profile_row *sort_rows;
 
@@ -79,7 +121,84 @@ void cli_profile_set_compile(cli_profile *p, uint64_t ns) {
   if (p) p->compile_ns = ns;
 }
 
-void cli_profile_print(const cli_profile *p, FILE *f) {
+static int by_place(const void *x, const void *y) {
+  const eng_line_row *a = x, *b = y;
+  int c = strcmp(a->file, b->file);
+  return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+static int by_self(const void *x, const void *y) {
+  const eng_line_row *a = x, *b = y;
+  if (a->self != b->self) return a->self < b->self ? 1 : -1;
+  return by_place(a, b);
+}
+
+static int by_total(const void *x, const void *y) {
+  const eng_line_row *a = x, *b = y;
+  if (a->total != b->total) return a->total < b->total ? 1 : -1;
+  return by_place(a, b);
+}
+
+/* Rows of the same place (from several scanners) become one. */
+static size_t merge_lines(eng_line_row *r, size_t n) {
+  qsort(r, n, sizeof *r, by_place);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (k && !by_place(&r[k - 1], &r[i])) {
+      r[k - 1].self += r[i].self;
+      r[k - 1].total += r[i].total;
+      free(r[i].file);
+      free(r[i].name);
+      continue;
+    }
+    r[k++] = r[i];
+  }
+  return k;
+}
+
+static void print_line_rows(const eng_line_row *r, size_t n, uint64_t lua,
+                            FILE *f) {
+  fprintf(f, "%8s %8s  %-24s %s\n", "self %", "total %", "line", "function");
+  for (size_t i = 0; i < n; i++) {
+    /* the file's name, as the rules' table has it */
+    const char *slash = strrchr(r[i].file, '/');
+    const char *file = slash ? slash + 1 : r[i].file;
+    char place[300], fn[300];
+    snprintf(place, sizeof place, "%s:%d", file, r[i].line);
+    if (r[i].name) /* as the caller named it; none for a tail call */
+      snprintf(fn, sizeof fn, "%s", r[i].name);
+    else
+      snprintf(fn, sizeof fn, "function <%s:%d>", file, r[i].defined);
+    fprintf(f, "%8.1f %8.1f  %-24s %s\n",
+            100.0 * (double)r[i].self / (double)lua,
+            100.0 * (double)r[i].total / (double)lua, place, fn);
+  }
+}
+
+/* The lines' tables: the hottest lines, then the lines under which most
+ * time was spent (a call's callees included). */
+static void print_lines(cli_profile *p, FILE *f) {
+  uint64_t all = p->lua + p->other;
+  fprintf(f, "\nlines (sampled every few ms of a worker's CPU time: %llu "
+          "samples, %llu of them (%.0f%%) in rule functions; %% of those)\n",
+          (unsigned long long)all, (unsigned long long)p->lua,
+          all ? 100.0 * (double)p->lua / (double)all : 0.0);
+  if (!p->lua) {
+    fprintf(f, "  no sample fell in a rule function: a longer run gives "
+            "some\n");
+    return;
+  }
+  p->nlrows = merge_lines(p->lrows, p->nlrows);
+  size_t n = p->nlrows < CLI_PROFILE_LINES ? p->nlrows : CLI_PROFILE_LINES;
+  qsort(p->lrows, p->nlrows, sizeof *p->lrows, by_self);
+  fprintf(f, "hottest lines:\n");
+  print_line_rows(p->lrows, n, p->lua, f);
+  qsort(p->lrows, p->nlrows, sizeof *p->lrows, by_total);
+  fprintf(f, "lines with their callees:\n");
+  print_line_rows(p->lrows, n, p->lua, f);
+}
+
+void cli_profile_print(cli_profile *p, FILE *f) {
   if (!p) return;
   fprintf(f, "compile: %.1f ms (compile cache: %u files read back, %u "
           "written)\n", p->compile_ns / 1e6, p->rules->cache_reused,
@@ -126,4 +245,5 @@ void cli_profile_print(const cli_profile *p, FILE *f) {
     }
   }
   free(order);
+  if (p->lines) print_lines(p, f);
 }

@@ -69,6 +69,28 @@ check "--profile: a match time for each rule with a matcher, none above its tota
        END { exit !(bad == 0 && sum > 0 && blank > 0) }' "$tmp/p.rules" "$tmp/p.ms" "$tmp/p.match"
 has "--profile times the tokenizer" "$tmp/prof" "(tokenizer)"
 has "--profile times the output" "$tmp/prof" "(writing records)"
+# --profile=lines samples the rule functions' lines: hot.lua spends its Lua
+# in a loop on line 6, called from its emit function on line 11. About a
+# second of CPU in all (more under the sanitizers), sampled every few ms.
+for i in $(seq 1 40); do printf '{"id": "h%d", "text": "a hot day"}\n' "$i"; done > "$tmp/hot.jsonl"
+"$ASSAY" extract --rules $PACKS/hot.lua -j 2 --profile=lines "$tmp/hot.jsonl" > "$tmp/hot.out" 2> "$tmp/hot.prof"
+status "extract --profile=lines" 0 $?
+"$ASSAY" extract --rules $PACKS/hot.lua -j 2 "$tmp/hot.jsonl" > "$tmp/hot.plain"
+same "--profile=lines leaves the records alone" "$tmp/hot.out" "$tmp/hot.plain"
+has "--profile=lines keeps the rules' table" "$tmp/hot.prof" "profile (worker time, all threads:"
+sed -n '/^hottest lines:/,/^lines with their callees:/p' "$tmp/hot.prof" | sed -n 3p > "$tmp/hot.top"
+check "--profile=lines: the loop's line is the hottest, with most samples" \
+  awk '$3 == "hot.lua:6" && $4 == "spin" && $1 >= 50 { ok = 1 } END { exit !ok }' "$tmp/hot.top"
+sed -n '/^lines with their callees:/,$p' "$tmp/hot.prof" > "$tmp/hot.callers"
+check "--profile=lines: the emit line holds its callee's time" \
+  awk '$3 == "hot.lua:11" { t = $2 } $3 == "hot.lua:6" { s = $2 } END { exit !(t != "" && t + 0 >= s + 0 && s + 0 >= 50) }' "$tmp/hot.callers"
+check "--profile=lines counts samples in rule functions" \
+  grep -qE '^lines \(sampled .*: [0-9]+ samples, [1-9][0-9]* of them' "$tmp/hot.prof"
+# sampling re-arms the instruction hook: the limit must still stop a loop
+printf 'we loop here\n' > "$tmp/loop.txt"
+"$ASSAY" extract --rules $PACKS/hostile.lua --max-instructions 20000000 --profile=lines "$tmp/loop.txt" > "$tmp/loop.out" 2> /dev/null
+status "--profile=lines: a looping rule fails its document" 1 $?
+has "--profile=lines: the instruction limit still holds" "$tmp/loop.out" "instruction limit (20000000) exceeded"
 "$ASSAY" extract --rules $PACKS/basic.lua --with-text "$tmp/in/a.txt" > "$tmp/text.jsonl"
 has "--with-text" "$tmp/text.jsonl" '"text":"North Korean officials said that the attack came from Pyongyang.\n"'
 "$ASSAY" extract --rules $PACKS/basic.lua -o "$tmp/o.jsonl" "$tmp/in/a.txt"
