@@ -88,7 +88,7 @@ check "--profile=lines counts samples in rule functions" \
   grep -qE '^lines \(sampled .*: [0-9]+ samples, [1-9][0-9]* of them' "$tmp/hot.prof"
 # sampling re-arms the instruction hook: the limit must still stop a loop
 printf 'we loop here\n' > "$tmp/loop.txt"
-"$ASSAY" extract --rules $PACKS/hostile.lua --max-instructions 20000000 --profile=lines "$tmp/loop.txt" > "$tmp/loop.out" 2> /dev/null
+"$ASSAY" extract --rules $PACKS/hostile.lua -j 1 --max-instructions 20000000 --profile=lines "$tmp/loop.txt" > "$tmp/loop.out" 2> /dev/null
 status "--profile=lines: a looping rule fails its document" 1 $?
 has "--profile=lines: the instruction limit still holds" "$tmp/loop.out" "instruction limit (20000000) exceeded"
 "$ASSAY" extract --rules $PACKS/basic.lua --with-text "$tmp/in/a.txt" > "$tmp/text.jsonl"
