@@ -161,13 +161,6 @@ static uint32_t sample_hash(const char *source, int line) {
   return (uint32_t)(h >> 32);
 }
 
-static char *sample_strdup(eng_sampler *s, const char *x) {
-  size_t n = strlen(x) + 1;
-  char *c = mem_alloc(&s->alloc, n);
-  if (c) memcpy(c, x, n);
-  return c;
-}
-
 /* Doubles the slots and places every row again. */
 static int sample_grow(eng_sampler *s) {
   size_t n = s->nslots ? s->nslots * 2 : 256;
@@ -201,9 +194,9 @@ static eng_line_row *sample_row(eng_sampler *s, const lua_Debug *ar) {
     return NULL;
   eng_line_row *r = &s->rows[s->nrows];
   memset(r, 0, sizeof *r);
-  r->file = sample_strdup(s, ar->short_src);
+  r->file = mem_strdup(&s->alloc, ar->short_src);
   if (!r->file) return NULL;
-  if (ar->name) r->name = sample_strdup(s, ar->name);
+  if (ar->name) r->name = mem_strdup(&s->alloc, ar->name);
   r->line = ar->currentline;
   r->defined = ar->linedefined;
   s->keys[s->nrows] = ar->source;

@@ -540,8 +540,9 @@ nomem:
 #define LEX_PF_BATCH 32 /* phrases walked side by side */
 #define LEX_PF_TOKS 8   /* tokens of a phrase walked, at most */
 /* Below this size the edge table stays in the caches: nothing to
- * prefetch, and the walk would only add its own work (3% of a cold
- * start of the news pack, whose lexicons are all smaller). */
+ * prefetch, and the walk would only add its own work (4% of the
+ * instructions of a start-up without the compile cache: the news pack's
+ * lexicons are all smaller). */
 #define LEX_PF_MIN_BYTES ((size_t)1 << 20)
 
 void lex_prefetch(const assay_lexicon *lx, const char *const *phrases,
