@@ -8,6 +8,8 @@
  *   assay_bench regex     CORPUS FILE        one regex a line, all of them
  *   assay_bench pattern   CORPUS FILE        one token pattern a line
  *   assay_bench jsonl     CORPUS REFDATES    JSON Lines for `assay extract`
+ *   assay_bench json      FILE.jsonl         jansson's parse alone, each line
+ *                                            as `assay extract` parses it
  *   assay_bench exec      CMD ARGS...        runs CMD, stdout to /dev/null
  *
  * Each mode prints one JSON object: bytes, seconds (whole run, reading
@@ -419,6 +421,49 @@ static int mode_jsonl(const char *corpus, const char *refdates) {
   return 0;
 }
 
+/* ---- the JSON ceiling ---------------------------------------------------- */
+
+/* What every `assay extract` task over JSON Lines pays before any rule:
+ * jansson's parse of each line, with the flags src/input.c gives it, and
+ * the text taken out.  Reports the bytes of the texts, so that its MB/s is
+ * in the unit of the extract tasks' (the corpus's bytes). */
+static int mode_json(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "assay_bench: %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  char *line = NULL;
+  size_t cap = 0, text_bytes = 0, docs = 0, lineno = 0;
+  ssize_t n;
+  double t0 = bench_now();
+  while ((n = getline(&line, &cap, f)) > 0) {
+    lineno++;
+    json_error_t je;
+    json_t *o = json_loadb(line, (size_t)n,
+                           JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    json_t *text = o ? json_object_get(o, "text") : NULL;
+    if (!json_is_string(text)) {
+      fprintf(stderr, "assay_bench: %s:%zu: %s\n", path, lineno,
+              o ? "no \"text\" string" : je.text);
+      json_decref(o);
+      free(line);
+      fclose(f);
+      return 1;
+    }
+    text_bytes += json_string_length(text);
+    docs++;
+    json_decref(o);
+  }
+  double t = bench_now() - t0;
+  free(line);
+  fclose(f);
+  char extra[64];
+  snprintf(extra, sizeof extra, "\"documents\": %zu", docs);
+  bench_report("json", text_bytes, t, 0, docs, extra);
+  return 0;
+}
+
 /* ---- a whole program --------------------------------------------------- */
 
 /* Runs argv with stdout to /dev/null; the time and peak RSS are the
@@ -456,9 +501,11 @@ int main(int argc, char **argv) {
   if (argc == 4 && !strcmp(argv[1], "pattern"))
     return mode_pattern(argv[2], argv[3]);
   if (argc == 4 && !strcmp(argv[1], "jsonl")) return mode_jsonl(argv[2], argv[3]);
+  if (argc == 3 && !strcmp(argv[1], "json")) return mode_json(argv[2]);
   fprintf(stderr, "usage: assay_bench limit|tokenize CORPUS\n"
                   "       assay_bench lexicon|regex|pattern CORPUS FILE\n"
                   "       assay_bench jsonl CORPUS REFDATES\n"
+                  "       assay_bench json FILE.jsonl\n"
                   "       assay_bench exec CMD ARGS...\n");
   return 2;
 }
