@@ -149,6 +149,9 @@ int cli_profile_lines(const cli_profile *p);
 void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc);
 /* Adds time spent turning documents into records (thread-safe). */
 void cli_profile_add_output(cli_profile *p, uint64_t ns);
+/* Adds time spent reading inputs and parsing their JSON lines, by the
+ * reading thread or a worker (thread-safe). */
+void cli_profile_add_input(cli_profile *p, uint64_t ns);
 /* Records how long compiling the pack took. */
 void cli_profile_set_compile(cli_profile *p, uint64_t ns);
 /* The compile's line, then the table, costliest first; then the lines'

@@ -194,8 +194,9 @@ static void ex_failed_read(cli_job *job, int st, const assay_error *err) {
   job->error = strdup(err->message[0] ? err->message : assay_status_name(st));
 }
 
-static int ex_read(void *ud, cli_job *job) {
-  extract_run *x = ud;
+/* The next input into job: 1, or 0 at the end.  (Unparsed when a JSON
+ * line, see ex_parse.) */
+static int ex_next_job(extract_run *x, cli_job *job) {
   assay_error err;
   memset(&err, 0, sizeof err);
   in_line *line = NULL;
@@ -219,6 +220,15 @@ static int ex_read(void *ud, cli_job *job) {
   assay_doc_text(job->doc, &job->bytes);
   if (x->store) cli_store_read(x->store, job);
   return 1;
+}
+
+/* The reading thread's turn (cli_pipeline_ops.read). */
+static int ex_read(void *ud, cli_job *job) {
+  extract_run *x = ud;
+  uint64_t t0 = x->profile ? cli_now_ns() : 0;
+  int more = ex_next_job(x, job);
+  if (x->profile) cli_profile_add_input(x->profile, cli_now_ns() - t0);
+  return more;
 }
 
 /* Parses a job's JSON line (a worker's share of reading). */
@@ -265,7 +275,11 @@ static void ex_worker_free(void *ud, void *w) {
 static void ex_process(void *ud, void *w, cli_job *job) {
   extract_run *x = ud;
   const char *pack = assay_rules_pack(x->rules);
-  if (job->line) ex_parse(job);
+  if (job->line) {
+    uint64_t t0 = x->profile ? cli_now_ns() : 0;
+    ex_parse(job);
+    if (x->profile) cli_profile_add_input(x->profile, cli_now_ns() - t0);
+  }
   if (!job->doc) {
     job->out = error_record(x->format, job->id, pack, job->error);
     job->failed = 1;

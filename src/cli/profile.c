@@ -1,9 +1,11 @@
 /*
  * profile.c -- `assay extract --profile`: sums the workers' scanner
- * profiles (engine.h) and the time spent writing records, then prints on
- * stderr the compile's time and what the compile cache gave, and where the
- * run's time went, the costliest rules first; with --profile=lines, also
- * the lines of the rule files where the Lua time was sampled.
+ * profiles (engine.h) and the time spent reading inputs and writing
+ * records, then prints on stderr the compile's time and what the compile
+ * cache gave, and where the run's time went: its split between matching,
+ * rule functions and the rest, then the costliest rules first; with
+ * --profile=lines, also the lines of the rule files where the Lua time
+ * was sampled.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,7 +19,8 @@ struct cli_profile {
   pthread_mutex_t lock;
   const assay_rules *rules;
   uint64_t compile_ns;
-  eng_profile_row *rows; /* nrules + 2 (engine.h), then output */
+  eng_profile_row *rows; /* nrules + 2 (engine.h), then ROW_OUTPUT and
+                            ROW_INPUT */
   size_t nrows;
   /* --profile=lines: every scanner's rows, merged when printed */
   int lines;
@@ -25,6 +28,11 @@ struct cli_profile {
   size_t nlrows;
   uint64_t lua, other; /* samples in rule functions, elsewhere */
 };
+
+/* The rows after the engine's (engine.h: the rules, the tokenizer, Lua's
+ * collector). */
+#define ROW_OUTPUT(p) ((p)->rules->nrules + 2)
+#define ROW_INPUT(p) ((p)->rules->nrules + 3)
 
 uint64_t cli_now_ns(void) {
   struct timespec ts;
@@ -37,7 +45,7 @@ cli_profile *cli_profile_new(const assay_rules *rules, int lines) {
   if (!p) return NULL;
   p->rules = rules;
   p->lines = lines;
-  p->nrows = rules->nrules + 3;
+  p->nrows = rules->nrules + 4;
   p->rows = calloc(p->nrows, sizeof *p->rows);
   if (!p->rows) {
     free(p);
@@ -89,7 +97,7 @@ void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc) {
   const eng_profile_row *r = p && sc ? eng_profile(sc) : NULL;
   if (!r) return;
   pthread_mutex_lock(&p->lock);
-  for (size_t i = 0; i + 1 < p->nrows; i++) {
+  for (size_t i = 0; i < ROW_OUTPUT(p); i++) {
     p->rows[i].ns += r[i].ns;
     p->rows[i].match_ns += r[i].match_ns;
     p->rows[i].matches += r[i].matches;
@@ -98,11 +106,18 @@ void cli_profile_add_scanner(cli_profile *p, const assay_scanner *sc) {
   pthread_mutex_unlock(&p->lock);
 }
 
-void cli_profile_add_output(cli_profile *p, uint64_t ns) {
-  if (!p) return;
+static void add_row(cli_profile *p, size_t row, uint64_t ns) {
   pthread_mutex_lock(&p->lock);
-  p->rows[p->nrows - 1].ns += ns;
+  p->rows[row].ns += ns;
   pthread_mutex_unlock(&p->lock);
+}
+
+void cli_profile_add_output(cli_profile *p, uint64_t ns) {
+  if (p) add_row(p, ROW_OUTPUT(p), ns);
+}
+
+void cli_profile_add_input(cli_profile *p, uint64_t ns) {
+  if (p) add_row(p, ROW_INPUT(p), ns);
 }
 
 /* Rows printed in each lines' table. */
@@ -198,6 +213,33 @@ static void print_lines(cli_profile *p, FILE *f) {
   print_line_rows(p->lrows, n, p->lua, f);
 }
 
+static double share(uint64_t part, uint64_t total) {
+  return total ? 100.0 * (double)part / (double)total : 0;
+}
+
+/* One line: how the time splits between finding matches (the rules'
+ * "match ms"), the rules' Lua with what it adds (the rest of their time,
+ * run functions whole) and the parts around the rules.  Matching and the
+ * parts around the rules are the floor that faster Lua cannot go below. */
+static void print_split(const cli_profile *p, uint64_t total, FILE *f) {
+  const assay_rules *r = p->rules;
+  uint64_t match = 0, fns = 0;
+  for (size_t i = 0; i < r->nrules; i++) {
+    const eng_profile_row *row = &p->rows[i];
+    uint64_t m = r->rules[i].has_run ? 0 : row->match_ns;
+    if (m > row->ns) m = row->ns; /* two clock reads apart */
+    match += m;
+    fns += row->ns - m;
+  }
+  fprintf(f, "split: matching %.1f%%, rule functions %.1f%%, reading input "
+          "%.1f%%, tokenizer %.1f%%, writing records %.1f%%, Lua collector "
+          "%.1f%%\n", share(match, total), share(fns, total),
+          share(p->rows[ROW_INPUT(p)].ns, total),
+          share(p->rows[r->nrules].ns, total),
+          share(p->rows[ROW_OUTPUT(p)].ns, total),
+          share(p->rows[r->nrules + 1].ns, total));
+}
+
 void cli_profile_print(cli_profile *p, FILE *f) {
   if (!p) return;
   fprintf(f, "compile: %.1f ms (compile cache: %u files read back, %u "
@@ -214,6 +256,7 @@ void cli_profile_print(cli_profile *p, FILE *f) {
   qsort(order, p->nrows, sizeof *order, by_time);
   const assay_rules *r = p->rules;
   fprintf(f, "profile (worker time, all threads: %.3f s)\n", total / 1e9);
+  print_split(p, total, f);
   /* "match ms": the part of a rule's time spent finding its matches; the
    * rest is its where and emit functions (Lua) and writing what they
    * give. */
@@ -223,7 +266,7 @@ void cli_profile_print(cli_profile *p, FILE *f) {
     size_t i = order[k];
     const eng_profile_row *row = &p->rows[i];
     if (!row->ns) continue;
-    double pct = total ? 100.0 * (double)row->ns / (double)total : 0;
+    double pct = share(row->ns, total);
     if (i < r->nrules) {
       const eng_rule *rule = &r->rules[i];
       const char *file = rule->file ? strrchr(rule->file, '/') : NULL;
@@ -239,7 +282,8 @@ void cli_profile_print(cli_profile *p, FILE *f) {
     } else {
       const char *what = i == r->nrules       ? "(tokenizer)"
                          : i == r->nrules + 1 ? "(Lua collector)"
-                                              : "(writing records)";
+                         : i == ROW_OUTPUT(p) ? "(writing records)"
+                                              : "(reading input)";
       fprintf(f, "%10.1f %6.2f %10s %10s  %s\n", row->ns / 1e6, pct, "", "",
               what);
     }

@@ -69,6 +69,16 @@ check "--profile: a match time for each rule with a matcher, none above its tota
        END { exit !(bad == 0 && sum > 0 && blank > 0) }' "$tmp/p.rules" "$tmp/p.ms" "$tmp/p.match"
 has "--profile times the tokenizer" "$tmp/prof" "(tokenizer)"
 has "--profile times the output" "$tmp/prof" "(writing records)"
+has "--profile times the reading of text files" "$tmp/prof.news" "(reading input)"
+# the split line: matching, the rule functions and the parts around the
+# rules, which together are the whole of the time in the table
+check "--profile splits the time, and the parts make the whole" \
+  awk '/^split: / { gsub(/[^0-9. ]/, " "); n = split($0, v, " ");
+         for (i = 1; i <= n; i++) sum += v[i]; ok = n == 6 && v[1] > 0 && v[2] > 0 }
+       END { exit !(ok && sum > 99.4 && sum < 100.6) }' "$tmp/prof.news"
+# a JSON line is parsed by the worker that takes it: that is reading too
+"$ASSAY" extract --rules $PACKS/basic.lua -j 1 --profile "$tmp/in/c.jsonl" > /dev/null 2> "$tmp/prof.json"
+has "--profile times the parsing of JSON lines" "$tmp/prof.json" "(reading input)"
 # --profile=lines samples the rule functions' lines: hot.lua spends its Lua
 # in a loop on line 6, called from its emit function on line 11. About a
 # second of CPU in all (more under the sanitizers), sampled every few ms.
