@@ -93,6 +93,7 @@ struct assay_rules {
   eng_layer *layers;
   size_t nlayers;
   int nmemo; /* distinct first atoms of the patterns (pat_assign_memo_ids) */
+  uint32_t nkeys; /* distinct lower forms of their keys (pat_assign_key_ids) */
   eng_chunk *chunks; /* the pack's files, compiled */
   size_t nchunks, chunks_cap;
   eng_chunk language; /* lua/assay/rulepack.lua, compiled (file NULL) */

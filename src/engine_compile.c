@@ -851,6 +851,7 @@ static int compile(assay_compiler *c, const char *path, const char *source) {
   pat_words_memo_free(b.words);
   lua_close(L);
   r->nmemo = pat_assign_memo_ids(r->patterns, r->npatterns);
+  r->nkeys = pat_assign_key_ids(r->patterns, r->npatterns);
   for (size_t k = 0; k < c->nextras; k++)
     if (!c->extras[k].used)
       diag(c, 1, c->extras[k].path, 0, NULL,

@@ -463,7 +463,8 @@ static int collect(assay_scanner *sc, const eng_rule *rule) {
   case ENG_MATCH_TOKENS:
     if (!sc->index_ready || !pat_index_covers(sc->index, doc)) {
       if (!sc->index && (sc->index = pat_index_new(&r->alloc)) &&
-          pat_index_memo_init(sc->index, r->nmemo)) {
+          (pat_index_memo_init(sc->index, r->nmemo) ||
+           pat_index_keys_init(sc->index, r->nkeys))) {
         pat_index_free(sc->index);
         sc->index = NULL;
       }

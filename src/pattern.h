@@ -76,10 +76,13 @@ enum pat_atom_type { PAT_A_TOKEN, PAT_A_ANY, PAT_A_LAYER };
 /* The most lower forms an atom's keys or a pattern's start keys hold. */
 #define PAT_MAX_KEYS 64
 
-/* A lower form, with its pat_word_hash (the index's hash). */
+/* A lower form, with its pat_word_hash (the index's hash).  id: the id + 1
+ * of the form among the keys of a rule pack's patterns
+ * (pat_assign_key_ids), 0 outside a pack. */
 typedef struct pat_key {
   const char *s; /* in the atom's test, or in its keybuf */
   uint32_t len, hash;
+  uint32_t id;
 } pat_key;
 
 /* One atom: a test of one token, or an annotation reference. */
@@ -269,7 +272,10 @@ void pat_index_free(pat_index *ix);
 int pat_index_build(pat_index *ix, const assay_doc *doc);
 /* Does ix hold doc's current tokens? */
 int pat_index_covers(const pat_index *ix, const assay_doc *doc);
-uint32_t pat_index_first(const pat_index *ix, const pat_key *key);
+/* The first token whose lower form is key's, or UINT32_MAX.  A key with an
+ * id is looked up once per document: the pack's patterns share their
+ * keys (month names, number words), and ask for each many times. */
+uint32_t pat_index_first(pat_index *ix, const pat_key *key);
 uint32_t pat_index_next(const pat_index *ix, uint32_t pos);
 
 /* The start memo: per document, which tokens pass a first atom, one bit a
@@ -281,6 +287,12 @@ uint32_t pat_index_next(const pat_index *ix, uint32_t pos);
 int pat_assign_memo_ids(assay_pattern *const *pats, size_t n);
 /* Makes room in ix for nmemo memo ids (their bits are lost). */
 int pat_index_memo_init(pat_index *ix, int nmemo);
+/* Gives each distinct lower form among the keys of pats an id (pat_key.id)
+ * and returns how many there are; for a compiled rule pack, before any
+ * scan.  0 (no ids) without memory. */
+uint32_t pat_assign_key_ids(assay_pattern *const *pats, size_t n);
+/* Makes room in ix for nkeys key ids' first tokens (pat_index_first). */
+int pat_index_keys_init(pat_index *ix, uint32_t nkeys);
 /* The bits of memo id (0-based) for the indexed document, or NULL when the
  * index keeps no memo (none asked for, or the document is too long to keep
  * one).  *fresh is 1 when they are to be computed now (then zeroed). */

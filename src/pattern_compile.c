@@ -1039,7 +1039,7 @@ static int c_atom_keys(assay_pattern *pat, pat_atom *a) {
         n = ok ? (size_t)ln : 0;
         used += n;
       }
-      keys[w] = (pat_key){ws, (uint32_t)n, pat_word_hash(ws, n)};
+      keys[w] = (pat_key){ws, (uint32_t)n, pat_word_hash(ws, n), 0};
     }
     if (!ok) { /* not UTF-8: the test is made by reading tokens */
       mem_free(&pat->alloc, buf, buf ? 4 * bytes : 0);
@@ -1685,5 +1685,43 @@ int pat_assign_memo_ids(assay_pattern *const *pats, size_t n) {
   }
   free(label);
   free(hash);
+  return next;
+}
+
+uint32_t pat_assign_key_ids(assay_pattern *const *pats, size_t n) {
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    for (int k = 0; k < pats[i]->natoms; k++)
+      if (pats[i]->atoms[k].nkeys > 0) total += (size_t)pats[i]->atoms[k].nkeys;
+  size_t cap = 16;
+  while (cap < 2 * total) cap *= 2;
+  /* the first key of each form: its id is that key's */
+  pat_key **seen = calloc(cap, sizeof *seen);
+  if (!seen) {
+    for (size_t i = 0; i < n; i++)
+      for (int k = 0; k < pats[i]->natoms; k++)
+        for (int j = 0; j < pats[i]->atoms[k].nkeys; j++)
+          pats[i]->atoms[k].keys[j].id = 0;
+    return 0;
+  }
+  uint32_t next = 0;
+  for (size_t i = 0; i < n; i++)
+    for (int k = 0; k < pats[i]->natoms; k++) {
+      pat_atom *a = &pats[i]->atoms[k];
+      for (int j = 0; j < a->nkeys; j++) {
+        pat_key *key = &a->keys[j];
+        size_t s = key->hash & (cap - 1);
+        while (seen[s] && !(seen[s]->len == key->len &&
+                            memcmp(seen[s]->s, key->s, key->len) == 0))
+          s = (s + 1) & (cap - 1);
+        if (!seen[s]) {
+          seen[s] = key;
+          key->id = ++next;
+        } else {
+          key->id = seen[s]->id;
+        }
+      }
+    }
+  free(seen);
   return next;
 }

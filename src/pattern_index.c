@@ -50,6 +50,10 @@ struct pat_index {
   uint32_t gen;     /* the current build's number */
   uint64_t *heads;
   size_t heads_cap;
+  /* Per key id (pat_key.id - 1): its first token, found for build number
+   * kgen[id] (pat_index_first). */
+  uint32_t *kfirst, *kgen;
+  uint32_t nkeys;
   rc_entry *rc; /* RC_SLOTS, made on first use */
   size_t rc_used;
   /* Per flag bit, then per kind: the tokens that have it, made for build
@@ -111,6 +115,24 @@ int pat_index_memo_init(pat_index *ix, int nmemo) {
     return ASSAY_ENOMEM;
   }
   ix->nmemo = nmemo;
+  return ASSAY_OK;
+}
+
+int pat_index_keys_init(pat_index *ix, uint32_t nkeys) {
+  mem_free(&ix->alloc, ix->kfirst, (size_t)ix->nkeys * sizeof *ix->kfirst);
+  mem_free(&ix->alloc, ix->kgen, (size_t)ix->nkeys * sizeof *ix->kgen);
+  ix->kfirst = ix->kgen = NULL;
+  ix->nkeys = 0;
+  if (!nkeys) return ASSAY_OK;
+  ix->kfirst = mem_alloc(&ix->alloc, (size_t)nkeys * sizeof *ix->kfirst);
+  ix->kgen = mem_calloc(&ix->alloc, nkeys, sizeof *ix->kgen);
+  if (!ix->kfirst || !ix->kgen) {
+    mem_free(&ix->alloc, ix->kfirst, (size_t)nkeys * sizeof *ix->kfirst);
+    mem_free(&ix->alloc, ix->kgen, (size_t)nkeys * sizeof *ix->kgen);
+    ix->kfirst = ix->kgen = NULL;
+    return ASSAY_ENOMEM;
+  }
+  ix->nkeys = nkeys;
   return ASSAY_OK;
 }
 
@@ -223,6 +245,8 @@ void pat_index_free(pat_index *ix) {
     mem_free(&ix->alloc, ix->scratch[i], ix->scratch_size[i]);
   for (int i = 0; i < IX_NTBITS; i++)
     mem_free(&ix->alloc, ix->tbits[i], ix->tbits_cap[i] * sizeof(uint64_t));
+  mem_free(&ix->alloc, ix->kfirst, (size_t)ix->nkeys * sizeof *ix->kfirst);
+  mem_free(&ix->alloc, ix->kgen, (size_t)ix->nkeys * sizeof *ix->kgen);
   mem_free(&ix->alloc, ix->rc, ix->rc ? RC_SLOTS * sizeof *ix->rc : 0);
   mem_free(&ix->alloc, ix->heads, ix->heads_cap * sizeof(uint64_t));
   mem_free(&ix->alloc, ix->head, ix->slots_cap * sizeof(uint32_t));
@@ -269,8 +293,15 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
     ix->head[s] = i + 1;
   }
   ix->nslots = want;
-  /* Build numbers start at 1: a memo made for number 0 was never made. */
-  if (++ix->gen == 0) ix->gen = 1;
+  /* Build numbers start at 1: a memo made for number 0 was never made.
+   * When they wrap, what was made for the old numbers is forgotten, or a
+   * document 2^32 builds back would pass for this one. */
+  if (++ix->gen == 0) {
+    ix->gen = 1;
+    for (int i = 0; i < ix->nmemo; i++) ix->memo_gen[i] = 0;
+    for (int i = 0; i < IX_NTBITS; i++) ix->tbits_gen[i] = 0;
+    if (ix->nkeys) memset(ix->kgen, 0, (size_t)ix->nkeys * sizeof *ix->kgen);
+  }
   if (ix->nmemo && n > 0 && n <= MEMO_MAX_TOKENS) {
     size_t words = ix_words(n);
     if (mem_grow(&ix->alloc, (void **)&ix->heads, &ix->heads_cap, words,
@@ -286,7 +317,7 @@ int pat_index_build(pat_index *ix, const assay_doc *doc) {
   return ASSAY_OK;
 }
 
-uint32_t pat_index_first(const pat_index *ix, const pat_key *key) {
+static uint32_t ix_probe(const pat_index *ix, const pat_key *key) {
   if (!ix->nslots) return IX_NONE;
   size_t mask = ix->nslots - 1;
   for (size_t s = key->hash & mask;; s = (s + 1) & mask) {
@@ -296,6 +327,17 @@ uint32_t pat_index_first(const pat_index *ix, const pat_key *key) {
     if (ix_len(o) == key->len && memcmp(o->lower, key->s, key->len) == 0)
       return h - 1;
   }
+}
+
+uint32_t pat_index_first(pat_index *ix, const pat_key *key) {
+  uint32_t id = key->id - 1; /* UINT32_MAX for a key without one */
+  if (!ix->nslots) return IX_NONE; /* not built: no build number yet */
+  if (id >= ix->nkeys) return ix_probe(ix, key);
+  if (ix->kgen[id] != ix->gen) {
+    ix->kfirst[id] = ix_probe(ix, key);
+    ix->kgen[id] = ix->gen;
+  }
+  return ix->kfirst[id];
 }
 
 uint32_t pat_index_lower_hash(const pat_index *ix, uint32_t pos) {

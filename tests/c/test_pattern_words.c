@@ -222,6 +222,70 @@ static void memo_cases(assay_doc *doc) {
   for (size_t i = 0; i < N; i++) assay_pattern_free(pats[i]);
 }
 
+/* The pack's key ids: one per lower form whatever pattern or test holds
+ * it (a text test's key is its lower form), and the first token of each
+ * looked up once per document: the answers must follow the document the
+ * index was last built for, and scans from them find a plain scan's. */
+static void key_id_cases(void) {
+  const char *srcs[] = {
+      "'said' 'it'",
+      "[lower=/^(said|says|told)$/] 'so'",
+      "[text=Says] 'who'",
+      "'the' 'year' | 'said'",
+  };
+  enum { N = sizeof srcs / sizeof srcs[0] };
+  assay_pattern *pats[N] = {0};
+  for (size_t i = 0; i < N; i++) pats[i] = compiled(srcs[i]);
+  for (size_t i = 0; i < N; i++)
+    if (!pats[i]) return;
+  /* said, it, says, told, so, who, the, year */
+  CHECK_INT((int)pat_assign_key_ids(pats, N), 8);
+  const pat_key *said = &pats[0]->atoms[0].keys[0];
+  const pat_key *set = pats[1]->atoms[0].keys; /* said, says, told */
+  const pat_key *says = &pats[2]->atoms[0].keys[0];
+  CHECK_INT(pats[1]->atoms[0].nkeys, 3);
+  CHECK_INT((int)set[0].id, (int)said->id);
+  CHECK_INT((int)says->id, (int)set[1].id);
+  CHECK(said->id != says->id && set[2].id != said->id && set[2].id != says->id);
+  CHECK_INT((int)pats[3]->atoms[pats[3]->natoms - 1].keys[0].id, (int)said->id);
+  for (size_t i = 0; i < N; i++)
+    for (int k = 0; k < pats[i]->natoms; k++)
+      for (int j = 0; j < pats[i]->atoms[k].nkeys; j++)
+        CHECK(pats[i]->atoms[k].keys[j].id >= 1 &&
+              pats[i]->atoms[k].keys[j].id <= 8);
+  /* Two documents of the same length, with the words in other places. */
+  assay_doc *a = tokenized("He said it. Says who? The year told so.");
+  assay_doc *b = tokenized("Says who? The year. He told so, said it.");
+  pat_index *ix = pat_index_new(NULL);
+  CHECK(ix != NULL && a && b);
+  if (!ix || !a || !b) return;
+  CHECK_INT(pat_index_keys_init(ix, 8), 0);
+  CHECK(pat_index_first(ix, said) == UINT32_MAX); /* nothing built */
+  assay_doc *order[] = {a, b, a};
+  uint32_t said_at[] = {1, 10, 1}, says_at[] = {4, 0, 4};
+  for (size_t d = 0; d < 3; d++) {
+    CHECK_INT(pat_index_build(ix, order[d]), 0);
+    for (int twice = 0; twice < 2; twice++) { /* looked up, then kept */
+      CHECK_INT((int)pat_index_first(ix, said), (int)said_at[d]);
+      CHECK_INT((int)pat_index_first(ix, says), (int)says_at[d]);
+      CHECK_INT((int)pat_index_first(ix, &set[0]), (int)said_at[d]);
+    }
+    for (size_t i = 0; i < N; i++) {
+      assay_error err;
+      trail plain = {.reject = 0}, fast = {.reject = 0};
+      CHECK_INT(pat_scan(pats[i], order[d], 0, record, &plain, &err), 0);
+      CHECK_INT(pat_scan_indexed(pats[i], order[d], ix, 0, record, &fast, &err),
+                0);
+      CHECK(plain.n > 0);
+      CHECK_STR(fast.s, plain.s);
+    }
+  }
+  pat_index_free(ix);
+  assay_doc_free(a);
+  assay_doc_free(b);
+  for (size_t i = 0; i < N; i++) assay_pattern_free(pats[i]);
+}
+
 /* A pattern that passes <s> before any token starts only at sentence
  * starts; one with a path around <s> starts anywhere. */
 static void bos_cases(assay_doc *doc) {
@@ -907,6 +971,7 @@ int main(void) {
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
   assay_doc *doc = tokenized(text);
   words_memo_cases(doc);
+  key_id_cases();
   scratch_cases(doc);
   struct {
     const char *src;
