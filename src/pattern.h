@@ -48,8 +48,8 @@ typedef struct pat_test {
    * cache's key (pattern_index.c).  Not the test's address: an index
    * outlives patterns, and a freed test's address may be another's. */
   uint64_t re_key[2];
-  /* RE/NRE: has_first, first and re's machine code are made at the first
-   * use of the test (pat_test_ready), once.h's flag. */
+  /* RE/NRE: has_first, first, has_req, req and re's machine code are made
+   * at the first use of the test (pat_test_ready), once.h's flag. */
   atomic_int ready;
   pcre2_general_context *gctx; /* the pattern's, for what ready makes */
   /* For RE/NRE when the regex matches a finite set of words
@@ -69,6 +69,11 @@ typedef struct pat_test {
    * with (bit b of first[b / 8]), so most tokens never reach PCRE2. */
   uint8_t has_first;
   uint8_t first[32];
+  /* For RE/NRE: a byte every match holds (PCRE2's last literal code unit,
+   * when it is ASCII and not a letter, which has no other case), so a
+   * string without it is no match without asking PCRE2 or the cache:
+   * "-" in /^([0-9]+|one|two)-(day|week)$/. */
+  uint8_t has_req, req;
 } pat_test;
 
 enum pat_atom_type { PAT_A_TOKEN, PAT_A_ANY, PAT_A_LAYER };

@@ -310,9 +310,23 @@ static void p_first_bytes(pat_test *t, pcre2_general_context *g) {
   t->has_first = 1;
 }
 
+/* The byte every match of the regex holds, when PCRE2 knows one that no
+ * case-insensitive match could spell otherwise: ASCII, not a letter (under
+ * (?i) in UTF mode, "k" also matches the Kelvin sign). */
+static void p_required_byte(pat_test *t) {
+  uint32_t type = 0, unit = 0;
+  if (pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODETYPE, &type) || type != 1 ||
+      pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODEUNIT, &unit) ||
+      unit >= 0x80 || ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z'))
+    return;
+  t->req = (uint8_t)unit;
+  t->has_req = 1;
+}
+
 static void p_test_prepare(void *arg) {
   pat_test *t = arg;
   p_first_bytes(t, t->gctx);
+  p_required_byte(t);
   (void)pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE);
 }
 

@@ -221,7 +221,8 @@ static int vm_token_test(pat_vm *vm, const pat_test *ts,
       unsigned char c = n ? (unsigned char)s[0] : 0;
       int m;
       uint32_t h = 0;
-      if (ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7))))
+      if ((ts->has_first && n && !(ts->first[c >> 3] & (1u << (c & 7)))) ||
+          (ts->has_req && !memchr(s, ts->req, n)))
         m = 0;
       else if (!vm->ix || (h = vm_hash(vm, t, ts->field, s, n),
                            !pat_index_re_cached(vm->ix, ts->re_key, s, n, h, &m))) {

@@ -662,6 +662,77 @@ static void first_byte_cases(void) {
   assay_doc_free(doc);
 }
 
+/* The required byte: a regex test skips strings without the byte every
+ * match holds.  Which regexes get one, and scans that agree with PCRE2
+ * run on every token (lower form or text) as the oracle. */
+static void required_byte_cases(void) {
+  struct {
+    const char *re;
+    int has_req;
+    char req;
+  } known[] = {
+      {"/^([0-9]+|two)-(day|week)$/", 1, '-'},
+      {"/^\\d+:\\d\\d$/", 1, ':'},
+      {"/mid-/", 1, '-'},
+      {"/^(a|b)z$/", 0, 0},   /* a letter: another case could stand for it */
+      {"/^x:y$/i", 0, 0},     /* the last literal is a letter */
+      {"/^\\d{1,2}$/", 0, 0}, /* no literal at all */
+  };
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+    char src[128];
+    snprintf(src, sizeof src, "[lower=%s]", known[i].re);
+    assay_pattern *pat = compiled(src);
+    if (!pat) continue;
+    const pat_test *t = &pat->atoms[0].tests[0];
+    pat_test_ready(t);
+    if (t->has_req != known[i].has_req)
+      fprintf(stderr, "%s: has_req %d\n", src, t->has_req);
+    CHECK_INT(t->has_req, known[i].has_req);
+    if (known[i].has_req) CHECK_INT(t->req, known[i].req);
+    assay_pattern_free(pat);
+  }
+  const char *text = "A two-day trip, a 10-week wait, two day-long talks, "
+                     "TWO-WEEK deals and TWO-DAY ones at 8:45 or 12:30, "
+                     "x-day and -day; mid-year, \xC3\xA9t\xC3\xA9-day.";
+  assay_doc *doc = tokenized(text);
+  const char *bodies[] = {"^([0-9]+|two)-(day|week)$", "^\\d+:\\d\\d$",
+                          "-day", "^\\p{L}+-(day|year)$"};
+  const char *shapes[] = {"[lower=/%s/]", "[text=/%s/]", "[text=/%s/i]",
+                          "[lower!=/%s/, kind=word]"};
+  size_t ntok = 0;
+  const assay_token *toks = doc ? assay_doc_tokens(doc, &ntok) : NULL;
+  for (size_t i = 0; doc && i < sizeof bodies / sizeof bodies[0]; i++)
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+      char src[160];
+      snprintf(src, sizeof src, shapes[k], bodies[i]);
+      int code;
+      PCRE2_SIZE off;
+      pcre2_code *re = pcre2_compile(
+          (PCRE2_SPTR)bodies[i], PCRE2_ZERO_TERMINATED,
+          PCRE2_UTF | PCRE2_UCP | (k == 2 ? PCRE2_CASELESS : 0), &code, &off,
+          NULL);
+      pcre2_match_data *md =
+          re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+      CHECK(re && md);
+      int want = 0;
+      for (size_t j = 0; re && md && j < ntok; j++) {
+        const char *s = k == 0 || k == 3 ? toks[j].lower
+                                         : assay_doc_text(doc, NULL) + toks[j].start;
+        size_t n = k == 0 || k == 3 ? strlen(toks[j].lower)
+                                    : toks[j].end - toks[j].start;
+        int hit = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+        want += k == 3 ? !hit && toks[j].kind == ASSAY_TOKEN_WORD : hit;
+      }
+      int nw = 0, got = count(src, doc, &nw);
+      if (got != want) fprintf(stderr, "%s: %d, PCRE2: %d\n", src, got, want);
+      CHECK(want > 0);
+      CHECK_INT(got, want);
+      pcre2_match_data_free(md);
+      pcre2_code_free(re);
+    }
+  assay_doc_free(doc);
+}
+
 /* ---- finite regexes (pattern_words.c) against PCRE2 ---------------- */
 
 static int cmp_str(const void *a, const void *b) {
@@ -967,6 +1038,7 @@ int main(void) {
   filter_cases();
   non_ascii_key_cases();
   first_byte_cases();
+  required_byte_cases();
   const char *text = "Sony said it was hacked. The FBI says so, officials "
                      "told reporters. SAID nothing. Says who? Ash is a tree.";
   assay_doc *doc = tokenized(text);
