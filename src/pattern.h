@@ -294,7 +294,7 @@ int pat_assign_memo_ids(assay_pattern *const *pats, size_t n);
 int pat_index_memo_init(pat_index *ix, int nmemo);
 /* Gives each distinct lower form among the keys of pats an id (pat_key.id)
  * and returns how many there are; for a compiled rule pack, before any
- * scan.  0 (no ids) without memory. */
+ * scan.  0 without memory: an index made for 0 ids looks every key up. */
 uint32_t pat_assign_key_ids(assay_pattern *const *pats, size_t n);
 /* Makes room in ix for nkeys key ids' first tokens (pat_index_first). */
 int pat_index_keys_init(pat_index *ix, uint32_t nkeys);

@@ -1709,15 +1709,10 @@ uint32_t pat_assign_key_ids(assay_pattern *const *pats, size_t n) {
       if (pats[i]->atoms[k].nkeys > 0) total += (size_t)pats[i]->atoms[k].nkeys;
   size_t cap = 16;
   while (cap < 2 * total) cap *= 2;
-  /* the first key of each form: its id is that key's */
+  /* the first key of each form: its id is that key's.  Without memory,
+   * no ids: an index made for 0 of them looks every key up. */
   pat_key **seen = calloc(cap, sizeof *seen);
-  if (!seen) {
-    for (size_t i = 0; i < n; i++)
-      for (int k = 0; k < pats[i]->natoms; k++)
-        for (int j = 0; j < pats[i]->atoms[k].nkeys; j++)
-          pats[i]->atoms[k].keys[j].id = 0;
-    return 0;
-  }
+  if (!seen) return 0;
   uint32_t next = 0;
   for (size_t i = 0; i < n; i++)
     for (int k = 0; k < pats[i]->natoms; k++) {
